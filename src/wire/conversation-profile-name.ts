@@ -1,0 +1,58 @@
+import type * as t from 'io-ts';
+import { codecFromReader } from './reader.js';
+import { type ResourceNameParts, resourceNameKind } from './resource-name.js';
+
+export interface ConversationProfileNameBrand {
+  readonly ConversationProfileName: unique symbol;
+}
+
+/**
+ * A conversation profile's resource name: `projects/{project}/conversationProfiles/{id}` or
+ * `projects/{project}/locations/{location}/conversationProfiles/{id}`.
+ */
+export type ConversationProfileName = t.Branded<string, ConversationProfileNameBrand>;
+
+/** @internal */
+export const conversationProfileNameKind = resourceNameKind<ConversationProfileNameBrand>(
+  'conversationProfiles',
+  'conversation profile name',
+);
+
+export interface ConversationProfileNameC extends t.Type<ConversationProfileName, string, unknown> {}
+
+/**
+ * io-ts codec for a conversation profile's resource name.
+ *
+ * @example
+ * ```ts
+ * ConversationProfileName.decode('projects/acme/conversationProfiles/support'); // right(...)
+ * ```
+ */
+export const ConversationProfileName: ConversationProfileNameC = codecFromReader<ConversationProfileName, string>(
+  'ConversationProfileName',
+  conversationProfileNameKind.is,
+  conversationProfileNameKind.read,
+  (name) => name,
+);
+
+/**
+ * Splits a conversation profile name into project, optional location and profile ID.
+ *
+ * @example
+ * ```ts
+ * parseConversationProfileName(profile); // { project: 'acme', id: 'support' }
+ * ```
+ */
+export const parseConversationProfileName = (name: ConversationProfileName): ResourceNameParts =>
+  conversationProfileNameKind.parse(name) ?? { project: '', id: '' };
+
+/**
+ * Builds a conversation profile name from its parts; `undefined` when a part is not a valid segment.
+ *
+ * @example
+ * ```ts
+ * formatConversationProfileName({ project: 'acme', location: 'global', id: 'support' });
+ * ```
+ */
+export const formatConversationProfileName = (parts: ResourceNameParts): ConversationProfileName | undefined =>
+  conversationProfileNameKind.format(parts);

@@ -1,0 +1,288 @@
+import type * as t from 'io-ts';
+import { type ConversationName, conversationNameKind } from './conversation-name.js';
+import { type ConversationProfileName, conversationProfileNameKind } from './conversation-profile-name.js';
+import { type ConversationStage, conversationStageEnum } from './conversation-stage.js';
+import { type IssueSink, type Path, stepInto } from './issue.js';
+import { isEmptyObject, type JsonObject, type JsonValue, readJsonObject } from './json-value.js';
+import { type LifecycleState, lifecycleStateEnum } from './lifecycle-state.js';
+import { keepUnknownField, readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
+import { type ConversationPhoneNumber, type ConversationPhoneNumberJson, readPhoneNumber, writePhoneNumber } from './phone-number.js';
+import { INVALID, type Invalid, type Reader, codecFromReader } from './reader.js';
+import { isTimestamp, readTimestamp, type Timestamp } from './timestamp.js';
+
+/**
+ * A `Conversation` as canonical ProtoJSON: lowerCamelCase names, enum names, defaults left out,
+ * timestamps in UTC, and any fields this library does not model, as they came.
+ */
+export interface ConversationJson {
+  readonly name?: string;
+  readonly lifecycleState?: 'IN_PROGRESS' | 'COMPLETED';
+  readonly conversationProfile?: string;
+  readonly phoneNumber?: ConversationPhoneNumberJson;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  readonly conversationStage?: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
+  readonly telephonyConnectionInfo?: JsonObject;
+  readonly initialConversationProfile?: JsonObject;
+  readonly ingestedContextReferences?: JsonObject;
+  readonly initialGeneratorContexts?: JsonObject;
+  readonly [unknownField: string]: JsonValue | ConversationPhoneNumberJson | undefined;
+}
+
+/**
+ * A `Conversation` message with every field optional, as in a create request body or a partial
+ * response. Fields at their default are absent. Fields this library keeps but does not model
+ * (`telephonyConnectionInfo`, `initialConversationProfile`, `ingestedContextReferences`,
+ * `initialGeneratorContexts`, and anything newer) are in `unknownFields` under their JSON names.
+ */
+export interface ConversationResource {
+  readonly name?: ConversationName | undefined;
+  readonly lifecycleState?: 'IN_PROGRESS' | 'COMPLETED' | undefined;
+  readonly conversationProfile?: ConversationProfileName | undefined;
+  readonly phoneNumber?: ConversationPhoneNumber | undefined;
+  readonly startTime?: Timestamp | undefined;
+  readonly endTime?: Timestamp | undefined;
+  readonly conversationStage?: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined;
+  readonly unknownFields?: UnknownFields | undefined;
+}
+
+/** A resource name field also accepts `""`, the string default (not set). */
+const orEmpty =
+  <A>(read: Reader<A>): Reader<A | ''> =>
+  (value, issues, parent, key) =>
+    value === '' ? '' : read(value, issues, parent, key);
+
+const readName = orEmpty(conversationNameKind.read);
+const readProfile = orEmpty(conversationProfileNameKind.read);
+
+/** The fields of `Conversation`, by proto field number, for docs and tests: output follows this order. */
+export const CONVERSATION_FIELDS = [
+  { number: 1, json: 'name', proto: 'name' },
+  { number: 2, json: 'lifecycleState', proto: 'lifecycle_state' },
+  { number: 3, json: 'conversationProfile', proto: 'conversation_profile' },
+  { number: 4, json: 'phoneNumber', proto: 'phone_number' },
+  { number: 5, json: 'startTime', proto: 'start_time' },
+  { number: 6, json: 'endTime', proto: 'end_time' },
+  { number: 7, json: 'conversationStage', proto: 'conversation_stage' },
+  { number: 10, json: 'telephonyConnectionInfo', proto: 'telephony_connection_info', kept: 'message' },
+  { number: 15, json: 'initialConversationProfile', proto: 'initial_conversation_profile', kept: 'message' },
+  { number: 17, json: 'ingestedContextReferences', proto: 'ingested_context_references', kept: 'map' },
+  { number: 18, json: 'initialGeneratorContexts', proto: 'initial_generator_contexts', kept: 'map' },
+] as const;
+
+/**
+ * One `Conversation` object as read: each field decoded, `undefined` when absent (or `null`), or
+ * {@link INVALID} when rejected (the problem is in the sink). Defaults are kept as read (`""`,
+ * `*_UNSPECIFIED`), so callers can tell "absent" from "unspecified".
+ */
+export interface ConversationFieldsRead {
+  readonly name: ConversationName | '' | Invalid | undefined;
+  readonly lifecycleState: LifecycleState | Invalid | undefined;
+  readonly conversationProfile: ConversationProfileName | '' | Invalid | undefined;
+  readonly phoneNumber: ConversationPhoneNumber | Invalid | undefined;
+  readonly startTime: Timestamp | Invalid | undefined;
+  readonly endTime: Timestamp | Invalid | undefined;
+  readonly conversationStage: ConversationStage | Invalid | undefined;
+  /** The kept fields in canonical order (see {@link keptFields}); `undefined` when none. */
+  readonly unknownFields: UnknownFields | undefined;
+  /** Whether any field, kept ones included, was rejected. */
+  readonly invalid: boolean;
+}
+
+/**
+ * @internal Reads the fields of a `Conversation` object. Accepts both spellings of every name (the
+ * last occurrence wins), treats `null` as absent, keeps unknown fields verbatim (deeply frozen),
+ * and records every problem. Returns {@link INVALID} only when the value is not an object.
+ */
+export const readConversationFields = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  owned: boolean,
+): ConversationFieldsRead | Invalid => {
+  const source = readMessageObject('Conversation', value, issues, parent, key, 0);
+  if (source === INVALID) return INVALID;
+  const before = issues.length;
+  const here = stepInto(parent, key);
+  let name: ConversationName | '' | Invalid | undefined;
+  let lifecycleState: LifecycleState | Invalid | undefined;
+  let conversationProfile: ConversationProfileName | '' | Invalid | undefined;
+  let phoneNumber: ConversationPhoneNumber | Invalid | undefined;
+  let startTime: Timestamp | Invalid | undefined;
+  let endTime: Timestamp | Invalid | undefined;
+  let conversationStage: ConversationStage | Invalid | undefined;
+  let telephonyConnectionInfo: JsonObject | Invalid | undefined;
+  let initialConversationProfile: JsonObject | Invalid | undefined;
+  let ingestedContextReferences: JsonObject | Invalid | undefined;
+  let initialGeneratorContexts: JsonObject | Invalid | undefined;
+  let unknown: Record<string, JsonValue> | undefined;
+  const keys = Object.keys(source);
+  for (let n = 0; n < keys.length; n++) {
+    const k = keys[n] as string;
+    const item = source[k];
+    switch (k) {
+      case 'name':
+        name = item === null ? undefined : readName(item, issues, here, k);
+        break;
+      case 'lifecycleState':
+      case 'lifecycle_state':
+        lifecycleState = item === null ? undefined : lifecycleStateEnum.read(item, issues, here, k);
+        break;
+      case 'conversationProfile':
+      case 'conversation_profile':
+        conversationProfile = item === null ? undefined : readProfile(item, issues, here, k);
+        break;
+      case 'phoneNumber':
+      case 'phone_number':
+        phoneNumber = item === null ? undefined : readPhoneNumber(item, issues, here, k, 1, owned);
+        break;
+      case 'startTime':
+      case 'start_time':
+        startTime = item === null ? undefined : readTimestamp(item, issues, here, k);
+        break;
+      case 'endTime':
+      case 'end_time':
+        endTime = item === null ? undefined : readTimestamp(item, issues, here, k);
+        break;
+      case 'conversationStage':
+      case 'conversation_stage':
+        conversationStage = item === null ? undefined : conversationStageEnum.read(item, issues, here, k);
+        break;
+      case 'telephonyConnectionInfo':
+      case 'telephony_connection_info':
+        telephonyConnectionInfo = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
+        break;
+      case 'initialConversationProfile':
+      case 'initial_conversation_profile':
+        initialConversationProfile = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
+        break;
+      case 'ingestedContextReferences':
+      case 'ingested_context_references':
+        ingestedContextReferences = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
+        break;
+      case 'initialGeneratorContexts':
+      case 'initial_generator_contexts':
+        initialGeneratorContexts = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
+        break;
+      default:
+        unknown = keepUnknownField(unknown, k, item, issues, here, 0, owned);
+    }
+  }
+  const invalid = issues.length !== before;
+  return {
+    name,
+    lifecycleState,
+    conversationProfile,
+    phoneNumber,
+    startTime,
+    endTime,
+    conversationStage,
+    unknownFields: invalid
+      ? undefined
+      : keptFields(
+          telephonyConnectionInfo as JsonObject | undefined,
+          initialConversationProfile as JsonObject | undefined,
+          ingestedContextReferences as JsonObject | undefined,
+          initialGeneratorContexts as JsonObject | undefined,
+          unknown,
+        ),
+    invalid,
+  };
+};
+
+/**
+ * The kept fields in canonical order: the known-but-unmodelled ones by field number (messages when
+ * present, maps when not empty: an empty map is the default), then the unknown ones as they came.
+ */
+const keptFields = (
+  telephonyConnectionInfo: JsonObject | undefined,
+  initialConversationProfile: JsonObject | undefined,
+  ingestedContextReferences: JsonObject | undefined,
+  initialGeneratorContexts: JsonObject | undefined,
+  unknown: Record<string, JsonValue> | undefined,
+): UnknownFields | undefined => {
+  const hasMaps =
+    (ingestedContextReferences !== undefined && !isEmptyObject(ingestedContextReferences)) ||
+    (initialGeneratorContexts !== undefined && !isEmptyObject(initialGeneratorContexts));
+  if (telephonyConnectionInfo === undefined && initialConversationProfile === undefined && !hasMaps) {
+    return unknown === undefined ? undefined : Object.freeze(unknown);
+  }
+  const kept: Record<string, JsonValue> = {};
+  if (telephonyConnectionInfo !== undefined) kept.telephonyConnectionInfo = telephonyConnectionInfo;
+  if (initialConversationProfile !== undefined) kept.initialConversationProfile = initialConversationProfile;
+  if (ingestedContextReferences !== undefined && !isEmptyObject(ingestedContextReferences)) {
+    kept.ingestedContextReferences = ingestedContextReferences;
+  }
+  if (initialGeneratorContexts !== undefined && !isEmptyObject(initialGeneratorContexts)) {
+    kept.initialGeneratorContexts = initialGeneratorContexts;
+  }
+  writeUnknownFields(kept, unknown);
+  return Object.freeze(kept);
+};
+
+/** @internal Reads a partial `Conversation` (all fields optional; defaults become absent). */
+const readConversationResource = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): ConversationResource | Invalid => {
+  const read = readConversationFields(value, issues, parent, key, false);
+  if (read === INVALID || read.invalid) return INVALID;
+  return Object.freeze({
+    name: read.name === '' ? undefined : (read.name as ConversationName | undefined),
+    lifecycleState: read.lifecycleState === 'LIFECYCLE_STATE_UNSPECIFIED' ? undefined : (read.lifecycleState as 'IN_PROGRESS' | 'COMPLETED' | undefined),
+    conversationProfile: read.conversationProfile === '' ? undefined : (read.conversationProfile as ConversationProfileName | undefined),
+    phoneNumber: read.phoneNumber as ConversationPhoneNumber | undefined,
+    startTime: read.startTime as Timestamp | undefined,
+    endTime: read.endTime as Timestamp | undefined,
+    conversationStage:
+      read.conversationStage === 'CONVERSATION_STAGE_UNSPECIFIED'
+        ? undefined
+        : (read.conversationStage as 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined),
+    unknownFields: read.unknownFields,
+  });
+};
+
+/**
+ * Canonical ProtoJSON of a conversation (or of anything shaped like one, such as the aggregate):
+ * field-number order, defaults left out, kept fields last.
+ *
+ * @internal
+ */
+export const writeConversation = (c: ConversationResource): ConversationJson => {
+  const out: Record<string, JsonValue | ConversationPhoneNumberJson> = {};
+  if (c.name !== undefined && c.name !== '') out.name = c.name;
+  if (c.lifecycleState !== undefined) out.lifecycleState = c.lifecycleState;
+  if (c.conversationProfile !== undefined && c.conversationProfile !== '') out.conversationProfile = c.conversationProfile;
+  if (c.phoneNumber !== undefined) out.phoneNumber = writePhoneNumber(c.phoneNumber);
+  if (c.startTime !== undefined) out.startTime = c.startTime;
+  if (c.endTime !== undefined) out.endTime = c.endTime;
+  if (c.conversationStage !== undefined) out.conversationStage = c.conversationStage;
+  writeUnknownFields(out, c.unknownFields);
+  return out as ConversationJson;
+};
+
+const isConversationResource = (u: unknown): u is ConversationResource =>
+  typeof u === 'object' && u !== null && !Array.isArray(u) &&
+  ((u as ConversationResource).startTime === undefined || isTimestamp((u as ConversationResource).startTime));
+
+export interface ConversationResourceC extends t.Type<ConversationResource, ConversationJson, unknown> {}
+
+/**
+ * io-ts codec for a `Conversation` message with every field optional (a create request's body, a
+ * partial response), under ProtoJSON's rules. For a conversation returned by the server, decode the
+ * aggregate instead (`decodeConversation`), which also requires what such a conversation always has.
+ *
+ * @example
+ * ```ts
+ * ConversationResource.decode({ conversation_profile: 'projects/p/conversationProfiles/support' });
+ * ```
+ */
+export const ConversationResource: ConversationResourceC = codecFromReader<ConversationResource, ConversationJson>(
+  'ConversationResource',
+  isConversationResource,
+  readConversationResource,
+  writeConversation,
+);

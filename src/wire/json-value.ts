@@ -1,0 +1,117 @@
+import { describe, type IssueSink, type Path, stepInto } from './issue.js';
+import { INVALID, type Invalid, pathAt } from './reader.js';
+
+/** Any JSON value, read-only. */
+export type JsonValue = string | number | boolean | null | JsonArray | JsonObject;
+export interface JsonArray extends ReadonlyArray<JsonValue> {}
+export interface JsonObject {
+  readonly [key: string]: JsonValue;
+}
+
+/**
+ * How deep a document may nest. Protobuf parsers stop at 100 levels; so does this library, which
+ * also keeps `JSON.stringify` (which recurses) from overflowing the stack on output.
+ */
+export const MAX_DEPTH = 100;
+
+const isPlainObject = (value: object): boolean => {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Sets a property as plain data, even for the key `__proto__`, whose assignment would otherwise
+ * change the object's prototype.
+ */
+export const defineEntry = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+};
+
+/**
+ * Reads a value that must be JSON (kept verbatim: unknown fields and fields this library does not
+ * model), returning it deeply frozen. `owned` values (fresh from `JSON.parse`) are frozen in place;
+ * others are copied first, so the caller's objects are never frozen or shared.
+ * Rejects what JSON cannot carry (undefined, functions, NaN, class instances) and nesting deeper
+ * than {@link MAX_DEPTH}, which also stops cycles.
+ *
+ * @internal
+ */
+export const readJsonValue = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  depth: number,
+  owned: boolean,
+): JsonValue | Invalid => {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      if (Number.isFinite(value)) return value;
+      break;
+    case 'object': {
+      if (value === null) return null;
+      if (depth >= MAX_DEPTH) {
+        issues.push({ path: pathAt(parent, key), message: `nested deeper than ${MAX_DEPTH} levels` });
+        return INVALID;
+      }
+      const path = stepInto(parent, key);
+      if (Array.isArray(value)) {
+        const out: JsonValue[] = owned ? (value as JsonValue[]) : new Array<JsonValue>(value.length);
+        let ok = true;
+        for (let i = 0; i < value.length; i++) {
+          const item = readJsonValue(value[i], issues, path, i, depth + 1, owned);
+          if (item === INVALID) ok = false;
+          else if (!owned) out[i] = item;
+        }
+        return ok ? Object.freeze(out) : INVALID;
+      }
+      if (!isPlainObject(value)) break;
+      const source = value as Record<string, unknown>;
+      const out: Record<string, unknown> = owned ? source : {};
+      let ok = true;
+      const keys = Object.keys(source);
+      for (let n = 0; n < keys.length; n++) {
+        const k = keys[n] as string;
+        const item = readJsonValue(source[k], issues, path, k, depth + 1, owned);
+        if (item === INVALID) ok = false;
+        else if (!owned) defineEntry(out, k, item);
+      }
+      return ok ? (Object.freeze(out) as JsonObject) : INVALID;
+    }
+    default:
+      break;
+  }
+  issues.push({ path: pathAt(parent, key), message: `expected a JSON value, got ${describe(value)}` });
+  return INVALID;
+};
+
+/** Whether a JSON object has no keys (the ProtoJSON default of a map). */
+export const isEmptyObject = (value: JsonValue): boolean => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const k in value) if (Object.hasOwn(value, k)) return false;
+  return true;
+};
+
+/** @internal Reader for a field whose type this library does not model but knows is a JSON object. */
+export const readJsonObject = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  depth: number,
+  owned: boolean,
+): JsonObject | Invalid => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ path: pathAt(parent, key), message: `expected a JSON object, got ${describe(value)}` });
+    return INVALID;
+  }
+  return readJsonValue(value, issues, parent, key, depth, owned) as JsonObject | Invalid;
+};
+

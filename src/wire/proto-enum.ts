@@ -1,0 +1,42 @@
+import type * as t from 'io-ts';
+import { describe, type IssueSink, type Path } from './issue.js';
+import { INVALID, type Invalid, type Reader, codecFromReader, pathAt } from './reader.js';
+
+/** A proto3 enum as ProtoJSON sees it: value names and numbers, the first being `*_UNSPECIFIED = 0`. */
+export interface ProtoEnum<N extends string> {
+  readonly typeName: string;
+  readonly unspecified: N;
+  readonly names: ReadonlyArray<N>;
+  readonly numberOf: Readonly<Record<N, number>>;
+  /** Name by number. */
+  readonly nameOf: ReadonlyMap<number, N>;
+  readonly read: Reader<N>;
+}
+
+/** Describes a proto3 enum from its names in number order (index = number). */
+export const protoEnum = <N extends string>(typeName: string, names: readonly [N, ...N[]]): ProtoEnum<N> => {
+  const numberOf = {} as Record<N, number>;
+  const nameOf = new Map<number, N>();
+  names.forEach((name, number) => {
+    numberOf[name] = number;
+    nameOf.set(number, name);
+  });
+  const expected = `expected a ${typeName} (${names.join(', ')}, or its number 0 to ${names.length - 1})`;
+  const read = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): N | Invalid => {
+    // Return the table's own string, so decoded aggregates share one copy of each name. A scan of a
+    // few names beats hashing a string fresh from JSON.parse.
+    if (typeof value === 'string') {
+      for (let i = 0; i < names.length; i++) if (names[i] === value) return names[i] as N;
+    } else if (typeof value === 'number') {
+      const named = nameOf.get(value);
+      if (named !== undefined) return named;
+    }
+    issues.push({ path: pathAt(parent, key), message: `${expected}, got ${describe(value)}` });
+    return INVALID;
+  };
+  return { typeName, unspecified: names[0], names, numberOf, nameOf, read };
+};
+
+/** An io-ts codec for a proto enum: decodes names or numbers, encodes names. */
+export const protoEnumCodec = <N extends string>(e: ProtoEnum<N>): t.Type<N, N, unknown> =>
+  codecFromReader<N, N>(e.typeName, (u): u is N => typeof u === 'string' && e.names.includes(u as N), e.read, (n) => n);

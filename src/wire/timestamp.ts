@@ -1,0 +1,277 @@
+import type * as t from 'io-ts';
+import { describe, type IssueSink, type Path } from './issue.js';
+import { INVALID, type Invalid, codecFromReader, pathAt } from './reader.js';
+
+export interface TimestampBrand {
+  readonly Timestamp: unique symbol;
+}
+
+/**
+ * A `google.protobuf.Timestamp` in its canonical ProtoJSON form: RFC 3339 in UTC (`Z`), with 0, 3,
+ * 6 or 9 fractional digits, the fewest that keep the value exact. Held as that string, so the
+ * nanoseconds are kept and an aggregate costs no more memory than the JSON it came from.
+ */
+export type Timestamp = t.Branded<string, TimestampBrand>;
+
+/** A timestamp as seconds and nanoseconds since the Unix epoch, like `google.protobuf.Timestamp`. */
+export interface EpochTime {
+  readonly seconds: number;
+  readonly nanos: number;
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+const daysFromCivil = (year: number, month: number, day: number): number => {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+};
+
+const isLeapYear = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+
+/** Earliest and latest instants ProtoJSON allows: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
+const MIN_SECONDS = daysFromCivil(1, 1, 1) * SECONDS_PER_DAY;
+const MAX_SECONDS = daysFromCivil(9999, 12, 31) * SECONDS_PER_DAY + SECONDS_PER_DAY - 1;
+
+const RANGE = '0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z';
+
+/** Reads `count` decimal digits at `at`; -1 when any is not a digit. */
+const digits = (s: string, at: number, count: number): number => {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    // charCodeAt past the end is NaN, which fails both comparisons.
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+};
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** The fraction digits ProtoJSON emits for `nanos`: none, 3, 6 or 9, the fewest that are exact. */
+const formatFraction = (nanos: number): string => {
+  if (nanos === 0) return '';
+  if (nanos % 1_000_000 === 0) return `.${pad(nanos / 1_000_000, 3)}`;
+  if (nanos % 1_000 === 0) return `.${pad(nanos / 1_000, 6)}`;
+  return `.${pad(nanos, 9)}`;
+};
+
+/** Formats seconds and nanoseconds since the epoch canonically; the caller has checked the range. */
+const formatEpoch = (seconds: number, nanos: number): Timestamp => {
+  const days = Math.floor(seconds / SECONDS_PER_DAY);
+  const secondOfDay = seconds - days * SECONDS_PER_DAY;
+  // civil_from_days (H. Hinnant)
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  const second = secondOfDay % 60;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}${formatFraction(nanos)}Z` as Timestamp;
+};
+
+/** Why a string is not a timestamp; a class so the success path can return a plain string. */
+class TimestampProblem {
+  constructor(readonly message: string) {}
+}
+
+const EXAMPLE = '2026-11-23T10:15:30Z';
+
+const syntaxProblem = (s: string): TimestampProblem =>
+  new TimestampProblem(`expected an RFC 3339 timestamp such as ${EXAMPLE}, got ${describe(s)}`);
+
+/**
+ * Parses an RFC 3339 timestamp (strict profile) into its canonical form, or says why it is not one.
+ * A canonical input is returned as the very same string.
+ */
+const parse = (s: string): Timestamp | TimestampProblem => {
+  const n = s.length;
+  if (n < 19) return syntaxProblem(s);
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  if (
+    year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 ||
+    s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58
+  ) {
+    return syntaxProblem(s);
+  }
+  if (s.charCodeAt(10) !== 84 /* T */) {
+    return s[10] === 't' || s[10] === ' '
+      ? new TimestampProblem(`expected an uppercase "T" between date and time (RFC 3339), got ${describe(s)}`)
+      : syntaxProblem(s);
+  }
+  let at = 19;
+  let fractionDigits = 0;
+  let nanos = 0;
+  if (s.charCodeAt(at) === 46 /* . */) {
+    at++;
+    const start = at;
+    while (at < n) {
+      const d = s.charCodeAt(at) - 48;
+      if (!(d >= 0 && d <= 9)) break;
+      if (at - start < 9) nanos = nanos * 10 + d;
+      at++;
+    }
+    fractionDigits = at - start;
+    if (fractionDigits === 0) return syntaxProblem(s);
+    if (fractionDigits > 9) {
+      return new TimestampProblem(`expected at most 9 fractional digits (nanoseconds), got ${fractionDigits} in ${describe(s)}`);
+    }
+    for (let k = fractionDigits; k < 9; k++) nanos *= 10;
+  }
+  let offsetMinutes = 0;
+  const sign = s.charCodeAt(at);
+  if (sign === 90 /* Z */) {
+    at++;
+  } else if (sign === 43 /* + */ || sign === 45 /* - */) {
+    const offsetHour = digits(s, at + 1, 2);
+    const offsetMinute = digits(s, at + 4, 2);
+    if (offsetHour < 0 || offsetMinute < 0 || s.charCodeAt(at + 3) !== 58 || at + 6 > n) return syntaxProblem(s);
+    if (offsetHour > 23 || offsetMinute > 59) return new TimestampProblem(`expected a UTC offset between -23:59 and +23:59, got ${describe(s)}`);
+    offsetMinutes = (sign === 45 ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+    at += 6;
+  } else if (at === n) {
+    return new TimestampProblem(`expected a UTC offset (Z or ±hh:mm) at the end of ${describe(s)}`);
+  } else if (sign === 122 /* z */) {
+    return new TimestampProblem(`expected an uppercase "Z" (RFC 3339), got ${describe(s)}`);
+  } else {
+    return syntaxProblem(s);
+  }
+  if (at !== n) return syntaxProblem(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return new TimestampProblem(`${s.slice(0, 10)} is not a date in the calendar, in ${describe(s)}`);
+  }
+  if (second === 60) return new TimestampProblem(`leap seconds (:60) are not allowed, got ${describe(s)}`);
+  if (hour > 23 || minute > 59 || second > 59) {
+    return new TimestampProblem(`${s.slice(11, 19)} is not a time of day, in ${describe(s)}`);
+  }
+  // Already canonical: UTC, in range, and 0/3/6/9 digits with no removable trailing zero group.
+  if (
+    offsetMinutes === 0 && sign === 90 && year >= 1 &&
+    (fractionDigits === 0 ||
+      (fractionDigits === 3 && nanos !== 0) ||
+      (fractionDigits === 6 && nanos % 1_000_000 !== 0) ||
+      (fractionDigits === 9 && nanos % 1_000 !== 0))
+  ) {
+    return s as Timestamp;
+  }
+  const seconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
+    return new TimestampProblem(`expected a time from ${RANGE}, got ${describe(s)}`);
+  }
+  return formatEpoch(seconds, nanos);
+};
+
+/** @internal Reader used by message decoders. */
+export const readTimestamp = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): Timestamp | Invalid => {
+  if (typeof value !== 'string') {
+    issues.push({ path: pathAt(parent, key), message: `expected an RFC 3339 timestamp string, got ${describe(value)}` });
+    return INVALID;
+  }
+  const result = parse(value);
+  if (typeof result === 'string') return result;
+  issues.push({ path: pathAt(parent, key), message: result.message });
+  return INVALID;
+};
+
+/**
+ * Whether a value is a timestamp in canonical form (what {@link Timestamp} decodes to).
+ */
+export const isTimestamp = (u: unknown): u is Timestamp => typeof u === 'string' && parse(u) === u;
+
+export interface TimestampC extends t.Type<Timestamp, string, unknown> {}
+
+/**
+ * io-ts codec for `google.protobuf.Timestamp` in ProtoJSON. Decodes RFC 3339 with any offset
+ * (normalised to UTC, nanoseconds kept exactly); rejects impossible dates, leap seconds, a missing
+ * offset, more than 9 fractional digits and instants outside year 1 to 9999. Encodes canonically.
+ *
+ * @example
+ * ```ts
+ * Timestamp.decode('2026-11-23T10:15:30.120+05:30'); // right('2026-11-23T04:45:30.120Z')
+ * Timestamp.decode('2025-02-29T00:00:00Z');          // left: not a date in the calendar
+ * ```
+ */
+export const Timestamp: TimestampC = codecFromReader<Timestamp, string>('Timestamp', isTimestamp, readTimestamp, (ts) => ts);
+
+/**
+ * Compares two canonical timestamps in time order: negative, zero or positive.
+ *
+ * @example
+ * ```ts
+ * compareTimestamps(a, b) <= 0; // a is not after b
+ * ```
+ */
+export const compareTimestamps = (a: Timestamp, b: Timestamp): number => {
+  // Canonical strings share the fixed-width `YYYY-MM-DDTHH:MM:SS` prefix; only the fraction differs.
+  for (let i = 0; i < 19; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return fractionNanos(a) - fractionNanos(b);
+};
+
+const fractionNanos = (ts: string): number => {
+  if (ts.charCodeAt(19) !== 46) return 0;
+  let nanos = 0;
+  let count = 0;
+  for (let i = 20; i < ts.length - 1; i++, count++) nanos = nanos * 10 + (ts.charCodeAt(i) - 48);
+  for (; count < 9; count++) nanos *= 10;
+  return nanos;
+};
+
+/**
+ * The seconds and nanoseconds since the Unix epoch of a canonical timestamp, as
+ * `google.protobuf.Timestamp` holds them (`nanos` is never negative).
+ *
+ * @example
+ * ```ts
+ * timestampToEpoch(ts); // { seconds: 1795429530, nanos: 120000000 }
+ * ```
+ */
+export const timestampToEpoch = (ts: Timestamp): EpochTime => {
+  const seconds =
+    daysFromCivil(digits(ts, 0, 4), digits(ts, 5, 2), digits(ts, 8, 2)) * SECONDS_PER_DAY +
+    digits(ts, 11, 2) * 3600 + digits(ts, 14, 2) * 60 + digits(ts, 17, 2);
+  return { seconds, nanos: fractionNanos(ts) };
+};
+
+/**
+ * The canonical timestamp of seconds and nanoseconds since the Unix epoch, or a message when they
+ * are not a valid `google.protobuf.Timestamp` (non-integers, nanos outside 0..999999999, or an
+ * instant outside year 1 to 9999).
+ *
+ * @example
+ * ```ts
+ * timestampFromEpoch({ seconds: 0, nanos: 5 }); // '1970-01-01T00:00:00.000000005Z'
+ * ```
+ */
+export const timestampFromEpoch = (time: EpochTime): Timestamp | { readonly problem: string } => {
+  const { seconds, nanos } = time;
+  if (!Number.isSafeInteger(seconds)) return { problem: `expected whole seconds, got ${describe(seconds)}` };
+  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
+    return { problem: `expected nanos from 0 to 999999999, got ${describe(nanos)}` };
+  }
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
+    return { problem: `expected a time from ${RANGE}, got ${seconds} seconds since the epoch` };
+  }
+  return formatEpoch(seconds, nanos);
+};
