@@ -1,0 +1,185 @@
+import { assign, type EventObject, setup, stateIn } from 'xstate';
+import type { JsonObject } from '../src/wire/json-value.js';
+
+/** The lifecycle states a created conversation can be in. */
+export type ConversationLifecycle = 'IN_PROGRESS' | 'COMPLETED';
+
+/** The stages a created conversation can be in. */
+export type ConversationStageName = 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
+
+/** The machine's state value: one state per region. */
+export interface ConversationStateValue {
+  readonly lifecycle: ConversationLifecycle;
+  readonly stage: ConversationStageName;
+}
+
+/** What starting a conversation needs: the facts of a CreateConversation call. */
+export interface ConversationMachineInput {
+  /** The conversation profile's resource name. */
+  readonly conversationProfile: string;
+  /** Whether the profile has a Dialogflow virtual agent (`automatedAgentConfig`). */
+  readonly virtualAgent: boolean;
+  /** The stage the create request asks for, if any. */
+  readonly conversationStage?: ConversationStageName | undefined;
+  readonly name?: string | undefined;
+  /** RFC 3339, canonical UTC. */
+  readonly startTime: string;
+}
+
+/**
+ * The conversation's data other than its states, as canonical ProtoJSON values, plus its version.
+ * Plain JSON, so snapshots persist and show in the inspector as they are.
+ */
+export interface ConversationMachineContext {
+  /** Grows by one with every change, for optimistic concurrency. */
+  readonly version: number;
+  readonly name?: string;
+  readonly conversationProfile: string;
+  readonly startTime: string;
+  readonly endTime?: string;
+  readonly phoneNumber?: JsonObject;
+  /** Fields kept verbatim (telephonyConnectionInfo, newer fields...), by JSON name. */
+  readonly unknownFields?: JsonObject;
+}
+
+/**
+ * What can happen to a conversation.
+ * - `handoff`: the backend hands the conversation to a human agent.
+ * - `complete`: the conversation is completed (CompleteConversation, or Dialogflow reporting that it
+ *   finished); `at`, when known, becomes its end time.
+ * - `handoff.observed`: Dialogflow moved the conversation to a human agent (seen in a notification or
+ *   a fetched resource). A fact, so accepted even once the conversation has completed: it happened
+ *   before the end.
+ */
+export type ConversationMachineEvent =
+  | { readonly type: 'handoff'; readonly at?: string | undefined }
+  | { readonly type: 'complete'; readonly at?: string | undefined }
+  | { readonly type: 'handoff.observed'; readonly at?: string | undefined };
+
+/** Thrown by the machine when its input asks for what the profile cannot do. */
+export class StartingStageError extends Error {
+  override readonly name = 'StartingStageError';
+}
+
+const isMachineInput = (u: unknown): u is ConversationMachineInput => {
+  if (typeof u !== 'object' || u === null) return false;
+  const i = u as Record<string, unknown>;
+  return (
+    typeof i.conversationProfile === 'string' && typeof i.virtualAgent === 'boolean' && typeof i.startTime === 'string' &&
+    (i.name === undefined || typeof i.name === 'string') &&
+    (i.conversationStage === undefined || i.conversationStage === 'VIRTUAL_AGENT_STAGE' || i.conversationStage === 'HUMAN_ASSIST_STAGE')
+  );
+};
+
+/** The input of the `xstate.init` event, which xstate passes to the initial state's guards. */
+const startingInput = (event: EventObject): ConversationMachineInput | undefined =>
+  event.type === 'xstate.init' ? (event as EventObject & { input?: ConversationMachineInput }).input : undefined;
+
+/**
+ * The Dialogflow V2 conversation as a statechart with two regions:
+ * - `lifecycle`: `IN_PROGRESS` → `COMPLETED`. Nothing leaves `COMPLETED`; completing again is
+ *   accepted and changes nothing, as CompleteConversation is.
+ * - `stage`: `VIRTUAL_AGENT_STAGE` → `HUMAN_ASSIST_STAGE`, one way. The starting stage comes from
+ *   the input: a profile with a virtual agent starts with it unless `HUMAN_ASSIST_STAGE` is asked
+ *   for; a profile without one starts in `HUMAN_ASSIST_STAGE`; asking for `VIRTUAL_AGENT_STAGE`
+ *   without a virtual agent is an error (the actor fails with a {@link StartingStageError}).
+ *
+ * The aggregate (`src/conversation`) derives its rules from this machine; nothing else states them.
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(conversationMachine, {
+ *   input: { conversationProfile: 'projects/p/conversationProfiles/support', virtualAgent: true, startTime: '2026-11-23T10:00:00Z' },
+ * }).start();
+ * actor.send({ type: 'handoff' });
+ * actor.getSnapshot().value; // { lifecycle: 'IN_PROGRESS', stage: 'HUMAN_ASSIST_STAGE' }
+ * ```
+ */
+export const conversationMachine = setup({
+  types: {
+    context: {} as ConversationMachineContext,
+    events: {} as ConversationMachineEvent,
+    // No `input` type here: xstate would then require input even when an actor is restored from a
+    // snapshot, which needs none. The context factory checks the input at run time instead.
+  },
+  guards: {
+    humanAssistStageRequested: ({ event }) => startingInput(event)?.conversationStage === 'HUMAN_ASSIST_STAGE',
+    virtualAgentConfigured: ({ event }) => startingInput(event)?.virtualAgent === true,
+    isInProgress: stateIn({ lifecycle: 'IN_PROGRESS' }),
+  },
+  actions: {
+    countChange: assign({ version: ({ context }) => context.version + 1 }),
+    recordEndTime: assign(({ event }) => (event.type === 'complete' && event.at !== undefined ? { endTime: event.at } : {})),
+  },
+}).createMachine({
+  id: 'conversation',
+  type: 'parallel',
+  context: ({ input }: { input: unknown }) => {
+    if (!isMachineInput(input)) {
+      throw new StartingStageError(
+        'a new conversation needs input { conversationProfile: string, virtualAgent: boolean, startTime: string, conversationStage?, name? }',
+      );
+    }
+    if (input.conversationStage === 'VIRTUAL_AGENT_STAGE' && !input.virtualAgent) {
+      throw new StartingStageError(
+        'VIRTUAL_AGENT_STAGE was requested, but the conversation profile has no virtual agent (automatedAgentConfig)',
+      );
+    }
+    return {
+      version: 1,
+      ...(input.name === undefined ? {} : { name: input.name }),
+      conversationProfile: input.conversationProfile,
+      startTime: input.startTime,
+    };
+  },
+  states: {
+    lifecycle: {
+      description: 'Conversation.lifecycle_state',
+      initial: 'IN_PROGRESS',
+      states: {
+        IN_PROGRESS: {
+          description: 'Created and not yet finished.',
+          on: {
+            complete: { target: 'COMPLETED', actions: ['recordEndTime', 'countChange'] },
+          },
+        },
+        COMPLETED: {
+          description: 'Finished. Completing again is accepted (Dialogflow allows repeated CompleteConversation) and changes nothing.',
+          on: {
+            complete: { target: 'COMPLETED' },
+          },
+        },
+      },
+    },
+    stage: {
+      description: 'Conversation.conversation_stage',
+      initial: 'starting',
+      states: {
+        starting: {
+          description: 'Chooses the starting stage from the conversation profile and the create request.',
+          always: [
+            { guard: 'humanAssistStageRequested', target: 'HUMAN_ASSIST_STAGE' },
+            { guard: 'virtualAgentConfigured', target: 'VIRTUAL_AGENT_STAGE' },
+            { target: 'HUMAN_ASSIST_STAGE' },
+          ],
+        },
+        VIRTUAL_AGENT_STAGE: {
+          description: 'A Dialogflow virtual agent answers the customer.',
+          on: {
+            handoff: { guard: 'isInProgress', target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
+            'handoff.observed': { target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
+          },
+        },
+        HUMAN_ASSIST_STAGE: {
+          description: 'A human agent answers; Dialogflow listens and suggests. There is no way back.',
+          on: {
+            'handoff.observed': { target: 'HUMAN_ASSIST_STAGE' },
+          },
+        },
+      },
+    },
+  },
+});
+
+/** The machine's type, for typing actors and snapshots. */
+export type ConversationMachine = typeof conversationMachine;

@@ -1,0 +1,78 @@
+import { createActor, getInitialSnapshot, transition } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { conversationMachine, StartingStageError } from '../machines/conversation.machine.js';
+import { conversationMachine as exported } from '../src/index.js';
+
+const input = { conversationProfile: 'projects/p/conversationProfiles/support', startTime: '2026-11-23T10:00:00Z' };
+
+describe('the conversation machine', () => {
+  it('is the one the package exports', () => {
+    expect(exported).toBe(conversationMachine);
+  });
+
+  it.each([
+    [{ virtualAgent: true }, 'VIRTUAL_AGENT_STAGE'],
+    [{ virtualAgent: true, conversationStage: 'VIRTUAL_AGENT_STAGE' as const }, 'VIRTUAL_AGENT_STAGE'],
+    [{ virtualAgent: true, conversationStage: 'HUMAN_ASSIST_STAGE' as const }, 'HUMAN_ASSIST_STAGE'],
+    [{ virtualAgent: false }, 'HUMAN_ASSIST_STAGE'],
+    [{ virtualAgent: false, conversationStage: 'HUMAN_ASSIST_STAGE' as const }, 'HUMAN_ASSIST_STAGE'],
+  ])('starts %j in %s, in progress, at version 1', (facts, stage) => {
+    const snapshot = getInitialSnapshot(conversationMachine, { ...input, ...facts });
+    expect(snapshot.value).toEqual({ lifecycle: 'IN_PROGRESS', stage });
+    expect(snapshot.context).toEqual({ version: 1, ...input });
+  });
+
+  it('fails to start when VIRTUAL_AGENT_STAGE is asked of a profile without a virtual agent', () => {
+    const actor = createActor(conversationMachine, { input: { ...input, virtualAgent: false, conversationStage: 'VIRTUAL_AGENT_STAGE' } });
+    const errors: unknown[] = [];
+    actor.subscribe({ error: (e) => errors.push(e) });
+    actor.start();
+    expect(actor.getSnapshot().status).toBe('error');
+    expect(errors[0]).toBeInstanceOf(StartingStageError);
+  });
+
+  it('hands off one way, and completes for good', () => {
+    const actor = createActor(conversationMachine, { input: { ...input, virtualAgent: true } }).start();
+    actor.send({ type: 'handoff' });
+    expect(actor.getSnapshot().value).toEqual({ lifecycle: 'IN_PROGRESS', stage: 'HUMAN_ASSIST_STAGE' });
+    expect(actor.getSnapshot().can({ type: 'handoff' })).toBe(false);
+    actor.send({ type: 'complete', at: '2026-11-23T10:30:00Z' });
+    const done = actor.getSnapshot();
+    expect(done.value).toEqual({ lifecycle: 'COMPLETED', stage: 'HUMAN_ASSIST_STAGE' });
+    expect(done.context).toMatchObject({ endTime: '2026-11-23T10:30:00Z', version: 3 });
+    // Completing again is accepted and changes nothing.
+    expect(done.can({ type: 'complete', at: '2026-11-23T11:00:00Z' })).toBe(true);
+    actor.send({ type: 'complete', at: '2026-11-23T11:00:00Z' });
+    expect(actor.getSnapshot()).toBe(done);
+  });
+
+  it('refuses a handoff command once completed, but takes an observed handoff: it happened before the end', () => {
+    const start = getInitialSnapshot(conversationMachine, { ...input, virtualAgent: true });
+    const [completed] = transition(conversationMachine, start, { type: 'complete' });
+    expect(completed.can({ type: 'handoff' })).toBe(false);
+    expect(completed.can({ type: 'handoff.observed' })).toBe(true);
+    const [observed] = transition(conversationMachine, completed, { type: 'handoff.observed' });
+    expect(observed.value).toEqual({ lifecycle: 'COMPLETED', stage: 'HUMAN_ASSIST_STAGE' });
+    expect(completed.context.endTime).toBeUndefined();
+  });
+
+  it('names every guard and action, for the inspector', () => {
+    expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual(['humanAssistStageRequested', 'isInProgress', 'virtualAgentConfigured']);
+    expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual(['countChange', 'recordEndTime']);
+    // The inspector draws the machine from its config: every guard and action appears there by name.
+    const json = JSON.stringify(conversationMachine.config);
+    for (const name of ['humanAssistStageRequested', 'isInProgress', 'virtualAgentConfigured', 'countChange', 'recordEndTime']) {
+      expect(json).toContain(`"${name}"`);
+    }
+  });
+
+  it('keeps its context plain JSON, and its persisted snapshots restore', () => {
+    const actor = createActor(conversationMachine, { input: { ...input, virtualAgent: true, name: 'projects/p/conversations/c' } }).start();
+    actor.send({ type: 'complete', at: '2026-11-23T10:30:00Z' });
+    const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+    expect(persisted.context).toEqual(actor.getSnapshot().context);
+    const restored = createActor(conversationMachine, { snapshot: persisted }).start();
+    expect(restored.getSnapshot().value).toEqual({ lifecycle: 'COMPLETED', stage: 'VIRTUAL_AGENT_STAGE' });
+    expect(restored.getSnapshot().context).toEqual(actor.getSnapshot().context);
+  });
+});
