@@ -1,0 +1,182 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { getInitialSnapshot } from 'xstate';
+import { type ConversationStageName, conversationMachine, StartingStageError } from '../../machines/conversation.machine.js';
+import { conversationNameKind } from '../wire/conversation-name.js';
+import { conversationProfileNameKind } from '../wire/conversation-profile-name.js';
+import { describe, type IssueSink } from '../wire/issue.js';
+import { INVALID } from '../wire/reader.js';
+import { compareTimestamps, readTimestamp, type Timestamp } from '../wire/timestamp.js';
+import { type Conversation, makeConversation } from './conversation.js';
+import { type ConversationError, illegalCommand, invalidArgument } from './errors.js';
+import type { ConversationCompleted, ConversationCreated, ConversationDomainEvent, ConversationHandedOff } from './events.js';
+import { ruleFor } from './rules.js';
+
+/** What a CreateConversation call is made with, and what the profile offers. */
+export interface CreateConversationInput {
+  /** `projects/{p}/conversationProfiles/{id}` or with `locations/{l}/`. */
+  readonly conversationProfile: string;
+  /** Whether the conversation profile has a Dialogflow virtual agent (`automatedAgentConfig`). */
+  readonly virtualAgent: boolean;
+  /** The stage the create request asks for, if any. */
+  readonly conversationStage?: ConversationStageName | undefined;
+  /** The conversation's name, when Dialogflow has already given it one. */
+  readonly name?: string | undefined;
+  /** RFC 3339, any offset. */
+  readonly startTime: string;
+}
+
+/** What can be asked of a conversation. */
+export type ConversationCommand =
+  | { readonly type: 'CreateConversation'; readonly input: CreateConversationInput }
+  | { readonly type: 'HandOff'; readonly at?: string | undefined }
+  | { readonly type: 'Complete'; readonly at: string };
+
+const NO_EVENTS: ReadonlyArray<ConversationDomainEvent> = Object.freeze([]);
+
+/** Reads an optional `at` argument: canonical, and not before the conversation started. */
+const readAt = (at: unknown, startTime: Timestamp | undefined, issues: IssueSink): Timestamp | undefined => {
+  const ts = readTimestamp(at, issues, '', 'at');
+  if (ts === INVALID) return undefined;
+  if (startTime !== undefined && compareTimestamps(ts, startTime) < 0) {
+    issues.push({ path: 'at', message: `${ts} is before the conversation's startTime ${startTime}` });
+    return undefined;
+  }
+  return ts;
+};
+
+const STAGE_CHOICES: ReadonlyArray<unknown> = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE', undefined];
+
+const decideCreate = (input: CreateConversationInput): E.Either<ConversationError, ReadonlyArray<ConversationDomainEvent>> => {
+  const issues: IssueSink = [];
+  const profile = conversationProfileNameKind.read(input.conversationProfile, issues, '', 'conversationProfile');
+  const name = input.name === undefined ? undefined : conversationNameKind.read(input.name, issues, '', 'name');
+  const startTime = readTimestamp(input.startTime, issues, '', 'startTime');
+  if (typeof input.virtualAgent !== 'boolean') {
+    issues.push({ path: 'virtualAgent', message: `expected a boolean, got ${describe(input.virtualAgent)}` });
+  }
+  if (!STAGE_CHOICES.includes(input.conversationStage)) {
+    issues.push({
+      path: 'conversationStage',
+      message: `expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got ${describe(input.conversationStage)}`,
+    });
+  }
+  if (issues.length > 0 || profile === INVALID || name === INVALID || startTime === INVALID) {
+    return E.left(invalidArgument(issues));
+  }
+  // The machine decides the starting stage, and refuses a virtual agent stage the profile lacks.
+  const snapshot = getInitialSnapshot(conversationMachine, {
+    conversationProfile: profile,
+    virtualAgent: input.virtualAgent,
+    conversationStage: input.conversationStage,
+    name,
+    startTime,
+  });
+  if (snapshot.status === 'error') {
+    const error = snapshot.error;
+    return E.left(
+      error instanceof StartingStageError
+        ? Object.freeze({ type: 'VirtualAgentUnavailable' as const, message: error.message })
+        : invalidArgument([{ path: '', message: error instanceof Error ? error.message : String(error) }]),
+    );
+  }
+  const created: ConversationCreated = Object.freeze({
+    type: 'ConversationCreated' as const,
+    data: Object.freeze({
+      conversation: name,
+      conversationProfile: profile,
+      conversationStage: (snapshot.value as { stage: ConversationStageName }).stage,
+      startTime,
+    }),
+  });
+  return E.right(Object.freeze([created]));
+};
+
+/**
+ * Decides what a command does to a conversation: the domain events it causes (none when it changes
+ * nothing), or why it is refused. Pure; the machine's rules decide what is legal.
+ *
+ * @example
+ * ```ts
+ * decide({ type: 'HandOff' }, conversation); // right([{ type: 'ConversationHandedOff', ... }])
+ * ```
+ */
+export const decide = (
+  command: ConversationCommand,
+  state: Conversation | undefined,
+): E.Either<ConversationError, ReadonlyArray<ConversationDomainEvent>> => {
+  if (command.type === 'CreateConversation') {
+    if (state !== undefined) return E.left(illegalCommand('createConversation', state.lifecycleState, state.conversationStage));
+    return decideCreate(command.input);
+  }
+  const commandName = command.type === 'HandOff' ? 'handOff' : 'complete';
+  if (state === undefined) {
+    return E.left(Object.freeze({ type: 'ConversationMissing' as const, command: commandName, message: `${commandName} needs a conversation; create or decode one first` }));
+  }
+  const issues: IssueSink = [];
+  const at = command.at === undefined && command.type === 'HandOff' ? undefined : readAt(command.at, state.startTime, issues);
+  if (issues.length > 0) return E.left(invalidArgument(issues));
+  if (command.type === 'HandOff') {
+    const rule = ruleFor(state.lifecycleState, state.conversationStage, 'handoff');
+    if (!rule.allowed) return E.left(illegalCommand('handOff', state.lifecycleState, state.conversationStage));
+    if (!rule.changes) return E.right(NO_EVENTS);
+    const event: ConversationHandedOff = Object.freeze({
+      type: 'ConversationHandedOff' as const,
+      data: Object.freeze({ conversation: state.name, at }),
+    });
+    return E.right(Object.freeze([event]));
+  }
+  const rule = ruleFor(state.lifecycleState, state.conversationStage, 'complete');
+  if (!rule.allowed) return E.left(illegalCommand('complete', state.lifecycleState, state.conversationStage));
+  if (!rule.changes) return E.right(NO_EVENTS);
+  const event: ConversationCompleted = Object.freeze({
+    type: 'ConversationCompleted' as const,
+    data: Object.freeze({ conversation: state.name, endTime: at }),
+  });
+  return E.right(Object.freeze([event]));
+};
+
+/**
+ * Applies a domain event to a conversation and returns the next one (version + 1), or the same one
+ * when the event changes nothing. Events are facts: a handoff is applied whatever the lifecycle,
+ * since it happened before the end. The machine's rules say what each event does.
+ *
+ * @example
+ * ```ts
+ * const conversation = events.reduce(evolve, initial);
+ * ```
+ */
+export function evolve(state: undefined, event: ConversationCreated): Conversation;
+export function evolve(state: Conversation, event: ConversationDomainEvent): Conversation;
+export function evolve(state: Conversation | undefined, event: ConversationDomainEvent): Conversation;
+export function evolve(state: Conversation | undefined, event: ConversationDomainEvent): Conversation {
+  if (event.type === 'ConversationCreated') {
+    const { data } = event;
+    return makeConversation(
+      {
+        name: data.conversation,
+        lifecycleState: 'IN_PROGRESS',
+        conversationProfile: data.conversationProfile,
+        startTime: data.startTime,
+        conversationStage: data.conversationStage,
+      },
+      (state?.version ?? 0) + 1,
+    );
+  }
+  if (state === undefined) throw new TypeError(`${event.type} needs a conversation: apply ConversationCreated first`);
+  const rule = ruleFor(state.lifecycleState, state.conversationStage, event.type === 'ConversationHandedOff' ? 'handoff.observed' : 'complete');
+  if (!rule.changes) return state;
+  const endTime = event.type === 'ConversationCompleted' && rule.recordsEndTime && event.data.endTime !== undefined ? event.data.endTime : state.endTime;
+  return makeConversation(
+    {
+      name: state.name,
+      lifecycleState: rule.lifecycleState,
+      conversationProfile: state.conversationProfile,
+      phoneNumber: state.phoneNumber,
+      startTime: state.startTime,
+      endTime,
+      conversationStage: rule.conversationStage,
+      unknownFields: state.unknownFields,
+    },
+    state.version + 1,
+  );
+}

@@ -1,0 +1,52 @@
+import type { ConversationStageName } from '../../machines/conversation.machine.js';
+import type { Conversation } from './conversation.js';
+import type { ConversationName } from '../wire/conversation-name.js';
+import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
+import type { Timestamp } from '../wire/timestamp.js';
+
+/**
+ * A conversation was created. Carries what is needed to rebuild it, so a conversation can be
+ * replayed from its events alone.
+ */
+export interface ConversationCreated {
+  readonly type: 'ConversationCreated';
+  readonly data: {
+    readonly conversation?: ConversationName | undefined;
+    readonly conversationProfile: ConversationProfileName;
+    readonly conversationStage: ConversationStageName;
+    readonly startTime: Timestamp;
+  };
+}
+
+/** The conversation moved from `VIRTUAL_AGENT_STAGE` to `HUMAN_ASSIST_STAGE`. */
+export interface ConversationHandedOff {
+  readonly type: 'ConversationHandedOff';
+  readonly data: {
+    readonly conversation?: ConversationName | undefined;
+    /** When it happened, if known. */
+    readonly at?: Timestamp | undefined;
+  };
+}
+
+/** The conversation was completed. */
+export interface ConversationCompleted {
+  readonly type: 'ConversationCompleted';
+  readonly data: {
+    readonly conversation?: ConversationName | undefined;
+    /** The conversation's end time, if known. */
+    readonly endTime?: Timestamp | undefined;
+  };
+}
+
+/**
+ * What changed in a conversation, for a backend to publish. Named `Conversation…` in the past
+ * tense, apart from Dialogflow's own `ConversationEvent` notification type.
+ */
+export type ConversationDomainEvent = ConversationCreated | ConversationHandedOff | ConversationCompleted;
+
+/** The outcome of a command: the new conversation and the events that explain the change. */
+export interface ConversationChange {
+  readonly conversation: Conversation;
+  /** Empty when the command changed nothing (the conversation is then the same, same version). */
+  readonly events: ReadonlyArray<ConversationDomainEvent>;
+}

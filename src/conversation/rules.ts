@@ -1,0 +1,78 @@
+import { transition } from 'xstate';
+import {
+  type ConversationLifecycle,
+  type ConversationMachineEvent,
+  type ConversationStageName,
+  conversationMachine,
+} from '../../machines/conversation.machine.js';
+
+/** The machine's event types: what can be asked of, or observed on, a conversation. */
+export type ConversationEventType = ConversationMachineEvent['type'];
+
+/** What the machine does with one event in one state. */
+export interface Rule {
+  /** Whether the machine has a transition for it (an illegal command when false). */
+  readonly allowed: boolean;
+  readonly lifecycleState: ConversationLifecycle;
+  readonly conversationStage: ConversationStageName;
+  /** Whether it counts as a change (the version grows). */
+  readonly changes: boolean;
+  /** Whether the event's `at` becomes the end time. */
+  readonly recordsEndTime: boolean;
+}
+
+export const LIFECYCLES: ReadonlyArray<ConversationLifecycle> = ['IN_PROGRESS', 'COMPLETED'];
+export const STAGES: ReadonlyArray<ConversationStageName> = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
+export const EVENT_TYPES: ReadonlyArray<ConversationEventType> = ['handoff', 'complete', 'handoff.observed'];
+
+const PROBE_START = '2000-01-01T00:00:00Z';
+const PROBE_AT = '2000-01-02T00:00:00Z';
+
+/**
+ * Asks the machine, once, what each event does in each state, by running `transition()` on a probe
+ * snapshot. The machine's guards look only at states, never at event data, so one probe per
+ * (state, event) answers for every conversation; `test/rules.test.ts` checks that against
+ * `transition()` on real data for every state and event.
+ */
+const deriveRules = (): Readonly<Record<ConversationEventType, ReadonlyArray<Rule>>> => {
+  const rules = { handoff: [] as Rule[], complete: [] as Rule[], 'handoff.observed': [] as Rule[] };
+  for (const lifecycle of LIFECYCLES) {
+    for (const stage of STAGES) {
+      const snapshot = conversationMachine.resolveState({
+        value: { lifecycle, stage },
+        context: { version: 0, conversationProfile: 'projects/probe/conversationProfiles/probe', startTime: PROBE_START },
+      });
+      for (const type of EVENT_TYPES) {
+        const event = { type, at: PROBE_AT } as ConversationMachineEvent;
+        const [next] = transition(conversationMachine, snapshot, event);
+        const value = next.value as { lifecycle: ConversationLifecycle; stage: ConversationStageName };
+        rules[type][stateIndex(lifecycle, stage)] = Object.freeze({
+          allowed: snapshot.can(event),
+          lifecycleState: value.lifecycle,
+          conversationStage: value.stage,
+          changes: next.context.version !== snapshot.context.version,
+          recordsEndTime: next.context.endTime === PROBE_AT && snapshot.context.endTime !== PROBE_AT,
+        });
+      }
+    }
+  }
+  return rules;
+};
+
+/** Position of a state pair in the derived table; a branch or two rather than a string key. */
+const stateIndex = (lifecycle: ConversationLifecycle, stage: ConversationStageName): number =>
+  (lifecycle === 'COMPLETED' ? 2 : 0) + (stage === 'HUMAN_ASSIST_STAGE' ? 1 : 0);
+
+const RULES = deriveRules();
+
+/**
+ * What the machine does with `type` when a conversation is `lifecycle` in `stage`.
+ *
+ * @example
+ * ```ts
+ * ruleFor('COMPLETED', 'VIRTUAL_AGENT_STAGE', 'handoff').allowed; // false
+ * ```
+ */
+export const ruleFor = (lifecycle: ConversationLifecycle, stage: ConversationStageName, type: ConversationEventType): Rule =>
+  // biome-ignore lint/style/noNonNullAssertion: every combination is derived above
+  RULES[type][stateIndex(lifecycle, stage)]!;

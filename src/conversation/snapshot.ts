@@ -1,0 +1,105 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { SnapshotFrom } from 'xstate';
+import { type ConversationMachineContext, conversationMachine } from '../../machines/conversation.machine.js';
+import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
+import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { describe, type DecodeIssue, joinPath } from '../wire/issue.js';
+import type { JsonObject } from '../wire/json-value.js';
+import { writePhoneNumber } from '../wire/phone-number.js';
+import { decodeWith } from './codec.js';
+import type { Conversation } from './conversation.js';
+
+/** A snapshot of the conversation machine, as actors hold them. */
+export type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
+
+/** The machine context of a conversation: its data as canonical ProtoJSON values, and its version. */
+const contextOf = (c: Conversation): ConversationMachineContext => ({
+  version: c.version,
+  ...(c.name === undefined ? {} : { name: c.name }),
+  conversationProfile: c.conversationProfile,
+  startTime: c.startTime,
+  ...(c.endTime === undefined ? {} : { endTime: c.endTime }),
+  ...(c.phoneNumber === undefined ? {} : { phoneNumber: writePhoneNumber(c.phoneNumber) as JsonObject }),
+  ...(c.unknownFields === undefined ? {} : { unknownFields: c.unknownFields }),
+});
+
+/**
+ * The conversation as a snapshot of {@link conversationMachine}, to run it as an actor:
+ * `createActor(conversationMachine, { snapshot: toMachineSnapshot(c) }).start()`.
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(conversationMachine, { snapshot: toMachineSnapshot(conversation) }).start();
+ * actor.send({ type: 'handoff' });
+ * ```
+ */
+export const toMachineSnapshot = (conversation: Conversation): ConversationSnapshot =>
+  conversationMachine.resolveState({
+    value: { lifecycle: conversation.lifecycleState, stage: conversation.conversationStage },
+    context: contextOf(conversation),
+  });
+
+/** Names (either spelling) of the fields the aggregate models; kept fields cannot use them. */
+const MODELLED_FIELD_NAMES: ReadonlySet<string> = new Set(
+  CONVERSATION_FIELDS.filter((f) => !('kept' in f)).flatMap((f) => [f.json, f.proto]),
+);
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * The conversation a machine snapshot holds: a live snapshot (`actor.getSnapshot()`) or a
+ * persisted one (`actor.getPersistedSnapshot()`, parsed back from your store). Everything is
+ * checked with the wire format's rules, so a damaged snapshot gives a `DecodeError`, never a
+ * wrong conversation.
+ *
+ * @example
+ * ```ts
+ * const conversation = fromMachineSnapshot(actor.getPersistedSnapshot());
+ * ```
+ */
+export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Conversation> => {
+  const problems: DecodeIssue[] = [];
+  if (!isRecord(snapshot)) return E.left(decodeError([{ path: '', message: `expected a conversation machine snapshot, got ${describe(snapshot)}` }]));
+  if (snapshot.status === 'error') {
+    const cause = snapshot.error instanceof Error ? snapshot.error.message : describe(snapshot.error);
+    return E.left(decodeError([{ path: 'status', message: `the snapshot is of a failed actor: ${cause}` }]));
+  }
+  const { value, context } = snapshot;
+  if (!isRecord(value)) problems.push({ path: 'value', message: `expected { lifecycle, stage }, got ${describe(value)}` });
+  if (!isRecord(context)) problems.push({ path: 'context', message: `expected the machine's context, got ${describe(context)}` });
+  if (!isRecord(value) || !isRecord(context)) return E.left(decodeError(problems));
+  const { version, unknownFields, ...fields } = context;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    problems.push({ path: 'context.version', message: `expected a whole number ≥ 0, got ${describe(version)}` });
+  }
+  const json: Record<string, unknown> = { ...fields, lifecycleState: value.lifecycle, conversationStage: value.stage };
+  if (unknownFields !== undefined) {
+    if (!isRecord(unknownFields)) {
+      problems.push({ path: 'context.unknownFields', message: `expected an object, got ${describe(unknownFields)}` });
+    } else {
+      for (const key of Object.keys(unknownFields)) {
+        if (MODELLED_FIELD_NAMES.has(key)) {
+          problems.push({ path: joinPath('context.unknownFields', key), message: 'is a field the conversation models, not an unknown one' });
+        } else if (Object.hasOwn(json, key)) {
+          problems.push({ path: joinPath('context.unknownFields', key), message: 'repeats a field of the context' });
+        } else {
+          Object.defineProperty(json, key, { value: unknownFields[key], enumerable: true, writable: true, configurable: true });
+        }
+      }
+    }
+  }
+  if (problems.length > 0) return E.left(decodeError(problems));
+  const decoded = decodeWith(json, false, { version: version as number }, false);
+  if (E.isRight(decoded)) return decoded;
+  // Point each problem at the snapshot's own layout: states in `value`, data in `context`.
+  return E.left(
+    decodeError(
+      decoded.left.errors.map((e) => {
+        if (e.path === '') return e;
+        const head = e.path.split(/[.[]/)[0];
+        const where = head === 'lifecycleState' ? e.path.replace('lifecycleState', 'value.lifecycle') : head === 'conversationStage' ? e.path.replace('conversationStage', 'value.stage') : `context.${e.path}`;
+        return { path: where, message: e.message };
+      }),
+    ),
+  );
+};

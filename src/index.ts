@@ -1,0 +1,93 @@
+/**
+ * dialogflow-conversation: the Dialogflow V2 `Conversation` resource as an immutable aggregate,
+ * governed by an xstate v5 machine, with exact ProtoJSON codecs.
+ *
+ * @packageDocumentation
+ */
+
+// The machine: the single source of truth for what may happen next.
+export {
+  type ConversationLifecycle,
+  type ConversationMachine,
+  type ConversationMachineContext,
+  type ConversationMachineEvent,
+  type ConversationMachineInput,
+  type ConversationStageName,
+  type ConversationStateValue,
+  conversationMachine,
+  StartingStageError,
+} from '../machines/conversation.machine.js';
+
+// The aggregate.
+export type { Conversation } from './conversation/conversation.js';
+export { createConversation, handOff, complete } from './conversation/commands.js';
+export { type ConversationCommand, type CreateConversationInput, decide, evolve } from './conversation/decider.js';
+export type {
+  ConversationError,
+  ConversationMissing,
+  IllegalCommand,
+  InvalidArgument,
+  VirtualAgentUnavailable,
+} from './conversation/errors.js';
+export type {
+  ConversationChange,
+  ConversationCompleted,
+  ConversationCreated,
+  ConversationDomainEvent,
+  ConversationHandedOff,
+} from './conversation/events.js';
+export { type ConversationEventType, type Rule, ruleFor } from './conversation/rules.js';
+export {
+  type ConversationCodecC,
+  ConversationCodec,
+  type DecodeOptions,
+  decodeConversation,
+  encodeConversation,
+  parseConversation,
+  stringifyConversation,
+} from './conversation/codec.js';
+export { type ConversationSnapshot, fromMachineSnapshot, toMachineSnapshot } from './conversation/snapshot.js';
+
+// The wire format (ProtoJSON).
+export { type DecodeError, decodeError, fromValidationErrors } from './wire/decode-error.js';
+export type { DecodeIssue } from './wire/issue.js';
+export {
+  compareTimestamps,
+  type EpochTime,
+  isTimestamp,
+  Timestamp,
+  type TimestampBrand,
+  type TimestampC,
+  timestampFromEpoch,
+  timestampToEpoch,
+} from './wire/timestamp.js';
+export { Int32, type Int32C } from './wire/int32.js';
+export { LifecycleState, type LifecycleStateC } from './wire/lifecycle-state.js';
+export { ConversationStage, type ConversationStageC } from './wire/conversation-stage.js';
+export type { ResourceNameParts } from './wire/resource-name.js';
+export {
+  ConversationName,
+  type ConversationNameBrand,
+  type ConversationNameC,
+  formatConversationName,
+  parseConversationName,
+} from './wire/conversation-name.js';
+export {
+  ConversationProfileName,
+  type ConversationProfileNameBrand,
+  type ConversationProfileNameC,
+  formatConversationProfileName,
+  parseConversationProfileName,
+} from './wire/conversation-profile-name.js';
+export {
+  ConversationPhoneNumber,
+  type ConversationPhoneNumberC,
+  type ConversationPhoneNumberJson,
+} from './wire/phone-number.js';
+export {
+  type ConversationJson,
+  ConversationResource,
+  type ConversationResourceC,
+} from './wire/conversation-resource.js';
+export type { JsonArray, JsonObject, JsonValue } from './wire/json-value.js';
+export type { UnknownFields } from './wire/message.js';

@@ -1,0 +1,60 @@
+import * as fc from 'fast-check';
+import { transition } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import {
+  type ConversationEventType,
+  type ConversationLifecycle,
+  type ConversationMachineEvent,
+  type ConversationStageName,
+  conversationMachine,
+  ruleFor,
+} from '../src/index.js';
+import { canonicalTimestamp } from './arbitraries.js';
+
+const LIFECYCLES: ConversationLifecycle[] = ['IN_PROGRESS', 'COMPLETED'];
+const STAGES: ConversationStageName[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
+const EVENTS: ConversationEventType[] = ['handoff', 'complete', 'handoff.observed'];
+
+describe('the rules the aggregate uses are the machine’s own', () => {
+  it('for every state, every event, with or without `at`, on any data: the same answer as transition()', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...LIFECYCLES),
+        fc.constantFrom(...STAGES),
+        fc.constantFrom(...EVENTS),
+        fc.option(canonicalTimestamp, { nil: undefined }),
+        fc.option(canonicalTimestamp, { nil: undefined }),
+        fc.nat(),
+        (lifecycle, stage, type, at, endTime, version) => {
+          const snapshot = conversationMachine.resolveState({
+            value: { lifecycle, stage },
+            context: { version, conversationProfile: 'projects/p/conversationProfiles/x', startTime: '0001-01-01T00:00:00Z', ...(endTime ? { endTime } : {}) },
+          });
+          const event = { type, at } as ConversationMachineEvent;
+          const [next] = transition(conversationMachine, snapshot, event);
+          const rule = ruleFor(lifecycle, stage, type);
+          expect(rule.allowed).toBe(snapshot.can(event));
+          expect({ lifecycle: rule.lifecycleState, stage: rule.conversationStage }).toEqual(next.value);
+          expect(version + (rule.changes ? 1 : 0)).toBe(next.context.version);
+          expect(rule.recordsEndTime && at !== undefined ? at : endTime).toBe(next.context.endTime);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('covers the whole table', () => {
+    const table = LIFECYCLES.flatMap((l) => STAGES.flatMap((s) => EVENTS.map((e) => [l, s, e, ruleFor(l, s, e)] as const)));
+    expect(table.filter(([, , , r]) => r.allowed).map(([l, s, e]) => `${l} ${s} ${e}`)).toEqual([
+      'IN_PROGRESS VIRTUAL_AGENT_STAGE handoff',
+      'IN_PROGRESS VIRTUAL_AGENT_STAGE complete',
+      'IN_PROGRESS VIRTUAL_AGENT_STAGE handoff.observed',
+      'IN_PROGRESS HUMAN_ASSIST_STAGE complete',
+      'IN_PROGRESS HUMAN_ASSIST_STAGE handoff.observed',
+      'COMPLETED VIRTUAL_AGENT_STAGE complete',
+      'COMPLETED VIRTUAL_AGENT_STAGE handoff.observed',
+      'COMPLETED HUMAN_ASSIST_STAGE complete',
+      'COMPLETED HUMAN_ASSIST_STAGE handoff.observed',
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+import { createActor } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { conversationMachine, createConversation, decodeConversation, fromMachineSnapshot, handOff, toMachineSnapshot } from '../src/index.js';
+import { left, right } from './helpers.js';
+
+const json = {
+  name: 'projects/acme/conversations/c-42',
+  lifecycleState: 'IN_PROGRESS',
+  conversationProfile: 'projects/acme/conversationProfiles/support',
+  phoneNumber: { countryCode: 1, phoneNumber: '+1 650-253-0000' },
+  startTime: '2026-11-23T10:00:00.000000001Z',
+  conversationStage: 'VIRTUAL_AGENT_STAGE',
+  telephonyConnectionInfo: { dialedNumber: '+16502530000' },
+  futureField: [1, 2],
+};
+
+describe('an aggregate becomes a machine snapshot and back', () => {
+  it('round trips, data and version included', () => {
+    const c = right(decodeConversation(json, { version: 5 }));
+    const snapshot = toMachineSnapshot(c);
+    expect(snapshot.value).toEqual({ lifecycle: 'IN_PROGRESS', stage: 'VIRTUAL_AGENT_STAGE' });
+    expect(snapshot.context).toEqual({
+      version: 5,
+      name: json.name,
+      conversationProfile: json.conversationProfile,
+      startTime: json.startTime,
+      phoneNumber: json.phoneNumber,
+      unknownFields: { telephonyConnectionInfo: json.telephonyConnectionInfo, futureField: [1, 2] },
+    });
+    expect(right(fromMachineSnapshot(snapshot))).toEqual(c);
+  });
+
+  it('a locally created conversation, not yet named, round trips too', () => {
+    const c = right(createConversation({ conversationProfile: json.conversationProfile, virtualAgent: true, startTime: json.startTime })).conversation;
+    expect(right(fromMachineSnapshot(toMachineSnapshot(c)))).toEqual(c);
+  });
+
+  it('runs as an actor and comes back as the same aggregate the commands give', () => {
+    const c = right(decodeConversation(json));
+    const actor = createActor(conversationMachine, { snapshot: toMachineSnapshot(c) }).start();
+    actor.send({ type: 'handoff', at: '2026-11-23T10:05:00Z' });
+    actor.send({ type: 'complete', at: '2026-11-23T10:30:00Z' });
+    const viaActor = right(fromMachineSnapshot(actor.getSnapshot()));
+    const viaCommands = right(handOff(c, '2026-11-23T10:05:00Z')).conversation;
+    expect(viaActor).toEqual({ ...viaCommands, lifecycleState: 'COMPLETED', endTime: '2026-11-23T10:30:00Z', version: 2 });
+    // Persisted, stored as JSON, and read back.
+    const stored = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+    expect(right(fromMachineSnapshot(stored))).toEqual(viaActor);
+  });
+
+  it('a damaged snapshot is an error that points into it', () => {
+    const snapshot = JSON.parse(JSON.stringify(toMachineSnapshot(right(decodeConversation(json)))));
+    expect(left(fromMachineSnapshot({ ...snapshot, value: { lifecycle: 'DONE', stage: 'VIRTUAL_AGENT_STAGE' } })).errors[0]?.path).toBe('value.lifecycle');
+    expect(left(fromMachineSnapshot({ ...snapshot, value: { lifecycle: 'IN_PROGRESS', stage: 'starting' } })).errors[0]?.path).toBe('value.stage');
+    expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, startTime: 'x' } })).errors[0]?.path).toBe('context.startTime');
+    expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, version: -1 } })).errors[0]?.path).toBe('context.version');
+    expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, unknownFields: { name: 'x' } } })).errors[0]?.path).toBe(
+      'context.unknownFields.name',
+    );
+    expect(left(fromMachineSnapshot({ ...snapshot, status: 'error', error: new Error('boom') })).message).toContain('boom');
+    expect(left(fromMachineSnapshot(null)).errors[0]?.path).toBe('');
+    expect(left(fromMachineSnapshot({ value: 'x', context: 1 })).errors.map((e) => e.path)).toEqual(['value', 'context']);
+  });
+});
