@@ -65,7 +65,9 @@ const isMachineInput = (u: unknown): u is ConversationMachineInput => {
   if (typeof u !== 'object' || u === null) return false;
   const i = u as Record<string, unknown>;
   return (
-    typeof i.conversationProfile === 'string' && typeof i.virtualAgent === 'boolean' && typeof i.startTime === 'string' &&
+    typeof i.conversationProfile === 'string' &&
+    typeof i.virtualAgent === 'boolean' &&
+    typeof i.startTime === 'string' &&
     (i.name === undefined || typeof i.name === 'string') &&
     (i.conversationStage === undefined || i.conversationStage === 'VIRTUAL_AGENT_STAGE' || i.conversationStage === 'HUMAN_ASSIST_STAGE')
   );

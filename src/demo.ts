@@ -5,7 +5,15 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { complete, type Conversation, type ConversationChange, type ConversationError, createConversation, handOff, stringifyConversation } from './index.js';
+import {
+  type Conversation,
+  type ConversationChange,
+  type ConversationError,
+  complete,
+  createConversation,
+  handOff,
+  stringifyConversation,
+} from './index.js';
 
 const print = (step: string, change: ConversationChange): Conversation => {
   const { conversation, events } = change;

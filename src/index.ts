@@ -17,10 +17,18 @@ export {
   conversationMachine,
   StartingStageError,
 } from '../machines/conversation.machine.js';
-
+export {
+  ConversationCodec,
+  type ConversationCodecC,
+  type DecodeOptions,
+  decodeConversation,
+  encodeConversation,
+  parseConversation,
+  stringifyConversation,
+} from './conversation/codec.js';
+export { complete, createConversation, handOff } from './conversation/commands.js';
 // The aggregate.
 export type { Conversation } from './conversation/conversation.js';
-export { createConversation, handOff, complete } from './conversation/commands.js';
 export { type ConversationCommand, type CreateConversationInput, decide, evolve } from './conversation/decider.js';
 export type {
   ConversationError,
@@ -37,34 +45,7 @@ export type {
   ConversationHandedOff,
 } from './conversation/events.js';
 export { type ConversationEventType, type Rule, ruleFor } from './conversation/rules.js';
-export {
-  type ConversationCodecC,
-  ConversationCodec,
-  type DecodeOptions,
-  decodeConversation,
-  encodeConversation,
-  parseConversation,
-  stringifyConversation,
-} from './conversation/codec.js';
 export { type ConversationSnapshot, fromMachineSnapshot, toMachineSnapshot } from './conversation/snapshot.js';
-
-// The wire format (ProtoJSON).
-export { type DecodeError, decodeError, fromValidationErrors } from './wire/decode-error.js';
-export type { DecodeIssue } from './wire/issue.js';
-export {
-  compareTimestamps,
-  type EpochTime,
-  isTimestamp,
-  Timestamp,
-  type TimestampBrand,
-  type TimestampC,
-  timestampFromEpoch,
-  timestampToEpoch,
-} from './wire/timestamp.js';
-export { Int32, type Int32C } from './wire/int32.js';
-export { LifecycleState, type LifecycleStateC } from './wire/lifecycle-state.js';
-export { ConversationStage, type ConversationStageC } from './wire/conversation-stage.js';
-export type { ResourceNameParts } from './wire/resource-name.js';
 export {
   ConversationName,
   type ConversationNameBrand,
@@ -80,14 +61,31 @@ export {
   parseConversationProfileName,
 } from './wire/conversation-profile-name.js';
 export {
-  ConversationPhoneNumber,
-  type ConversationPhoneNumberC,
-  type ConversationPhoneNumberJson,
-} from './wire/phone-number.js';
-export {
   type ConversationJson,
   ConversationResource,
   type ConversationResourceC,
 } from './wire/conversation-resource.js';
+export { ConversationStage, type ConversationStageC } from './wire/conversation-stage.js';
+// The wire format (ProtoJSON).
+export { type DecodeError, decodeError, fromValidationErrors } from './wire/decode-error.js';
+export { Int32, type Int32C } from './wire/int32.js';
+export type { DecodeIssue } from './wire/issue.js';
 export type { JsonArray, JsonObject, JsonValue } from './wire/json-value.js';
+export { LifecycleState, type LifecycleStateC } from './wire/lifecycle-state.js';
 export type { UnknownFields } from './wire/message.js';
+export {
+  ConversationPhoneNumber,
+  type ConversationPhoneNumberC,
+  type ConversationPhoneNumberJson,
+} from './wire/phone-number.js';
+export type { ResourceNameParts } from './wire/resource-name.js';
+export {
+  compareTimestamps,
+  type EpochTime,
+  isTimestamp,
+  Timestamp,
+  type TimestampBrand,
+  type TimestampC,
+  timestampFromEpoch,
+  timestampToEpoch,
+} from './wire/timestamp.js';

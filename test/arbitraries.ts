@@ -19,18 +19,40 @@ export const conversationProfileName = resourceName('conversationProfiles');
 /** An instant in ProtoJSON's range. */
 export const epoch = fc.record({
   seconds: fc.integer({ min: -62_135_596_800, max: 253_402_300_799 }),
-  nanos: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 999 }).map((n) => n * 1_000_000), fc.integer({ min: 0, max: 999_999_999 })),
+  nanos: fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 0, max: 999 }).map((n) => n * 1_000_000),
+    fc.integer({ min: 0, max: 999_999_999 }),
+  ),
 });
 export const canonicalTimestamp = epoch.map((t) => timestampFromEpoch(t) as string);
 
 const KNOWN = new Set([
-  'name', 'lifecycleState', 'lifecycle_state', 'conversationProfile', 'conversation_profile', 'phoneNumber', 'phone_number',
-  'startTime', 'start_time', 'endTime', 'end_time', 'conversationStage', 'conversation_stage', 'telephonyConnectionInfo',
-  'telephony_connection_info', 'initialConversationProfile', 'initial_conversation_profile', 'ingestedContextReferences',
-  'ingested_context_references', 'initialGeneratorContexts', 'initial_generator_contexts',
+  'name',
+  'lifecycleState',
+  'lifecycle_state',
+  'conversationProfile',
+  'conversation_profile',
+  'phoneNumber',
+  'phone_number',
+  'startTime',
+  'start_time',
+  'endTime',
+  'end_time',
+  'conversationStage',
+  'conversation_stage',
+  'telephonyConnectionInfo',
+  'telephony_connection_info',
+  'initialConversationProfile',
+  'initial_conversation_profile',
+  'ingestedContextReferences',
+  'ingested_context_references',
+  'initialGeneratorContexts',
+  'initial_generator_contexts',
 ]);
 
-const unknownKey = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'))
+const unknownKey = fc
+  .oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'))
   .filter((k) => !KNOWN.has(k));
 const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }).map(asJson);
 const nonEmptyMap = fc.dictionary(fc.string({ maxLength: 8 }), jsonObject, { minKeys: 1, maxKeys: 3 }).map(asJson);
@@ -61,19 +83,33 @@ export const canonicalConversationJson: fc.Arbitrary<ConversationJson> = fc
   )
   .chain((known) =>
     fc
-      .array(fc.tuple(unknownKey, fc.jsonValue({ maxDepth: 3 }).filter((v) => v !== null)), { maxLength: 3 })
+      .array(
+        fc.tuple(
+          unknownKey,
+          fc.jsonValue({ maxDepth: 3 }).filter((v) => v !== null),
+        ),
+        { maxLength: 3 },
+      )
       .map((unknown) => {
         const out: Record<string, unknown> = { ...known };
-        for (const [k, v] of unknown) Object.defineProperty(out, k, { value: asJson(v), enumerable: true, writable: true, configurable: true });
+        for (const [k, v] of unknown)
+          Object.defineProperty(out, k, { value: asJson(v), enumerable: true, writable: true, configurable: true });
         return out as ConversationJson;
       }),
   );
 
 const SNAKE: Record<string, string> = {
-  lifecycleState: 'lifecycle_state', conversationProfile: 'conversation_profile', phoneNumber: 'phone_number', startTime: 'start_time',
-  endTime: 'end_time', conversationStage: 'conversation_stage', telephonyConnectionInfo: 'telephony_connection_info',
-  initialConversationProfile: 'initial_conversation_profile', ingestedContextReferences: 'ingested_context_references',
-  initialGeneratorContexts: 'initial_generator_contexts', countryCode: 'country_code',
+  lifecycleState: 'lifecycle_state',
+  conversationProfile: 'conversation_profile',
+  phoneNumber: 'phone_number',
+  startTime: 'start_time',
+  endTime: 'end_time',
+  conversationStage: 'conversation_stage',
+  telephonyConnectionInfo: 'telephony_connection_info',
+  initialConversationProfile: 'initial_conversation_profile',
+  ingestedContextReferences: 'ingested_context_references',
+  initialGeneratorContexts: 'initial_generator_contexts',
+  countryCode: 'country_code',
 };
 const ENUM_NUMBERS: Record<string, number> = { IN_PROGRESS: 1, COMPLETED: 2, VIRTUAL_AGENT_STAGE: 1, HUMAN_ASSIST_STAGE: 2 };
 
@@ -88,7 +124,10 @@ const respell = (ts: string, offsetMinutes: number, pad: number): string => {
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
   const digits = `${fraction}${'0'.repeat(pad)}`.slice(0, 9);
-  const text = local.toISOString().slice(0, 19).replace(/^\+?0*(\d{4})/, '$1');
+  const text = local
+    .toISOString()
+    .slice(0, 19)
+    .replace(/^\+?0*(\d{4})/, '$1');
   const padded = year < 1000 ? text.padStart(19, '0') : text;
   return `${padded}${digits ? `.${digits}` : ''}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 };
@@ -134,11 +173,12 @@ export const respelledConversationJson = canonicalConversationJson.chain((json) 
       }
       // Unknown fields keep their relative order: it is theirs to keep, and output follows it.
       const isUnknown = (k: string) => !KNOWN.has(k);
-      const unknownInOrder = entries.filter(([k]) => isUnknown(k)).sort(
-        (a, b) => Object.keys(json).indexOf(a[0]) - Object.keys(json).indexOf(b[0]),
-      );
+      const unknownInOrder = entries
+        .filter(([k]) => isUnknown(k))
+        .sort((a, b) => Object.keys(json).indexOf(a[0]) - Object.keys(json).indexOf(b[0]));
       let u = 0;
-      for (let i = 0; i < entries.length; i++) if (isUnknown((entries[i] as [string, unknown])[0])) entries[i] = unknownInOrder[u++] as [string, unknown];
+      for (let i = 0; i < entries.length; i++)
+        if (isUnknown((entries[i] as [string, unknown])[0])) entries[i] = unknownInOrder[u++] as [string, unknown];
       const out: Record<string, unknown> = {};
       for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
       return { canonical: json, respelled: out };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  complete,
   type Conversation,
   type ConversationCompleted,
   type ConversationCreated,
   type ConversationHandedOff,
+  complete,
   createConversation,
   decodeConversation,
   evolve,
@@ -18,8 +18,12 @@ const name = 'projects/acme/locations/global/conversations/c-42';
 const startTime = '2026-11-23T10:00:00Z';
 
 const created = (conversationStage: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE'): ConversationCreated =>
-  ({ type: 'ConversationCreated', data: { conversation: name, conversationProfile: profile, conversationStage, startTime } }) as ConversationCreated;
-const handedOff = (at?: string): ConversationHandedOff => ({ type: 'ConversationHandedOff', data: { conversation: name, at } }) as ConversationHandedOff;
+  ({
+    type: 'ConversationCreated',
+    data: { conversation: name, conversationProfile: profile, conversationStage, startTime },
+  }) as ConversationCreated;
+const handedOff = (at?: string): ConversationHandedOff =>
+  ({ type: 'ConversationHandedOff', data: { conversation: name, at } }) as ConversationHandedOff;
 const completed = (endTime?: string): ConversationCompleted =>
   ({ type: 'ConversationCompleted', data: { conversation: name, endTime } }) as ConversationCompleted;
 
@@ -32,13 +36,19 @@ describe('creating a conversation: the starting stage', () => {
 
   it('… unless HUMAN_ASSIST_STAGE is asked for', () => {
     given()
-      .when({ type: 'CreateConversation', input: { conversationProfile: profile, virtualAgent: true, conversationStage: 'HUMAN_ASSIST_STAGE', name, startTime } })
+      .when({
+        type: 'CreateConversation',
+        input: { conversationProfile: profile, virtualAgent: true, conversationStage: 'HUMAN_ASSIST_STAGE', name, startTime },
+      })
       .then(created('HUMAN_ASSIST_STAGE'));
   });
 
   it('… and asking for VIRTUAL_AGENT_STAGE explicitly is the same as not asking', () => {
     given()
-      .when({ type: 'CreateConversation', input: { conversationProfile: profile, virtualAgent: true, conversationStage: 'VIRTUAL_AGENT_STAGE', name, startTime } })
+      .when({
+        type: 'CreateConversation',
+        input: { conversationProfile: profile, virtualAgent: true, conversationStage: 'VIRTUAL_AGENT_STAGE', name, startTime },
+      })
       .then(created('VIRTUAL_AGENT_STAGE'));
   });
 
@@ -47,18 +57,26 @@ describe('creating a conversation: the starting stage', () => {
       .when({ type: 'CreateConversation', input: { conversationProfile: profile, virtualAgent: false, name, startTime } })
       .then(created('HUMAN_ASSIST_STAGE'));
     given()
-      .when({ type: 'CreateConversation', input: { conversationProfile: profile, virtualAgent: false, conversationStage: 'HUMAN_ASSIST_STAGE', name, startTime } })
+      .when({
+        type: 'CreateConversation',
+        input: { conversationProfile: profile, virtualAgent: false, conversationStage: 'HUMAN_ASSIST_STAGE', name, startTime },
+      })
       .then(created('HUMAN_ASSIST_STAGE'));
   });
 
   it('asking for VIRTUAL_AGENT_STAGE without a virtual agent is an error, not a silent fix', () => {
     given()
-      .when({ type: 'CreateConversation', input: { conversationProfile: profile, virtualAgent: false, conversationStage: 'VIRTUAL_AGENT_STAGE', startTime } })
+      .when({
+        type: 'CreateConversation',
+        input: { conversationProfile: profile, virtualAgent: false, conversationStage: 'VIRTUAL_AGENT_STAGE', startTime },
+      })
       .thenFails({ type: 'VirtualAgentUnavailable', message: expect.stringContaining('no virtual agent') });
   });
 
   it('the created conversation is in progress, at version 1, frozen', () => {
-    const { conversation, events } = right(createConversation({ conversationProfile: profile, virtualAgent: true, startTime: '2026-11-23T11:00:00+01:00' }));
+    const { conversation, events } = right(
+      createConversation({ conversationProfile: profile, virtualAgent: true, startTime: '2026-11-23T11:00:00+01:00' }),
+    );
     expect(conversation).toEqual({
       lifecycleState: 'IN_PROGRESS',
       conversationProfile: profile,
@@ -74,11 +92,22 @@ describe('creating a conversation: the starting stage', () => {
 
   it('bad input is refused with every problem and its path', () => {
     const error = left(
-      createConversation({ conversationProfile: 'projects/acme/agents/a', virtualAgent: 'yes' as unknown as boolean, name: 'c-42', startTime: 'now',
-        conversationStage: 'CONVERSATION_STAGE_UNSPECIFIED' as 'HUMAN_ASSIST_STAGE' }),
+      createConversation({
+        conversationProfile: 'projects/acme/agents/a',
+        virtualAgent: 'yes' as unknown as boolean,
+        name: 'c-42',
+        startTime: 'now',
+        conversationStage: 'CONVERSATION_STAGE_UNSPECIFIED' as 'HUMAN_ASSIST_STAGE',
+      }),
     );
     expect(error.type).toBe('InvalidArgument');
-    expect(error.type === 'InvalidArgument' && error.errors.map((e) => e.path)).toEqual(['conversationProfile', 'name', 'startTime', 'virtualAgent', 'conversationStage']);
+    expect(error.type === 'InvalidArgument' && error.errors.map((e) => e.path)).toEqual([
+      'conversationProfile',
+      'name',
+      'startTime',
+      'virtualAgent',
+      'conversationStage',
+    ]);
   });
 
   it('creating over an existing conversation is refused', () => {
@@ -90,7 +119,9 @@ describe('creating a conversation: the starting stage', () => {
 
 describe('handing off', () => {
   it('moves a conversation in progress from the virtual agent to a human agent', () => {
-    const c = given(created('VIRTUAL_AGENT_STAGE')).when({ type: 'HandOff', at: '2026-11-23T10:05:00+00:00' }).then(handedOff('2026-11-23T10:05:00Z'));
+    const c = given(created('VIRTUAL_AGENT_STAGE'))
+      .when({ type: 'HandOff', at: '2026-11-23T10:05:00+00:00' })
+      .then(handedOff('2026-11-23T10:05:00Z'));
     expect(c).toMatchObject({ conversationStage: 'HUMAN_ASSIST_STAGE', lifecycleState: 'IN_PROGRESS', version: 2 });
   });
 
@@ -99,15 +130,13 @@ describe('handing off', () => {
   });
 
   it('is one way: a second handoff is refused, naming the command and the state', () => {
-    given(created('VIRTUAL_AGENT_STAGE'), handedOff())
-      .when({ type: 'HandOff' })
-      .thenFails({
-        type: 'IllegalCommand',
-        command: 'handOff',
-        lifecycleState: 'IN_PROGRESS',
-        conversationStage: 'HUMAN_ASSIST_STAGE',
-        message: 'handOff is not allowed on a conversation that is IN_PROGRESS in HUMAN_ASSIST_STAGE',
-      });
+    given(created('VIRTUAL_AGENT_STAGE'), handedOff()).when({ type: 'HandOff' }).thenFails({
+      type: 'IllegalCommand',
+      command: 'handOff',
+      lifecycleState: 'IN_PROGRESS',
+      conversationStage: 'HUMAN_ASSIST_STAGE',
+      message: 'handOff is not allowed on a conversation that is IN_PROGRESS in HUMAN_ASSIST_STAGE',
+    });
     given(created('HUMAN_ASSIST_STAGE')).when({ type: 'HandOff' }).thenFails({ type: 'IllegalCommand', command: 'handOff' });
   });
 
@@ -118,22 +147,37 @@ describe('handing off', () => {
   });
 
   it('a bad or early `at` is an invalid argument', () => {
-    given(created('VIRTUAL_AGENT_STAGE')).when({ type: 'HandOff', at: 'later' }).thenFails({ type: 'InvalidArgument', errors: [{ path: 'at', message: expect.stringContaining('RFC 3339') }] });
     given(created('VIRTUAL_AGENT_STAGE'))
-      .when({ type: 'HandOff', at: '2026-11-23T09:59:59.999999999Z' })
-      .thenFails({ type: 'InvalidArgument', message: "at: 2026-11-23T09:59:59.999999999Z is before the conversation's startTime 2026-11-23T10:00:00Z" });
+      .when({ type: 'HandOff', at: 'later' })
+      .thenFails({ type: 'InvalidArgument', errors: [{ path: 'at', message: expect.stringContaining('RFC 3339') }] });
+    given(created('VIRTUAL_AGENT_STAGE')).when({ type: 'HandOff', at: '2026-11-23T09:59:59.999999999Z' }).thenFails({
+      type: 'InvalidArgument',
+      message: "at: 2026-11-23T09:59:59.999999999Z is before the conversation's startTime 2026-11-23T10:00:00Z",
+    });
   });
 });
 
 describe('completing', () => {
   it('finishes a conversation in progress, at the given end time, in either stage', () => {
-    const c = given(created('VIRTUAL_AGENT_STAGE')).when({ type: 'Complete', at: '2026-11-23T10:30:00.5Z' }).then(completed('2026-11-23T10:30:00.500Z'));
-    expect(c).toMatchObject({ lifecycleState: 'COMPLETED', conversationStage: 'VIRTUAL_AGENT_STAGE', endTime: '2026-11-23T10:30:00.500Z', version: 2 });
+    const c = given(created('VIRTUAL_AGENT_STAGE'))
+      .when({ type: 'Complete', at: '2026-11-23T10:30:00.5Z' })
+      .then(completed('2026-11-23T10:30:00.500Z'));
+    expect(c).toMatchObject({
+      lifecycleState: 'COMPLETED',
+      conversationStage: 'VIRTUAL_AGENT_STAGE',
+      endTime: '2026-11-23T10:30:00.500Z',
+      version: 2,
+    });
     given(created('VIRTUAL_AGENT_STAGE'), handedOff()).when({ type: 'Complete', at: startTime }).then(completed(startTime));
   });
 
   it('again is accepted and changes nothing: no events, the same conversation, the same version', () => {
-    const first = right(complete(right(createConversation({ conversationProfile: profile, virtualAgent: true, name, startTime })).conversation, '2026-11-23T10:30:00Z'));
+    const first = right(
+      complete(
+        right(createConversation({ conversationProfile: profile, virtualAgent: true, name, startTime })).conversation,
+        '2026-11-23T10:30:00Z',
+      ),
+    );
     const again = right(complete(first.conversation, '2026-11-23T11:00:00Z'));
     expect(again.events).toEqual([]);
     expect(again.conversation).toBe(first.conversation);
@@ -142,7 +186,9 @@ describe('completing', () => {
   });
 
   it('a bad `at` is refused even on a completed conversation', () => {
-    given(created('VIRTUAL_AGENT_STAGE'), completed(startTime)).when({ type: 'Complete', at: '2026-11-23' }).thenFails({ type: 'InvalidArgument' });
+    given(created('VIRTUAL_AGENT_STAGE'), completed(startTime))
+      .when({ type: 'Complete', at: '2026-11-23' })
+      .thenFails({ type: 'InvalidArgument' });
     given(created('VIRTUAL_AGENT_STAGE')).when({ type: 'Complete', at: '2026-11-23T09:00:00Z' }).thenFails({ type: 'InvalidArgument' });
   });
 });
@@ -151,14 +197,27 @@ describe('commands on decoded conversations', () => {
   it('keep every other field, unknown ones included, and grow the version by one per change', () => {
     const fetched = right(
       decodeConversation(
-        { name, lifecycleState: 'IN_PROGRESS', conversationProfile: profile, startTime, conversationStage: 'VIRTUAL_AGENT_STAGE',
-          phoneNumber: { phoneNumber: '+1 650' }, telephonyConnectionInfo: { dialedNumber: '+1650' } },
+        {
+          name,
+          lifecycleState: 'IN_PROGRESS',
+          conversationProfile: profile,
+          startTime,
+          conversationStage: 'VIRTUAL_AGENT_STAGE',
+          phoneNumber: { phoneNumber: '+1 650' },
+          telephonyConnectionInfo: { dialedNumber: '+1650' },
+        },
         { version: 41 },
       ),
     );
     const handed = right(handOff(fetched, '2026-11-23T10:01:00Z'));
     const done = right(complete(handed.conversation, '2026-11-23T10:02:00Z'));
-    expect(done.conversation).toEqual({ ...fetched, conversationStage: 'HUMAN_ASSIST_STAGE', lifecycleState: 'COMPLETED', endTime: '2026-11-23T10:02:00Z', version: 43 });
+    expect(done.conversation).toEqual({
+      ...fetched,
+      conversationStage: 'HUMAN_ASSIST_STAGE',
+      lifecycleState: 'COMPLETED',
+      endTime: '2026-11-23T10:02:00Z',
+      version: 43,
+    });
     expect(handed.events).toEqual([handedOff('2026-11-23T10:01:00Z')]);
     expect(done.events).toEqual([completed('2026-11-23T10:02:00Z')]);
     expect(fetched.conversationStage).toBe('VIRTUAL_AGENT_STAGE');

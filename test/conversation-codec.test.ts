@@ -104,7 +104,9 @@ describe('input rules', () => {
     const c = right(decodeConversation({ ...base, phoneNumber: {} }));
     expect(encodeConversation(c).phoneNumber).toEqual({});
     // Defaults inside it are the same as absent.
-    expect(encodeConversation(right(decodeConversation({ ...base, phoneNumber: { countryCode: 0, phoneNumber: '' } }))).phoneNumber).toEqual({});
+    expect(
+      encodeConversation(right(decodeConversation({ ...base, phoneNumber: { countryCode: 0, phoneNumber: '' } }))).phoneNumber,
+    ).toEqual({});
   });
 
   it('empty maps are defaults, left out on output', () => {
@@ -179,7 +181,11 @@ describe('errors say where and what, and list every problem', () => {
   });
 
   it.each([
-    [{ lifecycleState: 'LIFECYCLE_STATE_UNSPECIFIED' }, 'lifecycleState', 'expected IN_PROGRESS or COMPLETED, got "LIFECYCLE_STATE_UNSPECIFIED"'],
+    [
+      { lifecycleState: 'LIFECYCLE_STATE_UNSPECIFIED' },
+      'lifecycleState',
+      'expected IN_PROGRESS or COMPLETED, got "LIFECYCLE_STATE_UNSPECIFIED"',
+    ],
     [{ lifecycleState: 0 }, 'lifecycleState', 'expected IN_PROGRESS or COMPLETED, got "LIFECYCLE_STATE_UNSPECIFIED"'],
     [
       { conversationStage: 'CONVERSATION_STAGE_UNSPECIFIED' },
@@ -330,8 +336,17 @@ describe('versions and the io-ts codecs', () => {
 
 describe('encoding', () => {
   it('follows field-number order whatever the input order', () => {
-    const c = right(decodeConversation({ conversationStage: 2, endTime: '2026-11-23T11:00:00+01:00', startTime: base.startTime,
-      phoneNumber: { phoneNumber: '+1', countryCode: 1 }, conversationProfile: base.conversationProfile, lifecycleState: 2, name: base.name }));
+    const c = right(
+      decodeConversation({
+        conversationStage: 2,
+        endTime: '2026-11-23T11:00:00+01:00',
+        startTime: base.startTime,
+        phoneNumber: { phoneNumber: '+1', countryCode: 1 },
+        conversationProfile: base.conversationProfile,
+        lifecycleState: 2,
+        name: base.name,
+      }),
+    );
     expect(stringifyConversation(c)).toBe(
       `{"name":"${base.name}","lifecycleState":"COMPLETED","conversationProfile":"${base.conversationProfile}",` +
         '"phoneNumber":{"countryCode":1,"phoneNumber":"+1"},"startTime":"2026-11-23T10:15:30Z","endTime":"2026-11-23T10:00:00Z",' +

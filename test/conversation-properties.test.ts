@@ -48,22 +48,41 @@ describe('properties of the conversation codec', () => {
 
   it('no JSON value, however malformed, makes a decoder throw', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), canonicalConversationJson.chain((c) => fc.jsonValue().map((v) => ({ ...c, x: v })))), (json) => {
-        for (const decode of [decodeConversation, ConversationCodec.decode, ConversationResource.decode, Timestamp.decode]) {
-          expect(() => decode(json)).not.toThrow();
-        }
-        expect(() => parseConversation(JSON.stringify(json))).not.toThrow();
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          canonicalConversationJson.chain((c) => fc.jsonValue().map((v) => ({ ...c, x: v }))),
+        ),
+        (json) => {
+          for (const decode of [decodeConversation, ConversationCodec.decode, ConversationResource.decode, Timestamp.decode]) {
+            expect(() => decode(json)).not.toThrow();
+          }
+          expect(() => parseConversation(JSON.stringify(json))).not.toThrow();
+        },
+      ),
       RUNS,
     );
   });
 
   it('no value at all (class instances, symbols, undefined, getters) makes a decoder throw', () => {
     fc.assert(
-      fc.property(fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withDate: true, withNullPrototype: true, withObjectString: true, withSparseArray: true }), (u) => {
-        expect(() => decodeConversation(u)).not.toThrow();
-        expect(() => decodeConversation({ name: 'projects/p/conversations/c', phoneNumber: u, extra: u })).not.toThrow();
-      }),
+      fc.property(
+        fc.anything({
+          withBigInt: true,
+          withBoxedValues: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withDate: true,
+          withNullPrototype: true,
+          withObjectString: true,
+          withSparseArray: true,
+        }),
+        (u) => {
+          expect(() => decodeConversation(u)).not.toThrow();
+          expect(() => decodeConversation({ name: 'projects/p/conversations/c', phoneNumber: u, extra: u })).not.toThrow();
+        },
+      ),
       RUNS,
     );
   });
@@ -79,12 +98,17 @@ describe('properties of the conversation codec', () => {
 
   it('a decode error lists problems with paths that exist in the input', () => {
     fc.assert(
-      fc.property(canonicalConversationJson, fc.constantFrom('startTime', 'name', 'conversationStage', 'phoneNumber'), fc.jsonValue(), (json, key, bad) => {
-        const result = decodeConversation({ ...json, [key]: bad });
-        if (result._tag === 'Left') {
-          for (const e of result.left.errors) expect(e.path.split(/[.[]/)[0]).toBe(key);
-        }
-      }),
+      fc.property(
+        canonicalConversationJson,
+        fc.constantFrom('startTime', 'name', 'conversationStage', 'phoneNumber'),
+        fc.jsonValue(),
+        (json, key, bad) => {
+          const result = decodeConversation({ ...json, [key]: bad });
+          if (result._tag === 'Left') {
+            for (const e of result.left.errors) expect(e.path.split(/[.[]/)[0]).toBe(key);
+          }
+        },
+      ),
       RUNS,
     );
   });

@@ -20,6 +20,7 @@ export const given = (...history: ReadonlyArray<ConversationDomainEvent>) => {
     when: (command: ConversationCommand) => {
       const result = decide(command, state);
       return {
+        // biome-ignore lint/suspicious/noThenProperty: emmett's given/when/then wording; this object is never awaited.
         then: (...expected: ReadonlyArray<ConversationDomainEvent>): Conversation | undefined => {
           if (isLeft(result)) throw new Error(`expected events, got ${JSON.stringify(result.left)}`);
           expect(result.right).toEqual(expected);

@@ -1,4 +1,4 @@
-import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
+import { type Either, isLeft, isRight } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { type DecodeError, fromValidationErrors } from '../src/index.js';
 

@@ -1,14 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type Either, isLeft } from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
 import { getInitialSnapshot, type SnapshotFrom } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
-import { describe, expect, it } from 'vitest';
 import {
-  complete,
   type Conversation,
   type ConversationError,
   type ConversationMachineEvent,
   type ConversationMachineInput,
+  complete,
   conversationMachine,
   createConversation,
   evolve,
@@ -19,7 +19,11 @@ import { right } from './helpers.js';
 
 type Snapshot = SnapshotFrom<typeof conversationMachine>;
 
-const base = { conversationProfile: 'projects/p/conversationProfiles/support', name: 'projects/p/conversations/c', startTime: '2026-11-23T10:00:00Z' };
+const base = {
+  conversationProfile: 'projects/p/conversationProfiles/support',
+  name: 'projects/p/conversations/c',
+  startTime: '2026-11-23T10:00:00Z',
+};
 const STARTS: ReadonlyArray<ConversationMachineInput> = [
   { ...base, virtualAgent: true },
   { ...base, virtualAgent: true, conversationStage: 'HUMAN_ASSIST_STAGE' },
@@ -39,7 +43,9 @@ const applyToAggregate = (c: Conversation, event: ConversationMachineEvent): Eit
     case 'handoff':
       return handOff(c, event.at);
     case 'complete':
-      return event.at === undefined ? E.right({ conversation: evolve(c, { type: 'ConversationCompleted', data: { conversation: c.name } }) }) : complete(c, event.at);
+      return event.at === undefined
+        ? E.right({ conversation: evolve(c, { type: 'ConversationCompleted', data: { conversation: c.name } }) })
+        : complete(c, event.at);
     case 'handoff.observed':
       return E.right({ conversation: evolve(c, { type: 'ConversationHandedOff', data: { conversation: c.name } }) });
   }
@@ -90,7 +96,9 @@ describe('model-based: the aggregate agrees with the machine on every path', () 
         { lifecycle: 'COMPLETED', stage: 'VIRTUAL_AGENT_STAGE' },
         { lifecycle: 'IN_PROGRESS', stage: 'HUMAN_ASSIST_STAGE' },
         { lifecycle: 'IN_PROGRESS', stage: 'VIRTUAL_AGENT_STAGE' },
-      ].map((v) => JSON.stringify(v)).sort(),
+      ]
+        .map((v) => JSON.stringify(v))
+        .sort(),
     );
   });
 

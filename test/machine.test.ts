@@ -1,5 +1,5 @@
-import { createActor, getInitialSnapshot, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { createActor, getInitialSnapshot, transition } from 'xstate';
 import { conversationMachine, StartingStageError } from '../machines/conversation.machine.js';
 import { conversationMachine as exported } from '../src/index.js';
 
@@ -57,7 +57,11 @@ describe('the conversation machine', () => {
   });
 
   it('names every guard and action, for the inspector', () => {
-    expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual(['humanAssistStageRequested', 'isInProgress', 'virtualAgentConfigured']);
+    expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual([
+      'humanAssistStageRequested',
+      'isInProgress',
+      'virtualAgentConfigured',
+    ]);
     expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual(['countChange', 'recordEndTime']);
     // The inspector draws the machine from its config: every guard and action appears there by name.
     const json = JSON.stringify(conversationMachine.config);

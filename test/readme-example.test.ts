@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-
 // The README's usage example, verbatim between the markers, so the README cannot drift from code
 // that runs. (Imports point at the source here, at the package name in the README.)
 // README-EXAMPLE-START
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
 import { complete, handOff, parseConversation, stringifyConversation } from '../src/index.js';
 
 const body = `{

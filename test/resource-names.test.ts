@@ -21,12 +21,12 @@ describe('resource names are branded strings of a fixed shape', () => {
     expect(right(viaCodec(ConversationName, name))).toBe(name);
   });
 
-  it.each([
-    'projects/acme/conversationProfiles/support',
-    'projects/acme/locations/global/conversationProfiles/support-en-us',
-  ])('conversation profile name %s', (name) => {
-    expect(right(viaCodec(ConversationProfileName, name))).toBe(name);
-  });
+  it.each(['projects/acme/conversationProfiles/support', 'projects/acme/locations/global/conversationProfiles/support-en-us'])(
+    'conversation profile name %s',
+    (name) => {
+      expect(right(viaCodec(ConversationProfileName, name))).toBe(name);
+    },
+  );
 
   it.each([
     ['', 'conversation'],

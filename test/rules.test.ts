@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { transition } from 'xstate';
 import {
   type ConversationEventType,
   type ConversationLifecycle,
@@ -28,7 +28,12 @@ describe('the rules the aggregate uses are the machine’s own', () => {
         (lifecycle, stage, type, at, endTime, version) => {
           const snapshot = conversationMachine.resolveState({
             value: { lifecycle, stage },
-            context: { version, conversationProfile: 'projects/p/conversationProfiles/x', startTime: '0001-01-01T00:00:00Z', ...(endTime ? { endTime } : {}) },
+            context: {
+              version,
+              conversationProfile: 'projects/p/conversationProfiles/x',
+              startTime: '0001-01-01T00:00:00Z',
+              ...(endTime ? { endTime } : {}),
+            },
           });
           const event = { type, at } as ConversationMachineEvent;
           const [next] = transition(conversationMachine, snapshot, event);

@@ -1,6 +1,13 @@
-import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { conversationMachine, createConversation, decodeConversation, fromMachineSnapshot, handOff, toMachineSnapshot } from '../src/index.js';
+import { createActor } from 'xstate';
+import {
+  conversationMachine,
+  createConversation,
+  decodeConversation,
+  fromMachineSnapshot,
+  handOff,
+  toMachineSnapshot,
+} from '../src/index.js';
 import { left, right } from './helpers.js';
 
 const json = {
@@ -31,7 +38,9 @@ describe('an aggregate becomes a machine snapshot and back', () => {
   });
 
   it('a locally created conversation, not yet named, round trips too', () => {
-    const c = right(createConversation({ conversationProfile: json.conversationProfile, virtualAgent: true, startTime: json.startTime })).conversation;
+    const c = right(
+      createConversation({ conversationProfile: json.conversationProfile, virtualAgent: true, startTime: json.startTime }),
+    ).conversation;
     expect(right(fromMachineSnapshot(toMachineSnapshot(c)))).toEqual(c);
   });
 
@@ -50,10 +59,18 @@ describe('an aggregate becomes a machine snapshot and back', () => {
 
   it('a damaged snapshot is an error that points into it', () => {
     const snapshot = JSON.parse(JSON.stringify(toMachineSnapshot(right(decodeConversation(json)))));
-    expect(left(fromMachineSnapshot({ ...snapshot, value: { lifecycle: 'DONE', stage: 'VIRTUAL_AGENT_STAGE' } })).errors[0]?.path).toBe('value.lifecycle');
-    expect(left(fromMachineSnapshot({ ...snapshot, value: { lifecycle: 'IN_PROGRESS', stage: 'starting' } })).errors[0]?.path).toBe('value.stage');
-    expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, startTime: 'x' } })).errors[0]?.path).toBe('context.startTime');
-    expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, version: -1 } })).errors[0]?.path).toBe('context.version');
+    expect(left(fromMachineSnapshot({ ...snapshot, value: { lifecycle: 'DONE', stage: 'VIRTUAL_AGENT_STAGE' } })).errors[0]?.path).toBe(
+      'value.lifecycle',
+    );
+    expect(left(fromMachineSnapshot({ ...snapshot, value: { lifecycle: 'IN_PROGRESS', stage: 'starting' } })).errors[0]?.path).toBe(
+      'value.stage',
+    );
+    expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, startTime: 'x' } })).errors[0]?.path).toBe(
+      'context.startTime',
+    );
+    expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, version: -1 } })).errors[0]?.path).toBe(
+      'context.version',
+    );
     expect(left(fromMachineSnapshot({ ...snapshot, context: { ...snapshot.context, unknownFields: { name: 'x' } } })).errors[0]?.path).toBe(
       'context.unknownFields.name',
     );

@@ -7,7 +7,7 @@ import { type ConversationJson, readConversationFields, writeConversation } from
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
 import { describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
-import { INVALID, type Invalid, codecFromReader, pathAt, runReader } from '../wire/reader.js';
+import { codecFromReader, INVALID, type Invalid, pathAt, runReader } from '../wire/reader.js';
 import type { Timestamp } from '../wire/timestamp.js';
 import { type Conversation, makeConversation } from './conversation.js';
 
@@ -48,9 +48,15 @@ export const readConversation = (
   if (read === INVALID) return INVALID;
   let invalid = read.invalid;
   if (
-    read.name === undefined || read.name === '' || read.lifecycleState === undefined || read.lifecycleState === 'LIFECYCLE_STATE_UNSPECIFIED' ||
-    read.conversationProfile === undefined || read.conversationProfile === '' || read.startTime === undefined ||
-    read.conversationStage === undefined || read.conversationStage === 'CONVERSATION_STAGE_UNSPECIFIED'
+    read.name === undefined ||
+    read.name === '' ||
+    read.lifecycleState === undefined ||
+    read.lifecycleState === 'LIFECYCLE_STATE_UNSPECIFIED' ||
+    read.conversationProfile === undefined ||
+    read.conversationProfile === '' ||
+    read.startTime === undefined ||
+    read.conversationStage === undefined ||
+    read.conversationStage === 'CONVERSATION_STAGE_UNSPECIFIED'
   ) {
     const before = issues.length;
     const at = stepInto(parent, key);
@@ -58,7 +64,14 @@ export const readConversation = (
     requireField(read.lifecycleState, 'lifecycleState', at, issues, 'LIFECYCLE_STATE_UNSPECIFIED', 'IN_PROGRESS or COMPLETED');
     requireField(read.conversationProfile, 'conversationProfile', at, issues, '', 'a conversation profile name');
     requireField(read.startTime, 'startTime', at, issues, undefined, 'a timestamp');
-    requireField(read.conversationStage, 'conversationStage', at, issues, 'CONVERSATION_STAGE_UNSPECIFIED', 'VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE');
+    requireField(
+      read.conversationStage,
+      'conversationStage',
+      at,
+      issues,
+      'CONVERSATION_STAGE_UNSPECIFIED',
+      'VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE',
+    );
     invalid ||= issues.length !== before;
   }
   if (invalid) return INVALID;
@@ -153,8 +166,12 @@ export const encodeConversation = (conversation: Conversation): ConversationJson
 export const stringifyConversation = (conversation: Conversation): string => JSON.stringify(writeConversation(conversation));
 
 const isConversation = (u: unknown): u is Conversation =>
-  typeof u === 'object' && u !== null && Object.isFrozen(u) && typeof (u as Conversation).version === 'number' &&
-  typeof (u as Conversation).lifecycleState === 'string' && typeof (u as Conversation).conversationStage === 'string';
+  typeof u === 'object' &&
+  u !== null &&
+  Object.isFrozen(u) &&
+  typeof (u as Conversation).version === 'number' &&
+  typeof (u as Conversation).lifecycleState === 'string' &&
+  typeof (u as Conversation).conversationStage === 'string';
 
 const SERVER_CONVERSATION: ReadConversationOptions = { owned: false, version: 0, nameRequired: true };
 
@@ -175,4 +192,3 @@ export const ConversationCodec: ConversationCodecC = codecFromReader<Conversatio
   (value, issues, parent, key) => readConversation(value, issues, parent, key, SERVER_CONVERSATION),
   writeConversation,
 );
-

@@ -110,7 +110,13 @@ export const decide = (
   }
   const commandName = command.type === 'HandOff' ? 'handOff' : 'complete';
   if (state === undefined) {
-    return E.left(Object.freeze({ type: 'ConversationMissing' as const, command: commandName, message: `${commandName} needs a conversation; create or decode one first` }));
+    return E.left(
+      Object.freeze({
+        type: 'ConversationMissing' as const,
+        command: commandName,
+        message: `${commandName} needs a conversation; create or decode one first`,
+      }),
+    );
   }
   const issues: IssueSink = [];
   const at = command.at === undefined && command.type === 'HandOff' ? undefined : readAt(command.at, state.startTime, issues);
@@ -163,9 +169,14 @@ export function evolve(state: Conversation | undefined, event: ConversationDomai
     );
   }
   if (state === undefined) throw new TypeError(`${event.type} needs a conversation: apply ConversationCreated first`);
-  const rule = ruleFor(state.lifecycleState, state.conversationStage, event.type === 'ConversationHandedOff' ? 'handoff.observed' : 'complete');
+  const rule = ruleFor(
+    state.lifecycleState,
+    state.conversationStage,
+    event.type === 'ConversationHandedOff' ? 'handoff.observed' : 'complete',
+  );
   if (!rule.changes) return state;
-  const endTime = event.type === 'ConversationCompleted' && rule.recordsEndTime && event.data.endTime !== undefined ? event.data.endTime : state.endTime;
+  const endTime =
+    event.type === 'ConversationCompleted' && rule.recordsEndTime && event.data.endTime !== undefined ? event.data.endTime : state.endTime;
   return makeConversation(
     {
       name: state.name,

@@ -1,6 +1,6 @@
 import type { ConversationLifecycle, ConversationStageName } from '../../machines/conversation.machine.js';
-import type { DecodeIssue } from '../wire/issue.js';
 import { formatIssue } from '../wire/decode-error.js';
+import type { DecodeIssue } from '../wire/issue.js';
 
 /** A command's argument is malformed (a bad timestamp, a name of the wrong kind, an end before the start). */
 export interface InvalidArgument {

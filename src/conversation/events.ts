@@ -1,8 +1,8 @@
 import type { ConversationStageName } from '../../machines/conversation.machine.js';
-import type { Conversation } from './conversation.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
 import type { Timestamp } from '../wire/timestamp.js';
+import type { Conversation } from './conversation.js';
 
 /**
  * A conversation was created. Carries what is needed to rebuild it, so a conversation can be

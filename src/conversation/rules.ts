@@ -74,5 +74,4 @@ const RULES = deriveRules();
  * ```
  */
 export const ruleFor = (lifecycle: ConversationLifecycle, stage: ConversationStageName, type: ConversationEventType): Rule =>
-  // biome-ignore lint/style/noNonNullAssertion: every combination is derived above
   RULES[type][stateIndex(lifecycle, stage)]!;

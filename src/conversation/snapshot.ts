@@ -3,7 +3,7 @@ import type { SnapshotFrom } from 'xstate';
 import { type ConversationMachineContext, conversationMachine } from '../../machines/conversation.machine.js';
 import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
-import { describe, type DecodeIssue, joinPath } from '../wire/issue.js';
+import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
 import { writePhoneNumber } from '../wire/phone-number.js';
 import { decodeWith } from './codec.js';
@@ -59,7 +59,8 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'obj
  */
 export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Conversation> => {
   const problems: DecodeIssue[] = [];
-  if (!isRecord(snapshot)) return E.left(decodeError([{ path: '', message: `expected a conversation machine snapshot, got ${describe(snapshot)}` }]));
+  if (!isRecord(snapshot))
+    return E.left(decodeError([{ path: '', message: `expected a conversation machine snapshot, got ${describe(snapshot)}` }]));
   if (snapshot.status === 'error') {
     const cause = snapshot.error instanceof Error ? snapshot.error.message : describe(snapshot.error);
     return E.left(decodeError([{ path: 'status', message: `the snapshot is of a failed actor: ${cause}` }]));
@@ -79,7 +80,10 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
     } else {
       for (const key of Object.keys(unknownFields)) {
         if (MODELLED_FIELD_NAMES.has(key)) {
-          problems.push({ path: joinPath('context.unknownFields', key), message: 'is a field the conversation models, not an unknown one' });
+          problems.push({
+            path: joinPath('context.unknownFields', key),
+            message: 'is a field the conversation models, not an unknown one',
+          });
         } else if (Object.hasOwn(json, key)) {
           problems.push({ path: joinPath('context.unknownFields', key), message: 'repeats a field of the context' });
         } else {
@@ -97,7 +101,12 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
       decoded.left.errors.map((e) => {
         if (e.path === '') return e;
         const head = e.path.split(/[.[]/)[0];
-        const where = head === 'lifecycleState' ? e.path.replace('lifecycleState', 'value.lifecycle') : head === 'conversationStage' ? e.path.replace('conversationStage', 'value.stage') : `context.${e.path}`;
+        const where =
+          head === 'lifecycleState'
+            ? e.path.replace('lifecycleState', 'value.lifecycle')
+            : head === 'conversationStage'
+              ? e.path.replace('conversationStage', 'value.stage')
+              : `context.${e.path}`;
         return { path: where, message: e.message };
       }),
     ),

@@ -52,5 +52,4 @@ export const parseConversationName = (name: ConversationName): ResourceNameParts
  * formatConversationName({ project: 'acme', id: 'c-42' }); // 'projects/acme/conversations/c-42'
  * ```
  */
-export const formatConversationName = (parts: ResourceNameParts): ConversationName | undefined =>
-  conversationNameKind.format(parts);
+export const formatConversationName = (parts: ResourceNameParts): ConversationName | undefined => conversationNameKind.format(parts);

@@ -7,7 +7,7 @@ import { isEmptyObject, type JsonObject, type JsonValue, readJsonObject } from '
 import { type LifecycleState, lifecycleStateEnum } from './lifecycle-state.js';
 import { keepUnknownField, readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
 import { type ConversationPhoneNumber, type ConversationPhoneNumberJson, readPhoneNumber, writePhoneNumber } from './phone-number.js';
-import { INVALID, type Invalid, type Reader, codecFromReader } from './reader.js';
+import { codecFromReader, INVALID, type Invalid, type Reader } from './reader.js';
 import { isTimestamp, readTimestamp, type Timestamp } from './timestamp.js';
 
 /**
@@ -232,7 +232,8 @@ const readConversationResource = (
   if (read === INVALID || read.invalid) return INVALID;
   return Object.freeze({
     name: read.name === '' ? undefined : (read.name as ConversationName | undefined),
-    lifecycleState: read.lifecycleState === 'LIFECYCLE_STATE_UNSPECIFIED' ? undefined : (read.lifecycleState as 'IN_PROGRESS' | 'COMPLETED' | undefined),
+    lifecycleState:
+      read.lifecycleState === 'LIFECYCLE_STATE_UNSPECIFIED' ? undefined : (read.lifecycleState as 'IN_PROGRESS' | 'COMPLETED' | undefined),
     conversationProfile: read.conversationProfile === '' ? undefined : (read.conversationProfile as ConversationProfileName | undefined),
     phoneNumber: read.phoneNumber as ConversationPhoneNumber | undefined,
     startTime: read.startTime as Timestamp | undefined,
@@ -265,7 +266,9 @@ export const writeConversation = (c: ConversationResource): ConversationJson => 
 };
 
 const isConversationResource = (u: unknown): u is ConversationResource =>
-  typeof u === 'object' && u !== null && !Array.isArray(u) &&
+  typeof u === 'object' &&
+  u !== null &&
+  !Array.isArray(u) &&
   ((u as ConversationResource).startTime === undefined || isTimestamp((u as ConversationResource).startTime));
 
 export interface ConversationResourceC extends t.Type<ConversationResource, ConversationJson, unknown> {}

@@ -13,8 +13,7 @@ export interface DecodeError {
 }
 
 /** Renders one issue as `path: message` (the path is left out at the root). */
-export const formatIssue = (issue: DecodeIssue): string =>
-  issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+export const formatIssue = (issue: DecodeIssue): string => (issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`);
 
 /**
  * Builds a {@link DecodeError} from a list of issues.

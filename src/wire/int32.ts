@@ -1,6 +1,6 @@
 import type * as t from 'io-ts';
 import { describe, type IssueSink, type Path } from './issue.js';
-import { INVALID, type Invalid, codecFromReader, pathAt } from './reader.js';
+import { codecFromReader, INVALID, type Invalid, pathAt } from './reader.js';
 
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
@@ -51,7 +51,8 @@ export const readInt32 = (value: unknown, issues: IssueSink, parent: Path, key: 
   return n === 0 ? 0 : n; // -0 is 0
 };
 
-const isInt32 = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= INT32_MIN && u <= INT32_MAX && !Object.is(u, -0);
+const isInt32 = (u: unknown): u is number =>
+  typeof u === 'number' && Number.isInteger(u) && u >= INT32_MIN && u <= INT32_MAX && !Object.is(u, -0);
 
 export interface Int32C extends t.Type<number, number, unknown> {}
 

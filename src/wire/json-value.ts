@@ -114,4 +114,3 @@ export const readJsonObject = (
   }
   return readJsonValue(value, issues, parent, key, depth, owned) as JsonObject | Invalid;
 };
-

@@ -3,7 +3,7 @@ import { Int32, readInt32 } from './int32.js';
 import { type IssueSink, type Path, stepInto } from './issue.js';
 import type { JsonValue } from './json-value.js';
 import { keepUnknownField, readMessageObject, readString, type UnknownFields, writeUnknownFields } from './message.js';
-import { INVALID, type Invalid, codecFromReader } from './reader.js';
+import { codecFromReader, INVALID, type Invalid } from './reader.js';
 
 /** `ConversationPhoneNumber`: how to reach a conversation over telephony. Both fields output only. */
 export interface ConversationPhoneNumber {
@@ -97,4 +97,3 @@ export const ConversationPhoneNumber: ConversationPhoneNumberC = codecFromReader
   (value, issues, parent, key) => readPhoneNumber(value, issues, parent, key, 0, false),
   writePhoneNumber,
 );
-

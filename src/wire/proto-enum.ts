@@ -1,6 +1,6 @@
 import type * as t from 'io-ts';
 import { describe, type IssueSink, type Path } from './issue.js';
-import { INVALID, type Invalid, type Reader, codecFromReader, pathAt } from './reader.js';
+import { codecFromReader, INVALID, type Invalid, pathAt, type Reader } from './reader.js';
 
 /** A proto3 enum as ProtoJSON sees it: value names and numbers, the first being `*_UNSPECIFIED = 0`. */
 export interface ProtoEnum<N extends string> {
@@ -39,4 +39,9 @@ export const protoEnum = <N extends string>(typeName: string, names: readonly [N
 
 /** An io-ts codec for a proto enum: decodes names or numbers, encodes names. */
 export const protoEnumCodec = <N extends string>(e: ProtoEnum<N>): t.Type<N, N, unknown> =>
-  codecFromReader<N, N>(e.typeName, (u): u is N => typeof u === 'string' && e.names.includes(u as N), e.read, (n) => n);
+  codecFromReader<N, N>(
+    e.typeName,
+    (u): u is N => typeof u === 'string' && e.names.includes(u as N),
+    e.read,
+    (n) => n,
+  );

@@ -1,6 +1,6 @@
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import { describe, type IssueSink, type Path } from './issue.js';
-import { INVALID, type Invalid, type Reader, codecFromReader, pathAt } from './reader.js';
+import { INVALID, type Invalid, pathAt, type Reader } from './reader.js';
 
 /**
  * One segment of a resource name: AIP-122's unreserved URI characters, plus `:` for domain-scoped

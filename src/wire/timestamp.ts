@@ -1,6 +1,6 @@
 import type * as t from 'io-ts';
 import { describe, type IssueSink, type Path } from './issue.js';
-import { INVALID, type Invalid, codecFromReader, pathAt } from './reader.js';
+import { codecFromReader, INVALID, type Invalid, pathAt } from './reader.js';
 
 export interface TimestampBrand {
   readonly Timestamp: unique symbol;
@@ -72,7 +72,9 @@ const formatEpoch = (seconds: number, nanos: number): Timestamp => {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const mp = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
@@ -108,8 +110,16 @@ const parse = (s: string): Timestamp | TimestampProblem => {
   const minute = digits(s, 14, 2);
   const second = digits(s, 17, 2);
   if (
-    year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 ||
-    s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58
+    year < 0 ||
+    month < 0 ||
+    day < 0 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
   ) {
     return syntaxProblem(s);
   }
@@ -145,7 +155,8 @@ const parse = (s: string): Timestamp | TimestampProblem => {
     const offsetHour = digits(s, at + 1, 2);
     const offsetMinute = digits(s, at + 4, 2);
     if (offsetHour < 0 || offsetMinute < 0 || s.charCodeAt(at + 3) !== 58 || at + 6 > n) return syntaxProblem(s);
-    if (offsetHour > 23 || offsetMinute > 59) return new TimestampProblem(`expected a UTC offset between -23:59 and +23:59, got ${describe(s)}`);
+    if (offsetHour > 23 || offsetMinute > 59)
+      return new TimestampProblem(`expected a UTC offset between -23:59 and +23:59, got ${describe(s)}`);
     offsetMinutes = (sign === 45 ? -1 : 1) * (offsetHour * 60 + offsetMinute);
     at += 6;
   } else if (at === n) {
@@ -165,7 +176,9 @@ const parse = (s: string): Timestamp | TimestampProblem => {
   }
   // Already canonical: UTC, in range, and 0/3/6/9 digits with no removable trailing zero group.
   if (
-    offsetMinutes === 0 && sign === 90 && year >= 1 &&
+    offsetMinutes === 0 &&
+    sign === 90 &&
+    year >= 1 &&
     (fractionDigits === 0 ||
       (fractionDigits === 3 && nanos !== 0) ||
       (fractionDigits === 6 && nanos % 1_000_000 !== 0) ||
@@ -250,7 +263,9 @@ const fractionNanos = (ts: string): number => {
 export const timestampToEpoch = (ts: Timestamp): EpochTime => {
   const seconds =
     daysFromCivil(digits(ts, 0, 4), digits(ts, 5, 2), digits(ts, 8, 2)) * SECONDS_PER_DAY +
-    digits(ts, 11, 2) * 3600 + digits(ts, 14, 2) * 60 + digits(ts, 17, 2);
+    digits(ts, 11, 2) * 3600 +
+    digits(ts, 14, 2) * 60 +
+    digits(ts, 17, 2);
   return { seconds, nanos: fractionNanos(ts) };
 };
 
