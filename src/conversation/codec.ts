@@ -7,7 +7,7 @@ import { type ConversationJson, readConversationFields, writeConversation } from
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
 import { describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
-import { codecFromReader, INVALID, type Invalid, pathAt, runReader } from '../wire/reader.js';
+import { codecFromReader, INVALID, type Invalid, pathAt } from '../wire/reader.js';
 import type { Timestamp } from '../wire/timestamp.js';
 import { type Conversation, makeConversation } from './conversation.js';
 
@@ -90,12 +90,12 @@ export const readConversation = (
   );
 };
 
-const validVersion = (options: DecodeOptions | undefined): number | DecodeError => {
-  const version = options?.version ?? 0;
-  return Number.isSafeInteger(version) && version >= 0
-    ? version
-    : decodeError([{ path: '', message: `expected a version that is a whole number ≥ 0, got ${describe(version)}` }]);
-};
+/** Reading options for the common cases, made once: decoding is a hot path. */
+const SERVER_OWNED: ReadConversationOptions = { owned: true, version: 0, nameRequired: true };
+const SERVER_CALLERS: ReadConversationOptions = { owned: false, version: 0, nameRequired: true };
+
+const readOptions = (owned: boolean, version: number, nameRequired: boolean): ReadConversationOptions =>
+  version === 0 && nameRequired ? (owned ? SERVER_OWNED : SERVER_CALLERS) : { owned, version, nameRequired };
 
 /** @internal Decodes with the given reading options; `options.version` is checked here. */
 export const decodeWith = (
@@ -104,10 +104,19 @@ export const decodeWith = (
   options: DecodeOptions | undefined,
   nameRequired = true,
 ): E.Either<DecodeError, Conversation> => {
-  const version = validVersion(options);
-  if (typeof version !== 'number') return E.left(version);
-  const read: ReadConversationOptions = { owned, version, nameRequired };
-  const { value, issues } = runReader((u, sink, parent, key) => readConversation(u, sink, parent, key, read), json);
+  const version = options?.version ?? 0;
+  if (version !== 0 && !(Number.isSafeInteger(version) && version >= 0)) {
+    return E.left(decodeError([{ path: '', message: `expected a version that is a whole number ≥ 0, got ${describe(version)}` }]));
+  }
+  const issues: IssueSink = [];
+  let value: Conversation | Invalid;
+  try {
+    value = readConversation(json, issues, '', undefined, readOptions(owned, version, nameRequired));
+  } catch (cause) {
+    // Only hostile inputs get here (a getter or proxy that throws): report it, never rethrow.
+    issues.push({ path: '', message: `could not read the input: ${cause instanceof Error ? cause.message : String(cause)}` });
+    value = INVALID;
+  }
   return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
 };
 
@@ -173,8 +182,6 @@ const isConversation = (u: unknown): u is Conversation =>
   typeof (u as Conversation).lifecycleState === 'string' &&
   typeof (u as Conversation).conversationStage === 'string';
 
-const SERVER_CONVERSATION: ReadConversationOptions = { owned: false, version: 0, nameRequired: true };
-
 export interface ConversationCodecC extends t.Type<Conversation, ConversationJson, unknown> {}
 
 /**
@@ -189,6 +196,6 @@ export interface ConversationCodecC extends t.Type<Conversation, ConversationJso
 export const ConversationCodec: ConversationCodecC = codecFromReader<Conversation, ConversationJson>(
   'Conversation',
   isConversation,
-  (value, issues, parent, key) => readConversation(value, issues, parent, key, SERVER_CONVERSATION),
+  (value, issues, parent, key) => readConversation(value, issues, parent, key, SERVER_CALLERS),
   writeConversation,
 );

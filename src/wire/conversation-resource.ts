@@ -46,14 +46,9 @@ export interface ConversationResource {
   readonly unknownFields?: UnknownFields | undefined;
 }
 
-/** A resource name field also accepts `""`, the string default (not set). */
-const orEmpty =
-  <A>(read: Reader<A>): Reader<A | ''> =>
-  (value, issues, parent, key) =>
-    value === '' ? '' : read(value, issues, parent, key);
-
-const readName = orEmpty(conversationNameKind.read);
-const readProfile = orEmpty(conversationProfileNameKind.read);
+// A resource name field also accepts `""`, the string default (not set).
+const readName = conversationNameKind.read;
+const readProfile = conversationProfileNameKind.read;
 
 /** The fields of `Conversation`, by proto field number, for docs and tests: output follows this order. */
 export const CONVERSATION_FIELDS = [
@@ -123,7 +118,7 @@ export const readConversationFields = (
     const item = source[k];
     switch (k) {
       case 'name':
-        name = item === null ? undefined : readName(item, issues, here, k);
+        name = item === null ? undefined : item === '' ? '' : readName(item, issues, here, k);
         break;
       case 'lifecycleState':
       case 'lifecycle_state':
@@ -131,7 +126,7 @@ export const readConversationFields = (
         break;
       case 'conversationProfile':
       case 'conversation_profile':
-        conversationProfile = item === null ? undefined : readProfile(item, issues, here, k);
+        conversationProfile = item === null ? undefined : item === '' ? '' : readProfile(item, issues, here, k);
         break;
       case 'phoneNumber':
       case 'phone_number':
