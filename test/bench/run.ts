@@ -1,0 +1,218 @@
+/**
+ * The benchmark suite (`npm run bench`): this library against `JSON.parse`/`JSON.stringify` (the
+ * floor), Google's own path, and xstate's `transition()`, side by side in one process, on the same
+ * payloads. Prints medians and ratios and writes them to docs/performance.md. `--tiny` runs a few
+ * iterations on small inputs (the test suite uses it to check that the benchmark still runs).
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { transition } from 'xstate';
+import {
+  type Conversation,
+  complete,
+  conversationMachine,
+  decodeConversation,
+  encodeConversation,
+  handOff,
+  parseConversation,
+  stringifyConversation,
+  toMachineSnapshot,
+} from '../../src/index.js';
+import { ConversationType, googleParse, googleStringify, ListConversationsResponseType, packageVersion } from './google.js';
+import { medians, retainedBytesPerItem } from './measure.js';
+import { completeText, conversationTexts, pageText, projectRoot, typicalText } from './payloads.js';
+
+export interface BenchOptions {
+  /** A quick run on small inputs, for tests. */
+  readonly tiny: boolean;
+  /** Where to write the Markdown report (`undefined`: don't). */
+  readonly report: string | undefined;
+  readonly log: (line: string) => void;
+}
+
+/** One measured comparison. */
+export interface Row {
+  readonly path: string;
+  readonly payload: string;
+  /** What is compared, e.g. "parseConversation / JSON.parse". */
+  readonly comparison: string;
+  readonly oursNs: number;
+  readonly otherNs: number;
+  /** `ours / other` for "at most" targets, `other / ours` for "faster than" targets. */
+  readonly ratio: number;
+  readonly target: string;
+  readonly met: boolean;
+  readonly unit?: string;
+}
+
+const unwrap = <A>(result: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: A }): A => {
+  if (result._tag === 'Left') throw new Error(`benchmark payload rejected: ${JSON.stringify(result.left)}`);
+  return result.right;
+};
+
+const atMost = (path: string, payload: string, comparison: string, ours: number, other: number, limit: number): Row => ({
+  path,
+  payload,
+  comparison,
+  oursNs: ours,
+  otherNs: other,
+  ratio: ours / other,
+  target: `≤ ${limit}×`,
+  met: ours / other <= limit,
+});
+const fasterBy = (path: string, payload: string, comparison: string, ours: number, other: number, factor: number): Row => ({
+  path,
+  payload,
+  comparison,
+  oursNs: ours,
+  otherNs: other,
+  ratio: other / ours,
+  target: `≥ ${factor}× faster`,
+  met: other / ours >= factor,
+});
+
+/** Decodes a ListConversations page into aggregates, an invalid item not sinking the page. */
+const parsePage = (text: string): Conversation[] => {
+  const page = JSON.parse(text) as { conversations: unknown[] };
+  const out: Conversation[] = [];
+  for (const item of page.conversations) {
+    const c = decodeConversation(item);
+    if (c._tag === 'Right') out.push(c.right);
+  }
+  return out;
+};
+
+export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArray<Row>> => {
+  const { tiny, log } = options;
+  const timing = tiny ? { rounds: 1, cpuTimeMs: 5 } : { rounds: 7, cpuTimeMs: 300 };
+  const rows: Row[] = [];
+
+  // Parse: text → aggregate.
+  const texts = { typical: typicalText(), complete: completeText() };
+  for (const [payload, text] of Object.entries(texts)) {
+    const m = await medians(
+      {
+        jsonParse: () => JSON.parse(text),
+        ours: () => parseConversation(text),
+        google: () => googleParse(ConversationType, text),
+      },
+      timing,
+    );
+    rows.push(atMost('parse', payload, 'parseConversation / JSON.parse', m.ours ?? 0, m.jsonParse ?? 0, 2.0));
+    rows.push(fasterBy('parse', payload, 'parseConversation vs JSON.parse + fromProto3JSON', m.ours ?? 0, m.google ?? 0, 1.5));
+  }
+  {
+    const page = pageText(tiny ? 10 : 1000);
+    const payload = `page of ${tiny ? 10 : 1000}`;
+    const m = await medians(
+      {
+        jsonParse: () => JSON.parse(page),
+        ours: () => parsePage(page),
+        google: () => googleParse(ListConversationsResponseType, page),
+      },
+      { rounds: timing.rounds, cpuTimeMs: timing.cpuTimeMs * 2 },
+    );
+    rows.push(atMost('parse', payload, 'page decode / JSON.parse', m.ours ?? 0, m.jsonParse ?? 0, 2.0));
+    rows.push(fasterBy('parse', payload, 'page decode vs JSON.parse + fromProto3JSON', m.ours ?? 0, m.google ?? 0, 1.5));
+  }
+
+  // Stringify: aggregate → text.
+  for (const [payload, text] of Object.entries(texts)) {
+    const conversation = unwrap(parseConversation(text));
+    const plain = encodeConversation(conversation);
+    const message = googleParse(ConversationType, text);
+    if (message === null) throw new Error('Google could not read the payload');
+    const m = await medians(
+      {
+        jsonStringify: () => JSON.stringify(plain),
+        ours: () => stringifyConversation(conversation),
+        google: () => googleStringify(message),
+      },
+      timing,
+    );
+    rows.push(atMost('stringify', payload, 'stringifyConversation / JSON.stringify', m.ours ?? 0, m.jsonStringify ?? 0, 1.5));
+    rows.push(fasterBy('stringify', payload, 'stringifyConversation vs toProto3JSON + JSON.stringify', m.ours ?? 0, m.google ?? 0, 4));
+  }
+
+  // Commands: the aggregate against the machine's own transition().
+  {
+    const conversation = unwrap(parseConversation(texts.typical));
+    const snapshot = toMachineSnapshot(conversation);
+    const at = '2026-11-23T11:00:00Z';
+    const m = await medians(
+      {
+        handOff: () => handOff(conversation, at),
+        transitionHandoff: () => transition(conversationMachine, snapshot, { type: 'handoff', at }),
+        complete: () => complete(conversation, at),
+        transitionComplete: () => transition(conversationMachine, snapshot, { type: 'complete', at }),
+      },
+      timing,
+    );
+    rows.push(fasterBy('commands', 'typical', 'handOff vs transition()', m.handOff ?? 0, m.transitionHandoff ?? 0, 50));
+    rows.push(fasterBy('commands', 'typical', 'complete vs transition()', m.complete ?? 0, m.transitionComplete ?? 0, 50));
+  }
+
+  // Memory: retained heap per hydrated aggregate against the plain objects JSON.parse gives.
+  {
+    const count = tiny ? 1000 : 100_000;
+    const many = conversationTexts(count);
+    const plain = retainedBytesPerItem(many, (t) => JSON.parse(t));
+    const ours = retainedBytesPerItem(many, (t) => unwrap(parseConversation(t)));
+    rows.push({
+      path: 'memory',
+      payload: `${count} distinct`,
+      comparison: 'retained bytes per aggregate / per JSON.parse object',
+      oursNs: ours,
+      otherNs: plain,
+      ratio: ours / plain,
+      target: '≤ 1.5×',
+      met: ours / plain <= 1.5,
+      unit: 'B',
+    });
+  }
+
+  for (const row of rows) log(formatRow(row));
+  if (options.report !== undefined) writeFileSync(options.report, report(rows));
+  return rows;
+};
+
+const formatNumber = (n: number, unit = 'ns'): string =>
+  unit === 'ns' && n >= 10_000 ? `${(n / 1000).toFixed(1)} µs` : `${n.toFixed(0)} ${unit}`;
+
+const formatRow = (row: Row): string =>
+  `${row.met ? 'ok  ' : 'MISS'} ${row.path.padEnd(9)} ${row.payload.padEnd(14)} ${row.comparison.padEnd(58)} ` +
+  `${formatNumber(row.oursNs, row.unit).padStart(9)} vs ${formatNumber(row.otherNs, row.unit).padStart(9)}  ${row.ratio.toFixed(2)}× (target ${row.target})`;
+
+const report = (rows: ReadonlyArray<Row>): string => {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    '# Performance',
+    '',
+    'Measured by `npm run bench` (`test/bench/run.ts`): every comparison runs side by side in one process, on the same',
+    'payloads, with mitata (warm-up, then samples); each figure is the median of the per-round medians. Ratios, not',
+    'absolute times, are what the targets constrain; they hold on a loaded machine better than times do.',
+    '',
+    `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node.js ${process.versions.node} (V8 ${process.versions.v8}).`,
+    `Versions: dialogflow-conversation ${packageVersion('dialogflow-conversation')}, xstate ${packageVersion('xstate')}, io-ts ${packageVersion('io-ts')}, ` +
+      `fp-ts ${packageVersion('fp-ts')}; baselines: @google-cloud/dialogflow ${packageVersion('@google-cloud/dialogflow')}, ` +
+      `proto3-json-serializer ${packageVersion('proto3-json-serializer')}, protobufjs ${packageVersion('protobufjs')}; harness: mitata ${packageVersion('mitata')}.`,
+    '',
+    '| path | payload | comparison | ours | other | ratio | target | |',
+    '|---|---|---|---:|---:|---:|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.path} | ${r.payload} | ${r.comparison} | ${formatNumber(r.oursNs, r.unit)} | ${formatNumber(r.otherNs, r.unit)} | ${r.ratio.toFixed(2)}× | ${r.target} | ${r.met ? 'met' : '**missed**'} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+};
+
+// Run from the command line: `node dist/test/bench/run.js [--tiny]`.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const tiny = process.argv.includes('--tiny');
+  const docs = `${projectRoot()}/docs/performance.md`;
+  const rows = await runBenchmarks({ tiny, report: tiny ? undefined : docs, log: (line) => console.log(line) });
+  if (!tiny) console.log(`\nwritten to docs/performance.md (${rows.filter((r) => !r.met).length} target(s) missed)`);
+}
