@@ -20,20 +20,25 @@ export const googleParse = (type: protobuf.Type, text: string): GoogleMessage | 
 
 export const googleStringify = (message: GoogleMessage): string => JSON.stringify(toProto3JSON(message));
 
-export const packageVersion = (name: string): string => {
+/** The installed version of a package (or of this project, by its own name). */
+export const packageVersion = (name: string, projectPackageJson?: string): string => {
+  const read = (path: string): { name?: string; version: string } =>
+    JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version: string };
+  if (projectPackageJson !== undefined && read(projectPackageJson).name === name) return read(projectPackageJson).version;
   try {
-    const path = require.resolve(`${name}/package.json`);
-    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+    return read(require.resolve(`${name}/package.json`)).version;
   } catch {
-    // Packages whose exports hide package.json: find it next to the entry point.
-    let dir = require.resolve(name);
-    for (let i = 0; i < 6; i++) {
-      dir = dir.slice(0, dir.lastIndexOf('/'));
-      try {
-        const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { name?: string; version: string };
-        if (pkg.name === name) return pkg.version;
-      } catch {}
-    }
+    // Packages whose exports hide package.json: find it above the entry point.
+    try {
+      let dir = require.resolve(name);
+      for (let i = 0; i < 6; i++) {
+        dir = dir.slice(0, dir.lastIndexOf('/'));
+        try {
+          const pkg = read(`${dir}/package.json`);
+          if (pkg.name === name) return pkg.version;
+        } catch {}
+      }
+    } catch {}
     return 'unknown';
   }
 };

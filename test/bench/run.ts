@@ -194,7 +194,7 @@ const report = (rows: ReadonlyArray<Row>): string => {
     'absolute times, are what the targets constrain; they hold on a loaded machine better than times do.',
     '',
     `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node.js ${process.versions.node} (V8 ${process.versions.v8}).`,
-    `Versions: dialogflow-conversation ${packageVersion('dialogflow-conversation')}, xstate ${packageVersion('xstate')}, io-ts ${packageVersion('io-ts')}, ` +
+    `Versions: dialogflow-conversation ${packageVersion('dialogflow-conversation', `${projectRoot()}/package.json`)}, xstate ${packageVersion('xstate')}, io-ts ${packageVersion('io-ts')}, ` +
       `fp-ts ${packageVersion('fp-ts')}; baselines: @google-cloud/dialogflow ${packageVersion('@google-cloud/dialogflow')}, ` +
       `proto3-json-serializer ${packageVersion('proto3-json-serializer')}, protobufjs ${packageVersion('protobufjs')}; harness: mitata ${packageVersion('mitata')}.`,
     '',
