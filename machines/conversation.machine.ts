@@ -22,7 +22,7 @@ export interface ConversationMachineInput {
   /** The stage the create request asks for, if any. */
   readonly conversationStage?: ConversationStageName | undefined;
   readonly name?: string | undefined;
-  /** RFC 3339, canonical UTC. */
+  /** RFC 3339. The aggregate passes it canonical (UTC); `createConversation` accepts any offset. */
   readonly startTime: string;
 }
 

@@ -1,6 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { getInitialSnapshot } from 'xstate';
-import { type ConversationStageName, conversationMachine, StartingStageError } from '../../machines/conversation.machine.js';
+import {
+  type ConversationMachineInput,
+  type ConversationStageName,
+  conversationMachine,
+  StartingStageError,
+} from '../../machines/conversation.machine.js';
 import { conversationNameKind } from '../wire/conversation-name.js';
 import { conversationProfileNameKind } from '../wire/conversation-profile-name.js';
 import { describe, type IssueSink } from '../wire/issue.js';
@@ -11,19 +16,11 @@ import { type ConversationError, illegalCommand, invalidArgument } from './error
 import type { ConversationCompleted, ConversationCreated, ConversationDomainEvent, ConversationHandedOff } from './events.js';
 import { ruleFor } from './rules.js';
 
-/** What a CreateConversation call is made with, and what the profile offers. */
-export interface CreateConversationInput {
-  /** `projects/{p}/conversationProfiles/{id}` or with `locations/{l}/`. */
-  readonly conversationProfile: string;
-  /** Whether the conversation profile has a Dialogflow virtual agent (`automatedAgentConfig`). */
-  readonly virtualAgent: boolean;
-  /** The stage the create request asks for, if any. */
-  readonly conversationStage?: ConversationStageName | undefined;
-  /** The conversation's name, when Dialogflow has already given it one. */
-  readonly name?: string | undefined;
-  /** RFC 3339, any offset. */
-  readonly startTime: string;
-}
+/**
+ * What a CreateConversation call is made with, and what the profile offers: the machine's own
+ * input, checked here with the wire format's rules (`startTime` may use any offset).
+ */
+export type CreateConversationInput = ConversationMachineInput;
 
 /** What can be asked of a conversation. */
 export type ConversationCommand =
