@@ -7,7 +7,7 @@ import { isEmptyObject, type JsonObject, type JsonValue, readJsonObject } from '
 import { type LifecycleState, lifecycleStateEnum } from './lifecycle-state.js';
 import { keepUnknownField, readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
 import { type ConversationPhoneNumber, type ConversationPhoneNumberJson, readPhoneNumber, writePhoneNumber } from './phone-number.js';
-import { codecFromReader, INVALID, type Invalid, type Reader } from './reader.js';
+import { codecFromReader, INVALID, type Invalid } from './reader.js';
 import { isTimestamp, readTimestamp, type Timestamp } from './timestamp.js';
 
 /**
