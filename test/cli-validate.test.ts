@@ -249,7 +249,7 @@ describe('validate', () => {
     const controller = new AbortController();
     const run = runCli(['validate'], { stdin: Readable.from(endless()), stdout: stuck, signal: controller.signal });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    // One output batch (64 KiB) plus what the input stream buffers: a few chunks, not an endless input.
+    // One output batch (16 KiB) plus what the input stream buffers: a few chunks, not an endless input.
     expect(produced).toBeLessThan(60);
     const before = produced;
     await new Promise((resolve) => setTimeout(resolve, 200));
