@@ -1,0 +1,24 @@
+// What `npm start` runs (after building): the command line on the examples in this folder, as you
+// would type it. Run it again with `node docs/examples/start.mjs`.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = 'dist/src/cli/bin.js';
+
+const run = (args, note) => {
+  process.stdout.write(`\n$ dialogflow-conversation ${args.join(' ')}\n`);
+  const { status } = spawnSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
+  process.stdout.write(`(exit status ${status}${note === undefined ? '' : `: ${note}`})\n`);
+  return status;
+};
+
+const statuses = [
+  run(['validate', 'docs/examples/list-conversations-page.json'], 'conversations[1] of this page is invalid on purpose'),
+  run(['validate', 'docs/examples/conversations.ndjson'], 'lines 3 and 4 are invalid on purpose'),
+  run(['validate', '--canonical', 'docs/examples/conversation.json']),
+  run(['diagram']),
+];
+process.stdout.write('\nMore: dialogflow-conversation --help, and docs/cli.md.\n');
+// The examples are meant to contain invalid conversations: exit 1 from validate is the expected answer.
+process.exitCode = statuses.every((s, i) => s === (i < 2 ? 1 : 0)) ? 0 : 1;

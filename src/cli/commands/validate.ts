@@ -1,0 +1,131 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { type CliIo, EXIT, UsageError } from '../io.js';
+import { BatchedOutput } from '../output.js';
+import { Checker, type CheckOptions, type Tally } from '../validate/check.js';
+import { Progress } from '../validate/progress.js';
+import { InputScanner } from '../validate/scanner.js';
+
+const STDIN = '-';
+const STDIN_NAME = '<stdin>';
+/** Large reads: fewer chunks, less per-chunk work; memory stays bounded by a chunk and a line. */
+const READ_SIZE = 64 * 1024;
+
+const help = `Usage: dialogflow-conversation validate [options] [FILE...]
+
+Checks Dialogflow V2 conversations against the ProtoJSON rules and the resource's own, and prints,
+for each conversation, its state or its problems. Reads standard input when no FILE is given, or
+for FILE "-".
+
+Each input is one of:
+  - a Conversation (a GetConversation or CompleteConversation response body),
+  - a ListConversations page ({"conversations": [...], "nextPageToken": "..."}),
+  - NDJSON: one conversation or page per line.
+It is NDJSON when its first non-blank line is a whole JSON value; otherwise one JSON document.
+
+Output, one line per conversation (":LINE" for NDJSON, ":conversations[I]" for a page's items):
+  FILE:LINE: ok NAME LIFECYCLE_STATE CONVERSATION_STAGE version=N
+  FILE:LINE: error: PATH: MESSAGE          (one line per problem)
+and a summary on stderr. Inputs are streamed: memory stays flat whatever their size, and a
+progress line shows on a terminal for long ones.
+
+Options:
+  --canonical   print each valid conversation as canonical ProtoJSON, one per line, and the
+                problems on stderr (so stdout stays NDJSON)
+  -q, --quiet   print only the problems
+  -h, --help    print this help
+
+Exit status: 0 when every conversation is valid, 1 when any is not, 2 on a usage error.
+
+Examples:
+  dialogflow-conversation validate conversation.json
+  gcloud ... | dialogflow-conversation validate --quiet
+  dialogflow-conversation validate --canonical export.ndjson > canonical.ndjson
+`;
+
+/** `validate [FILE...]`: checks conversations and pages, streamed. */
+export const validate: Command = {
+  name: 'validate',
+  summary: 'check conversations, ListConversations pages or NDJSON of either; print states or errors',
+  help,
+  run: async (args, io) => {
+    const { values, positionals } = parseCommandArgs(
+      'validate',
+      args,
+      { canonical: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+      true,
+    );
+    if (values.help === true) {
+      io.stdout.write(help);
+      return EXIT.ok;
+    }
+    const files = positionals.length === 0 ? [STDIN] : positionals;
+    await Promise.all(files.map((file) => checkReadable(io, file)));
+    const options: CheckOptions = { canonical: values.canonical === true, quiet: values.quiet === true };
+    return run(files, options, io);
+  },
+};
+
+/** Finds every unreadable file before any output, so a typo costs nothing. */
+const checkReadable = async (io: CliIo, file: string): Promise<void> => {
+  if (file === STDIN) return;
+  try {
+    const info = await stat(resolve(io.cwd, file));
+    if (info.isDirectory()) throw new UsageError(`validate: ${file} is a directory: give a JSON or NDJSON file`);
+  } catch (cause) {
+    if (cause instanceof UsageError) throw cause;
+    const code = (cause as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? cause);
+    throw new UsageError(`validate: cannot read ${file}: ${why}; check the path (or use - for standard input)`);
+  }
+};
+
+const run = async (files: ReadonlyArray<string>, options: CheckOptions, io: CliIo): Promise<number> => {
+  const out = new BatchedOutput(io.stdout);
+  const problems = new BatchedOutput(io.stderr);
+  const progress = new Progress(io.stderr, io.stderrIsTTY, io.now);
+  const tally: Tally = { valid: 0, invalid: 0 };
+  /** Writes what is queued (a full batch only, unless `all`); the progress line is erased first, as output may share its terminal. */
+  const flush = async (all: boolean): Promise<void> => {
+    if (all ? !out.empty : out.full) {
+      progress.clear();
+      await out.flush();
+    }
+    if (!problems.empty) {
+      progress.clear();
+      await problems.flush();
+    }
+  };
+
+  for (const file of files) {
+    const source = file === STDIN ? STDIN_NAME : file;
+    const stream: Readable = file === STDIN ? io.stdin : createReadStream(resolve(io.cwd, file), { highWaterMark: READ_SIZE });
+    if (file === STDIN && (io.stdin as { isTTY?: boolean }).isTTY === true) {
+      io.stderr.write('validate: reading standard input (end it with Ctrl-D); see validate --help\n');
+    }
+    stream.setEncoding('utf8');
+    const scanner = new InputScanner(new Checker(source, out, problems, options, tally));
+    for await (const chunk of stream) {
+      scanner.push(chunk as string);
+      await flush(false);
+      if (io.signal.aborted) {
+        stream.destroy();
+        await flush(true);
+        progress.clear();
+        return EXIT.interrupted;
+      }
+      progress.update(source, tally);
+    }
+    scanner.end();
+    await flush(false);
+  }
+  await flush(true);
+  progress.clear();
+  const checked = tally.valid + tally.invalid;
+  io.stderr.write(`validate: ${checked} checked: ${tally.valid} valid, ${tally.invalid} invalid\n`);
+  return tally.invalid === 0 ? EXIT.ok : EXIT.invalid;
+};

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The built executable (test/global-setup.ts builds it). */
+export const BIN = fileURLToPath(new URL('../dist/src/cli/bin.js', import.meta.url));
+
+/** A Writable that keeps what is written, as text. */
+export class Collect extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+export interface RunOptions {
+  readonly stdin?: string | Readable;
+  readonly stderrIsTTY?: boolean;
+  readonly now?: () => number;
+  readonly signal?: AbortSignal;
+  readonly stdout?: Writable;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the command line in this process, with fake streams. Paths are relative to the repository. */
+export const runCli = async (argv: ReadonlyArray<string>, options: RunOptions = {}): Promise<RunResult> => {
+  const stdout = options.stdout ?? new Collect();
+  const stderr = new Collect();
+  const stdin = typeof options.stdin === 'string' || options.stdin === undefined ? Readable.from([options.stdin ?? '']) : options.stdin;
+  const io: CliIo = {
+    stdin,
+    stdout,
+    stderr,
+    stderrIsTTY: options.stderrIsTTY ?? false,
+    cwd: ROOT,
+    signal: options.signal ?? new AbortController().signal,
+    now: options.now ?? (() => performance.now()),
+  };
+  const code = await main(argv, io);
+  return { code, stdout: stdout instanceof Collect ? stdout.text : '', stderr: stderr.text };
+};
+
+/** Runs the built executable in a child process, feeding `input` (if any) to its stdin. */
+export const runBin = (
+  args: ReadonlyArray<string>,
+  options: { readonly input?: string; readonly nodeOptions?: ReadonlyArray<string>; readonly cwd?: string } = {},
+): Promise<RunResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), BIN, ...args], { cwd: options.cwd ?? ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
