@@ -19,6 +19,21 @@ export {
   StartingStageError,
 } from '../machines/conversation.machine.js';
 export type { UnrecoverableErrorRecord } from '../machines/joins.js';
+// The Conversations API: requests and list pages.
+export {
+  type CreateConversationBody,
+  type CreateConversationRequest,
+  type CreateConversationRequestInput,
+  encodeCreateConversationRequest,
+} from './api/create-conversation.js';
+export {
+  decodeListConversationsResponse,
+  encodeListConversationsRequest,
+  type ListConversationsPage,
+  type ListConversationsRequestInput,
+  lifecycleStateFilter,
+  parseListConversationsResponse,
+} from './api/list-conversations.js';
 export {
   ConversationCodec,
   type ConversationCodecC,
