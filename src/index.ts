@@ -68,6 +68,16 @@ export type {
 } from './conversation/events.js';
 export { type ConversationEventType, type Rule, ruleFor } from './conversation/rules.js';
 export { type ConversationSnapshot, fromMachineSnapshot, toMachineEvent, toMachineSnapshot } from './conversation/snapshot.js';
+// Google's Node client: its message objects, to and from the aggregate.
+export {
+  fromGoogleConversation,
+  type GoogleConversation,
+  type GoogleConversationMessage,
+  type GoogleTimestamp,
+  type LongLike,
+  type ToGoogleOptions,
+  toGoogleConversation,
+} from './google/google-client.js';
 // Notifications: Dialogflow's ConversationEvent, from JSON, protobuf, or a Pub/Sub push.
 export { applyNotification } from './notifications/apply.js';
 export {

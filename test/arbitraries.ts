@@ -412,3 +412,74 @@ export const aggregateWithFact = aggregate.chain((conversation) => {
     ),
   });
 });
+
+const text = fc.string({ minLength: 1, maxLength: 10 });
+const base64 = fc.uint8Array({ minLength: 1, maxLength: 8 }).map((b) => Buffer.from(b).toString('base64'));
+const contextReference = fc.record(
+  {
+    contextContents: fc.array(
+      fc.record(
+        {
+          content: text,
+          contentFormat: fc.constantFrom('JSON', 'PLAIN_TEXT'),
+          ingestionTime: canonicalTimestamp,
+          answerRecord: text,
+        },
+        { requiredKeys: [] },
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+    updateMode: fc.constantFrom('APPEND', 'OVERWRITE'),
+    languageCode: fc.constantFrom('en-US', 'ja'),
+    createTime: canonicalTimestamp,
+  },
+  { requiredKeys: [] },
+);
+
+/**
+ * A conversation as canonical ProtoJSON whose kept fields follow their proto types (so Google's
+ * message types can hold them), and with no unknown field (Google's code drops those).
+ */
+export const schemaConversationJson: fc.Arbitrary<ConversationJson> = fc.record(
+  {
+    name: conversationName,
+    lifecycleState: fc.constantFrom('IN_PROGRESS', 'COMPLETED'),
+    conversationProfile: conversationProfileName,
+    phoneNumber: fc.record(
+      {
+        countryCode: fc.integer({ min: -2_147_483_648, max: 2_147_483_647 }).filter((n) => n !== 0),
+        phoneNumber: fc.string({ minLength: 1, maxLength: 20 }),
+      },
+      { requiredKeys: [] },
+    ),
+    startTime: canonicalTimestamp,
+    endTime: canonicalTimestamp,
+    conversationStage: fc.constantFrom('VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'),
+    telephonyConnectionInfo: fc.record(
+      {
+        dialedNumber: text,
+        sdp: text,
+        sipHeaders: fc.array(fc.record({ name: text, value: text }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
+        extraMimeContents: fc.array(fc.record({ mimeType: text, content: base64 }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+    initialConversationProfile: fc.record(
+      {
+        name: conversationProfileName,
+        displayName: text,
+        languageCode: fc.constantFrom('en-US', 'de'),
+        createTime: canonicalTimestamp,
+        timeZone: fc.constantFrom('Europe/Paris', 'America/New_York'),
+      },
+      { requiredKeys: [] },
+    ),
+    ingestedContextReferences: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), contextReference, { minKeys: 1, maxKeys: 2 }),
+    initialGeneratorContexts: fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 6 }),
+      fc.record({ generatorType: fc.constantFrom('FREE_FORM', 'SUMMARIZATION', 'TRANSLATION') }, { requiredKeys: [] }),
+      { minKeys: 1, maxKeys: 2 },
+    ),
+  },
+  { requiredKeys: ['name', 'lifecycleState', 'conversationProfile', 'startTime', 'conversationStage'] },
+) as fc.Arbitrary<ConversationJson>;

@@ -396,8 +396,12 @@ const nanosOf = (value: unknown): number | string => {
   return typeof value === 'number' && Number.isInteger(value) ? value : `expected whole nanos, got ${describe(value)}`;
 };
 
-const bytesToBase64 = (value: unknown): unknown =>
-  value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
+/** Bytes as base64; protobufjs gives an unset bytes field as an empty array. */
+const bytesToBase64 = (value: unknown): unknown => {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value).toString('base64');
+  return value;
+};
 
 const int64ToJson = (value: unknown): unknown => (isLongLike(value) ? String(longToBigInt(value)) : value);
 
