@@ -32,6 +32,8 @@ const compareText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 
  * The order in which recorded errors are kept: by `publishTime` (unknown first), then `messageId`,
  * then the status itself. A total order on distinct errors, so the recorded list is the same
  * whatever order the notifications arrived in.
+ *
+ * @internal
  */
 export const compareUnrecoverableErrors = (a: UnrecoverableErrorRecord, b: UnrecoverableErrorRecord): number =>
   compareOptional(a.publishTime, b.publishTime, (x, y) => compareTimestamps(x as Timestamp, y as Timestamp)) ||
@@ -45,6 +47,8 @@ export const compareUnrecoverableErrors = (a: UnrecoverableErrorRecord, b: Unrec
 /**
  * Adds an error to the sorted set of recorded ones; `undefined` when it is already there (a
  * redelivered notification), so each distinct error counts as exactly one change.
+ *
+ * @internal
  */
 export const joinUnrecoverableError = <E extends UnrecoverableErrorRecord>(
   recorded: ReadonlyArray<E> | undefined,
@@ -70,7 +74,7 @@ export interface ObservedFields<P> {
   readonly unknownFields?: JsonObject | undefined;
 }
 
-/** Deep equality of JSON values (key order included, as it decides the output). */
+/** @internal Deep equality of JSON values (key order included, as it decides the output). */
 export const sameJson = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -80,6 +84,8 @@ export const sameJson = (a: unknown, b: unknown): boolean => a === b || JSON.str
  * - `endTime` only moves later (an earlier one is a regression, which `observe` refuses).
  *
  * Returns the fields that change, or `undefined` when nothing does.
+ *
+ * @internal
  */
 export const joinObservedData = <P>(
   current: ObservedFields<P>,

@@ -4,6 +4,8 @@ import { createActor } from 'xstate';
 import {
   applyNotification,
   type Conversation,
+  type ConversationName,
+  type ConversationProfileName,
   conversationMachine,
   createConversation,
   decodeConversation,
@@ -15,6 +17,7 @@ import {
   toMachineSnapshot,
 } from '../src/index.js';
 import { aggregate, NOTIFICATION_TYPES } from './arbitraries.js';
+import { given } from './decider-spec.js';
 import { left, right } from './helpers.js';
 
 const name = 'projects/acme/locations/global/conversations/c-42';
@@ -147,6 +150,36 @@ describe('applying a notification', () => {
       expect(toMachineSnapshot(c).value).toEqual(actor.getSnapshot().value);
       expect(toMachineSnapshot(c).context).toEqual(actor.getSnapshot().context);
     }
+  });
+});
+
+describe('as a decider: given the history, when a notification, then the events', () => {
+  const created = {
+    type: 'ConversationCreated' as const,
+    data: {
+      conversation: name as ConversationName,
+      conversationProfile: base.conversationProfile as ConversationProfileName,
+      conversationStage: 'VIRTUAL_AGENT_STAGE' as const,
+      startTime: base.startTime as Timestamp,
+    },
+  };
+  const completed = { type: 'ConversationCompleted' as const, data: { conversation: name as ConversationName, endTime: undefined } };
+
+  it('a finished conversation hears of the handoff that happened before the end', () => {
+    const c = given(created, completed)
+      .when({ type: 'ApplyNotification', notification: humanNeeded })
+      .then({ type: 'ConversationHandedOff', data: { conversation: name as ConversationName, at: '2026-11-23T10:05:00Z' as Timestamp } });
+    expect(c).toMatchObject({ lifecycleState: 'COMPLETED', conversationStage: 'HUMAN_ASSIST_STAGE', version: 3 });
+  });
+
+  it('a finished conversation finishing again: no events', () => {
+    given(created, completed).when({ type: 'ApplyNotification', notification: finished }).then();
+  });
+
+  it('no conversation yet: refused', () => {
+    given()
+      .when({ type: 'ApplyNotification', notification: finished })
+      .thenFails({ type: 'ConversationMissing', command: 'applyNotification' });
   });
 });
 

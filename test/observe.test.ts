@@ -16,6 +16,7 @@ import {
   toMachineSnapshot,
 } from '../src/index.js';
 import { aggregate } from './arbitraries.js';
+import { given } from './decider-spec.js';
 import { left, right } from './helpers.js';
 
 const name = 'projects/acme/locations/global/conversations/c-42';
@@ -32,6 +33,10 @@ const fetched = (fields: Record<string, unknown> = {}, version = 0): Conversatio
 const local = fetched({}, 7);
 
 describe('observe: bringing a local conversation up to a fetched one', () => {
+  it('as a decider: given no conversation, observing is refused', () => {
+    given().when({ type: 'Observe', remote: fetched() }).thenFails({ type: 'ConversationMissing', command: 'observe' });
+  });
+
   it('a resource that brings nothing new changes nothing: no events, the same conversation', () => {
     const result = right(observe(local, fetched()));
     expect(result.events).toEqual([]);

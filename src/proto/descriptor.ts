@@ -69,7 +69,7 @@ export interface EnumPlan {
   readonly defaultName: string | undefined;
 }
 
-/** ProtoJSON's `json_name` rule: drop each `_` and uppercase the letter after it. */
+/** @internal ProtoJSON's `json_name` rule: drop each `_` and uppercase the letter after it. */
 export const jsonNameOf = (protoName: string): string => {
   let out = '';
   let upper = false;
