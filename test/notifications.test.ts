@@ -221,6 +221,33 @@ describe('decoding a Pub/Sub push delivery', () => {
     );
   });
 
+  it('a map entry keyed __proto__ survives protobuf decoding (protobufjs would make it the prototype)', () => {
+    const type = googleType(EVENT);
+    const fields = {};
+    Object.defineProperty(fields, '__proto__', { value: { stringValue: 'kept' }, enumerable: true });
+    const message = type.fromObject({
+      conversation,
+      type: 'NEW_MESSAGE',
+      newMessagePayload: { messageAnnotation: { parts: [{ formattedValue: { structValue: { fields: { a: { boolValue: true } } } } }] } },
+    });
+    // Google's fromObject and fromProto3JSON lose such a key too: put it in by hand.
+    const part = (
+      message as unknown as {
+        newMessagePayload: { messageAnnotation: { parts: Array<{ formattedValue: { structValue: { fields: object } } }> } };
+      }
+    ).newMessagePayload.messageAnnotation.parts[0];
+    if (part)
+      Object.defineProperty(part.formattedValue.structValue.fields, '__proto__', {
+        value: type.root.lookupType('google.protobuf.Value').fromObject({ stringValue: 'kept' }),
+        enumerable: true,
+      });
+    const n = right(decodeNotificationData(type.encode(message).finish()));
+    const value = (n.newMessagePayload as { messageAnnotation: { parts: Array<{ formattedValue: Record<string, unknown> }> } })
+      .messageAnnotation.parts[0]?.formattedValue;
+    expect(Object.keys(value ?? {})).toEqual(['a', '__proto__']);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toBe('kept');
+  });
+
   it('the format can be forced', () => {
     const bytes = googleBytes({ conversation, type: 'HUMAN_INTERVENTION_NEEDED' });
     expect(right(decodePushDelivery(push(bytes), { format: 'PROTO' })).type).toBe('HUMAN_INTERVENTION_NEEDED');

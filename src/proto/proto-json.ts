@@ -373,6 +373,20 @@ const readFields = (
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null;
 
+/**
+ * The keys of a map as protobufjs decoded it. protobufjs sets map entries by assignment, so an
+ * entry keyed `__proto__` becomes the object's prototype instead of a key: it is found there.
+ */
+const mapKeys = (map: Record<string, unknown>): string[] => {
+  const keys = Object.keys(map);
+  const proto: unknown = Object.getPrototypeOf(map);
+  if (isObject(proto) && proto !== Object.prototype && !Object.hasOwn(map, '__proto__')) keys.push('__proto__');
+  return keys;
+};
+
+const mapValue = (map: Record<string, unknown>, key: string): unknown =>
+  key === '__proto__' && !Object.hasOwn(map, key) ? Object.getPrototypeOf(map) : map[key];
+
 /** A `Long` (or anything with its `low`, `high` and `unsigned`) as a bigint. */
 const longToBigInt = (long: { low: number; high: number; unsigned?: boolean }): bigint => {
   const bits = (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0);
@@ -463,7 +477,7 @@ export const messageToJson = (
     if (field.presence && field.kind !== 'message' && !Object.hasOwn(message, field.jsonName)) continue;
     if (field.mapKey !== undefined && isObject(v)) {
       const map: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) defineEntry(map, k, fieldToJson(field, v[k], issues, stepInto(here, field.jsonName), k, depth));
+      for (const k of mapKeys(v)) defineEntry(map, k, fieldToJson(field, mapValue(v, k), issues, stepInto(here, field.jsonName), k, depth));
       out[field.jsonName] = map;
     } else if (field.repeated && Array.isArray(v)) {
       out[field.jsonName] = v.map((item, i) => fieldToJson(field, item, issues, stepInto(here, field.jsonName), i, depth));
@@ -498,7 +512,7 @@ const structToJson = (message: Record<string, unknown>, issues: IssueSink, here:
   const out: Record<string, unknown> = {};
   const fields = message.fields;
   if (isObject(fields)) {
-    for (const k of Object.keys(fields)) defineEntry(out, k, valueToJson(fields[k], issues, stepInto(here, 'fields'), k, depth + 1));
+    for (const k of mapKeys(fields)) defineEntry(out, k, valueToJson(mapValue(fields, k), issues, stepInto(here, 'fields'), k, depth + 1));
   }
   return out;
 };
