@@ -85,6 +85,13 @@ describe('to and from the message objects of Google’s Node client', () => {
       'telephonyConnectionInfo.dialedNumber',
     );
     expect(() => fromGoogleConversation(null as never)).not.toThrow();
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (u, v) => {
+        expect(() => fromGoogleConversation(u as never)).not.toThrow();
+        expect(() => fromGoogleConversation({ ...base, startTime: u, telephonyConnectionInfo: v } as never)).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('kept fields that Google’s message type has no place for are reported, or left out when asked', () => {

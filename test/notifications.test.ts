@@ -285,6 +285,32 @@ describe('decoding a Pub/Sub push delivery', () => {
     expect(left(decodeNotificationData('x' as unknown as Uint8Array)).errors[0]?.message).toContain('expected bytes');
   });
 
+  it('no bytes and no push body, however malformed, make a decoder throw', () => {
+    const valid = push(JSON.stringify(newMessage));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 64 }),
+          fc.jsonValue().map((v) => new TextEncoder().encode(JSON.stringify(v))),
+        ),
+        (bytes) => {
+          expect(() => decodeNotificationData(bytes)).not.toThrow();
+          expect(() =>
+            decodePushDelivery({ ...valid, message: { ...valid.message, data: Buffer.from(bytes).toString('base64') } }),
+          ).not.toThrow();
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (u, v) => {
+        expect(() => decodePushDelivery(u)).not.toThrow();
+        expect(() => decodePushDelivery({ ...valid, message: { ...valid.message, attributes: u, publishTime: v } })).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('reads the optional Pub/Sub fields', () => {
     const n: Notification = right(
       decodePushDelivery({
