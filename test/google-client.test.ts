@@ -1,6 +1,5 @@
 import type { protos } from '@google-cloud/dialogflow';
 import * as fc from 'fast-check';
-import Long from 'long';
 import { fromProto3JSON, toProto3JSON } from 'proto3-json-serializer';
 import type protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
@@ -59,8 +58,8 @@ describe('to and from the message objects of Google’s Node client', () => {
         ...base,
         lifecycleState: 2,
         conversationStage: 2,
-        startTime: { seconds: Long.fromNumber(START), nanos: 123456789 },
-        endTime: { seconds: Long.fromNumber(END), nanos: null },
+        startTime: { seconds: { low: START, high: 0, unsigned: false }, nanos: 123456789 },
+        endTime: { seconds: { low: END, high: 0, unsigned: false }, nanos: null },
       },
       Type.fromObject({
         ...base,
