@@ -1,5 +1,6 @@
 import { assign, type EventObject, setup, stateIn } from 'xstate';
 import type { JsonObject } from '../src/wire/json-value.js';
+import { joinObservedData, joinUnrecoverableError, sameJson, type UnrecoverableErrorRecord } from './joins.js';
 
 /** The lifecycle states a created conversation can be in. */
 export type ConversationLifecycle = 'IN_PROGRESS' | 'COMPLETED';
@@ -40,6 +41,20 @@ export interface ConversationMachineContext {
   readonly phoneNumber?: JsonObject;
   /** Fields kept verbatim (telephonyConnectionInfo, newer fields...), by JSON name. */
   readonly unknownFields?: JsonObject;
+  /** The unrecoverable errors Dialogflow reported, distinct, sorted by publishTime then messageId. */
+  readonly unrecoverableErrors?: ReadonlyArray<UnrecoverableErrorRecord>;
+}
+
+/**
+ * Output-only data of a fetched conversation resource, as canonical ProtoJSON values. Only what is
+ * present is joined (see `joinObservedData`).
+ */
+export interface ObservedConversationData {
+  readonly name?: string | undefined;
+  readonly startTime?: string | undefined;
+  readonly endTime?: string | undefined;
+  readonly phoneNumber?: JsonObject | undefined;
+  readonly unknownFields?: JsonObject | undefined;
 }
 
 /**
@@ -50,11 +65,18 @@ export interface ConversationMachineContext {
  * - `handoff.observed`: Dialogflow moved the conversation to a human agent (seen in a notification or
  *   a fetched resource). A fact, so accepted even once the conversation has completed: it happened
  *   before the end.
+ * - `data.observed`: a fetched resource reported output-only data (a name for a conversation created
+ *   here, an end time learnt after a notification completed it, a phone number, kept fields). A
+ *   fact, taken in every state; it changes the context (and the version) only when it is new.
+ * - `error.observed`: Dialogflow reported an unrecoverable error (an `UNRECOVERABLE_ERROR`
+ *   notification). A fact, taken in every state; recorded once, however often it is delivered.
  */
 export type ConversationMachineEvent =
   | { readonly type: 'handoff'; readonly at?: string | undefined }
   | { readonly type: 'complete'; readonly at?: string | undefined }
-  | { readonly type: 'handoff.observed'; readonly at?: string | undefined };
+  | { readonly type: 'handoff.observed'; readonly at?: string | undefined }
+  | { readonly type: 'data.observed'; readonly data: ObservedConversationData }
+  | { readonly type: 'error.observed'; readonly error: UnrecoverableErrorRecord };
 
 /** Thrown by the machine when its input asks for what the profile cannot do. */
 export class StartingStageError extends Error {
@@ -112,6 +134,18 @@ export const conversationMachine = setup({
   actions: {
     countChange: assign({ version: ({ context }) => context.version + 1 }),
     recordEndTime: assign(({ event }) => (event.type === 'complete' && event.at !== undefined ? { endTime: event.at } : {})),
+    // The two joins below count their own change: only a new fact grows the version, and a guard
+    // cannot say which facts are new without looking at event data (guards look at states only).
+    recordObservedData: assign(({ context, event }) => {
+      if (event.type !== 'data.observed') return {};
+      const changed = joinObservedData(context, event.data, sameJson);
+      return changed === undefined ? {} : { ...changed, version: context.version + 1 };
+    }),
+    recordUnrecoverableError: assign(({ context, event }) => {
+      if (event.type !== 'error.observed') return {};
+      const recorded = joinUnrecoverableError(context.unrecoverableErrors, event.error);
+      return recorded === undefined ? {} : { unrecoverableErrors: recorded, version: context.version + 1 };
+    }),
   },
 }).createMachine({
   id: 'conversation',
@@ -133,6 +167,11 @@ export const conversationMachine = setup({
       conversationProfile: input.conversationProfile,
       startTime: input.startTime,
     };
+  },
+  on: {
+    // Facts that carry data: taken whatever the states, never moving them.
+    'data.observed': { actions: 'recordObservedData' },
+    'error.observed': { actions: 'recordUnrecoverableError' },
   },
   states: {
     lifecycle: {

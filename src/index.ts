@@ -15,8 +15,25 @@ export {
   type ConversationStageName,
   type ConversationStateValue,
   conversationMachine,
+  type ObservedConversationData,
   StartingStageError,
 } from '../machines/conversation.machine.js';
+export type { UnrecoverableErrorRecord } from '../machines/joins.js';
+// The Conversations API: requests and list pages.
+export {
+  type CreateConversationBody,
+  type CreateConversationRequest,
+  type CreateConversationRequestInput,
+  encodeCreateConversationRequest,
+} from './api/create-conversation.js';
+export {
+  decodeListConversationsResponse,
+  encodeListConversationsRequest,
+  type ListConversationsPage,
+  type ListConversationsRequestInput,
+  lifecycleStateFilter,
+  parseListConversationsResponse,
+} from './api/list-conversations.js';
 export {
   ConversationCodec,
   type ConversationCodecC,
@@ -26,32 +43,66 @@ export {
   parseConversation,
   stringifyConversation,
 } from './conversation/codec.js';
-export { complete, createConversation, handOff } from './conversation/commands.js';
+export { complete, createConversation, handOff, observe } from './conversation/commands.js';
 // The aggregate.
-export type { Conversation } from './conversation/conversation.js';
+export type { Conversation, UnrecoverableError } from './conversation/conversation.js';
 export { type ConversationCommand, type CreateConversationInput, decide, evolve } from './conversation/decider.js';
 export type {
   ConversationError,
   ConversationMissing,
   IllegalCommand,
   InvalidArgument,
+  RegressedField,
+  Regression,
   VirtualAgentUnavailable,
+  WrongConversation,
 } from './conversation/errors.js';
 export type {
   ConversationChange,
   ConversationCompleted,
   ConversationCreated,
+  ConversationDataObserved,
   ConversationDomainEvent,
+  ConversationErrorRecorded,
   ConversationHandedOff,
 } from './conversation/events.js';
 export { type ConversationEventType, type Rule, ruleFor } from './conversation/rules.js';
-export { type ConversationSnapshot, fromMachineSnapshot, toMachineSnapshot } from './conversation/snapshot.js';
+export { type ConversationSnapshot, fromMachineSnapshot, toMachineEvent, toMachineSnapshot } from './conversation/snapshot.js';
+// Google's Node client: its message objects, to and from the aggregate.
+export {
+  fromGoogleConversation,
+  type GoogleConversation,
+  type GoogleConversationMessage,
+  type GoogleTimestamp,
+  type LongLike,
+  type ToGoogleOptions,
+  toGoogleConversation,
+} from './google/google-client.js';
+// Notifications: Dialogflow's ConversationEvent, from JSON, protobuf, or a Pub/Sub push.
+export { applyNotification } from './notifications/apply.js';
+export {
+  decodeNotification,
+  encodeNotification,
+  type Notification,
+  NotificationCodec,
+  type NotificationCodecC,
+  type NotificationJson,
+  type PubSubDelivery,
+} from './notifications/notification.js';
+export { NOTIFICATION_TYPE_NUMBERS, NotificationType, type NotificationTypeC } from './notifications/notification-type.js';
+export {
+  decodeNotificationData,
+  decodePushDelivery,
+  type NotificationDataOptions,
+  type NotificationFormat,
+} from './notifications/push-delivery.js';
 export {
   ConversationName,
   type ConversationNameBrand,
   type ConversationNameC,
   formatConversationName,
   parseConversationName,
+  sameConversation,
 } from './wire/conversation-name.js';
 export {
   ConversationProfileName,
@@ -59,6 +110,7 @@ export {
   type ConversationProfileNameC,
   formatConversationProfileName,
   parseConversationProfileName,
+  sameConversationProfile,
 } from './wire/conversation-profile-name.js';
 export {
   type ConversationJson,

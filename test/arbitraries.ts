@@ -1,5 +1,19 @@
 import * as fc from 'fast-check';
-import { type ConversationJson, timestampFromEpoch } from '../src/index.js';
+import {
+  type Conversation,
+  type ConversationDomainEvent,
+  type ConversationJson,
+  type ConversationName,
+  ConversationPhoneNumber,
+  decodeConversation,
+  evolve,
+  fromMachineSnapshot,
+  type JsonObject,
+  type Timestamp,
+  timestampFromEpoch,
+  toMachineSnapshot,
+  type UnrecoverableError,
+} from '../src/index.js';
 
 /** JSON as it travels: what JSON.stringify then JSON.parse gives (no -0, no undefined). */
 export const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -184,3 +198,290 @@ export const respelledConversationJson = canonicalConversationJson.chain((json) 
       return { canonical: json, respelled: out };
     }),
 );
+
+/** A float32 written as protobuf writes it: the shortest decimal that is the same float32. */
+export const float32 = fc
+  .float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+  .filter((x) => x !== 0)
+  .map((x) => {
+    const f = Math.fround(x);
+    for (let p = 1; p <= 9; p++) {
+      const c = Number(f.toPrecision(p));
+      if (Math.fround(c) === f) return c;
+    }
+    return f;
+  });
+
+const nonEmpty = fc.string({ minLength: 1, maxLength: 12 });
+/** A google.protobuf.Duration in canonical ProtoJSON. */
+export const duration = fc
+  .tuple(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(0, 500_000_000, 120_000, 7))
+  .filter(([s, n]) => s !== 0 || n !== 0)
+  .map(([s, n]) => {
+    const f =
+      n === 0
+        ? ''
+        : n % 1_000_000 === 0
+          ? `.${String(n / 1e6).padStart(3, '0')}`
+          : n % 1000 === 0
+            ? `.${String(n / 1e3).padStart(6, '0')}`
+            : `.${String(n).padStart(9, '0')}`;
+    return `${s}${f}s`;
+  });
+
+/** A google.cloud.dialogflow.v2.Message, canonical (fields in number order, defaults left out). */
+export const messagePayload = fc.record(
+  {
+    name: conversationName.map((c) => `${c}/messages/m-1`),
+    content: nonEmpty,
+    languageCode: fc.constantFrom('en-US', 'fr-FR'),
+    participant: conversationName.map((c) => `${c}/participants/p-1`),
+    participantRole: fc.constantFrom('HUMAN_AGENT', 'AUTOMATED_AGENT', 'END_USER'),
+    createTime: canonicalTimestamp,
+    messageAnnotation: fc.record(
+      {
+        parts: fc.array(
+          fc.record(
+            {
+              text: nonEmpty,
+              entityType: nonEmpty,
+              // No `__proto__` key: Google's fromProto3JSON, which the tests use to make protobuf
+              // bytes, loses it (assigned, it becomes the prototype). This library keeps it.
+              formattedValue: fc
+                .jsonValue({ maxDepth: 2 })
+                .filter((v) => v !== null && !JSON.stringify(v).includes('"__proto__"'))
+                .map(asJson),
+            },
+            { requiredKeys: [] },
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+        containEntities: fc.constant(true),
+      },
+      { requiredKeys: [] },
+    ),
+    sentimentAnalysis: fc.record(
+      { queryTextSentiment: fc.record({ score: float32, magnitude: float32 }, { requiredKeys: [] }) },
+      { requiredKeys: [] },
+    ),
+    sendTime: canonicalTimestamp,
+  },
+  { requiredKeys: [] },
+);
+
+/** A google.cloud.dialogflow.v2.StreamingRecognitionResult, canonical. */
+export const recognitionPayload = fc.record(
+  {
+    messageType: fc.constantFrom('TRANSCRIPT', 'END_OF_SINGLE_UTTERANCE', 'DTMF_DIGITS', 'PARTIAL_DTMF_DIGITS'),
+    transcript: nonEmpty,
+    isFinal: fc.constant(true),
+    confidence: float32,
+    speechWordInfo: fc.array(
+      fc.record({ startOffset: duration, endOffset: duration, word: nonEmpty, confidence: float32 }, { requiredKeys: [] }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    speechEndOffset: duration,
+    languageCode: fc.constantFrom('en-US', 'de-DE'),
+  },
+  { requiredKeys: [] },
+);
+
+/** A google.rpc.Status, canonical, with a standard error detail. */
+export const rpcStatus = fc.record(
+  {
+    code: fc.integer({ min: 1, max: 16 }),
+    message: nonEmpty,
+    details: fc.array(
+      fc
+        .record(
+          {
+            reason: fc.constantFrom('TELEPHONY_MISCONFIGURED', 'SIP_TRUNK_UNREACHABLE'),
+            domain: fc.constant('dialogflow.googleapis.com'),
+            metadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.string({ maxLength: 5 }), { minKeys: 1, maxKeys: 2 }),
+          },
+          { requiredKeys: [] },
+        )
+        .map((info) => ({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', ...info })),
+      { minLength: 1, maxLength: 2 },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+export const NOTIFICATION_TYPES = [
+  'TYPE_UNSPECIFIED',
+  'CONVERSATION_STARTED',
+  'CONVERSATION_FINISHED',
+  'HUMAN_INTERVENTION_NEEDED',
+  'UNRECOVERABLE_ERROR',
+  'NEW_MESSAGE',
+  'NEW_RECOGNITION_RESULT',
+] as const;
+
+/** A ConversationEvent in canonical ProtoJSON, with the payload its type carries. */
+export const notificationJson = (conversation: fc.Arbitrary<string> = conversationName) =>
+  fc
+    .tuple(conversation, fc.constantFrom(...NOTIFICATION_TYPES), rpcStatus, messagePayload, recognitionPayload)
+    .map(([name, type, errorStatus, message, recognition]) => {
+      const out: Record<string, unknown> = { conversation: name };
+      if (type !== 'TYPE_UNSPECIFIED') out.type = type;
+      if (type === 'UNRECOVERABLE_ERROR') out.errorStatus = errorStatus;
+      if (type === 'NEW_MESSAGE') out.newMessagePayload = message;
+      if (type === 'NEW_RECOGNITION_RESULT') out.newRecognitionResultPayload = recognition;
+      return out;
+    });
+
+const PUBLISH_TIMES = ['2026-11-23T10:01:00Z', '2026-11-23T10:01:00.500Z', '2026-11-23T10:02:00Z'] as Timestamp[];
+
+/** An unrecoverable error as recorded; drawn from few values, so duplicates and ties are common. */
+export const unrecoverableError: fc.Arbitrary<UnrecoverableError> = fc.record(
+  {
+    publishTime: fc.constantFrom(...PUBLISH_TIMES),
+    messageId: fc.constantFrom('1', '2', '10'),
+    errorStatus: fc.constantFrom<JsonObject>({ code: 9 }, { code: 14, message: 'SIP trunk unreachable' }),
+  },
+  { requiredKeys: [] },
+);
+
+const phoneNumberOf = (json: unknown): ConversationPhoneNumber => {
+  const decoded = ConversationPhoneNumber.decode(json);
+  if (decoded._tag === 'Left') throw new Error('bad phone number');
+  return decoded.right;
+};
+
+/** Output-only data a fetched resource may report. */
+export const observedData = fc.record(
+  {
+    name: conversationName.map((n) => n as ConversationName),
+    startTime: canonicalTimestamp.map((t) => t as Timestamp),
+    endTime: canonicalTimestamp.map((t) => t as Timestamp),
+    phoneNumber: fc
+      .record(
+        { countryCode: fc.integer({ min: 1, max: 999 }), phoneNumber: fc.string({ minLength: 1, maxLength: 8 }) },
+        { requiredKeys: [] },
+      )
+      .map(phoneNumberOf),
+    unknownFields: jsonObject.filter((o) => Object.keys(o).length > 0).map((o) => o as JsonObject),
+  },
+  { requiredKeys: [] },
+);
+
+/** Any conversation: named or not (created here), with some recorded errors, at any version. */
+export const aggregate: fc.Arbitrary<Conversation> = fc
+  .tuple(canonicalConversationJson, fc.nat(1000), fc.boolean(), fc.array(unrecoverableError, { maxLength: 3 }))
+  .map(([json, version, unnamed, errors]) => {
+    const decoded = decodeConversation(json, { version });
+    if (decoded._tag === 'Left') throw new Error(decoded.left.message);
+    let c = decoded.right;
+    if (unnamed) {
+      const { name: _, ...context } = toMachineSnapshot(c).context;
+      const restored = fromMachineSnapshot({ value: toMachineSnapshot(c).value, context });
+      if (restored._tag === 'Left') throw new Error(restored.left.message);
+      c = restored.right;
+    }
+    for (const error of errors) c = evolve(c, { type: 'ConversationErrorRecorded', data: { conversation: c.name, error } });
+    return c;
+  });
+
+/** A conversation and a fact that carries data: new, or one it already knows. */
+export const aggregateWithFact = aggregate.chain((conversation) => {
+  const known: fc.Arbitrary<ConversationDomainEvent>[] = [
+    fc.constant({
+      type: 'ConversationDataObserved' as const,
+      data: {
+        conversation: conversation.name,
+        name: conversation.name,
+        startTime: conversation.startTime,
+        endTime: conversation.endTime,
+        phoneNumber: conversation.phoneNumber,
+        unknownFields: conversation.unknownFields,
+      },
+    }),
+  ];
+  if (conversation.unrecoverableErrors?.length) {
+    known.push(
+      fc
+        .constantFrom(...conversation.unrecoverableErrors)
+        .map((error) => ({ type: 'ConversationErrorRecorded' as const, data: { conversation: conversation.name, error: { ...error } } })),
+    );
+  }
+  return fc.record({
+    conversation: fc.constant(conversation),
+    event: fc.oneof(
+      observedData.map((data) => ({ type: 'ConversationDataObserved' as const, data: { conversation: conversation.name, ...data } })),
+      unrecoverableError.map((error) => ({ type: 'ConversationErrorRecorded' as const, data: { conversation: conversation.name, error } })),
+      ...known,
+    ),
+  });
+});
+
+const text = fc.string({ minLength: 1, maxLength: 10 });
+const base64 = fc.uint8Array({ minLength: 1, maxLength: 8 }).map((b) => Buffer.from(b).toString('base64'));
+const contextReference = fc.record(
+  {
+    contextContents: fc.array(
+      fc.record(
+        {
+          content: text,
+          contentFormat: fc.constantFrom('JSON', 'PLAIN_TEXT'),
+          ingestionTime: canonicalTimestamp,
+          answerRecord: text,
+        },
+        { requiredKeys: [] },
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+    updateMode: fc.constantFrom('APPEND', 'OVERWRITE'),
+    languageCode: fc.constantFrom('en-US', 'ja'),
+    createTime: canonicalTimestamp,
+  },
+  { requiredKeys: [] },
+);
+
+/**
+ * A conversation as canonical ProtoJSON whose kept fields follow their proto types (so Google's
+ * message types can hold them), and with no unknown field (Google's code drops those).
+ */
+export const schemaConversationJson: fc.Arbitrary<ConversationJson> = fc.record(
+  {
+    name: conversationName,
+    lifecycleState: fc.constantFrom('IN_PROGRESS', 'COMPLETED'),
+    conversationProfile: conversationProfileName,
+    phoneNumber: fc.record(
+      {
+        countryCode: fc.integer({ min: -2_147_483_648, max: 2_147_483_647 }).filter((n) => n !== 0),
+        phoneNumber: fc.string({ minLength: 1, maxLength: 20 }),
+      },
+      { requiredKeys: [] },
+    ),
+    startTime: canonicalTimestamp,
+    endTime: canonicalTimestamp,
+    conversationStage: fc.constantFrom('VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'),
+    telephonyConnectionInfo: fc.record(
+      {
+        dialedNumber: text,
+        sdp: text,
+        sipHeaders: fc.array(fc.record({ name: text, value: text }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
+        extraMimeContents: fc.array(fc.record({ mimeType: text, content: base64 }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+    initialConversationProfile: fc.record(
+      {
+        name: conversationProfileName,
+        displayName: text,
+        languageCode: fc.constantFrom('en-US', 'de'),
+        createTime: canonicalTimestamp,
+        timeZone: fc.constantFrom('Europe/Paris', 'America/New_York'),
+      },
+      { requiredKeys: [] },
+    ),
+    ingestedContextReferences: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), contextReference, { minKeys: 1, maxKeys: 2 }),
+    initialGeneratorContexts: fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 6 }),
+      fc.record({ generatorType: fc.constantFrom('FREE_FORM', 'SUMMARIZATION', 'TRANSLATION') }, { requiredKeys: [] }),
+      { minKeys: 1, maxKeys: 2 },
+    ),
+  },
+  { requiredKeys: ['name', 'lifecycleState', 'conversationProfile', 'startTime', 'conversationStage'] },
+) as fc.Arbitrary<ConversationJson>;

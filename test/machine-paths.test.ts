@@ -8,12 +8,15 @@ import {
   type ConversationError,
   type ConversationMachineEvent,
   type ConversationMachineInput,
+  type ConversationPhoneNumber,
   complete,
   conversationMachine,
   createConversation,
   evolve,
   handOff,
+  type Timestamp,
   toMachineSnapshot,
+  type UnrecoverableError,
 } from '../src/index.js';
 import { right } from './helpers.js';
 
@@ -35,6 +38,8 @@ const EVENTS: ReadonlyArray<ConversationMachineEvent> = [
   { type: 'complete', at: '2026-11-23T10:30:00Z' },
   { type: 'complete' },
   { type: 'handoff.observed', at: '2026-11-23T10:04:00Z' },
+  { type: 'data.observed', data: { endTime: '2026-11-23T10:31:00Z', phoneNumber: { phoneNumber: '+1 650' } } },
+  { type: 'error.observed', error: { publishTime: '2026-11-23T10:03:00Z', messageId: '7', errorStatus: { code: 9 } } },
 ];
 
 /** What the aggregate does with the machine event: the command where there is one, else the fact. */
@@ -48,6 +53,24 @@ const applyToAggregate = (c: Conversation, event: ConversationMachineEvent): Eit
         : complete(c, event.at);
     case 'handoff.observed':
       return E.right({ conversation: evolve(c, { type: 'ConversationHandedOff', data: { conversation: c.name } }) });
+    case 'data.observed':
+      return E.right({
+        conversation: evolve(c, {
+          type: 'ConversationDataObserved',
+          data: {
+            conversation: c.name,
+            endTime: event.data.endTime as Timestamp,
+            phoneNumber: event.data.phoneNumber as ConversationPhoneNumber,
+          },
+        }),
+      });
+    case 'error.observed':
+      return E.right({
+        conversation: evolve(c, {
+          type: 'ConversationErrorRecorded',
+          data: { conversation: c.name, error: event.error as UnrecoverableError },
+        }),
+      });
   }
 };
 

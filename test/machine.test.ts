@@ -62,10 +62,23 @@ describe('the conversation machine', () => {
       'isInProgress',
       'virtualAgentConfigured',
     ]);
-    expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual(['countChange', 'recordEndTime']);
+    expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual([
+      'countChange',
+      'recordEndTime',
+      'recordObservedData',
+      'recordUnrecoverableError',
+    ]);
     // The inspector draws the machine from its config: every guard and action appears there by name.
     const json = JSON.stringify(conversationMachine.config);
-    for (const name of ['humanAssistStageRequested', 'isInProgress', 'virtualAgentConfigured', 'countChange', 'recordEndTime']) {
+    for (const name of [
+      'humanAssistStageRequested',
+      'isInProgress',
+      'virtualAgentConfigured',
+      'countChange',
+      'recordEndTime',
+      'recordObservedData',
+      'recordUnrecoverableError',
+    ]) {
       expect(json).toContain(`"${name}"`);
     }
   });
@@ -78,5 +91,42 @@ describe('the conversation machine', () => {
     const restored = createActor(conversationMachine, { snapshot: persisted }).start();
     expect(restored.getSnapshot().value).toEqual({ lifecycle: 'COMPLETED', stage: 'VIRTUAL_AGENT_STAGE' });
     expect(restored.getSnapshot().context).toEqual(actor.getSnapshot().context);
+  });
+
+  it('takes observed data in every state: a new fact is one change, a known one none', () => {
+    const start = getInitialSnapshot(conversationMachine, { ...input, virtualAgent: true });
+    const [completed] = transition(conversationMachine, start, { type: 'complete' });
+    for (const snapshot of [start, completed]) {
+      const event = { type: 'data.observed', data: { name: 'projects/p/conversations/c', endTime: '2026-11-23T10:30:00Z' } } as const;
+      expect(snapshot.can(event)).toBe(true);
+      const [next] = transition(conversationMachine, snapshot, event);
+      expect(next.value).toEqual(snapshot.value);
+      expect(next.context).toEqual({ ...snapshot.context, ...event.data, version: snapshot.context.version + 1 });
+      const [again] = transition(conversationMachine, next, event);
+      expect(again.context).toEqual(next.context);
+      // Absent means "not reported": it never erases; an earlier end time does not replace a later one.
+      const [earlier] = transition(conversationMachine, next, { type: 'data.observed', data: { endTime: '2026-11-23T10:00:00Z' } });
+      expect(earlier.context).toEqual(next.context);
+      // A conversation is named once.
+      const [renamed] = transition(conversationMachine, next, { type: 'data.observed', data: { name: 'projects/p/conversations/other' } });
+      expect(renamed.context.name).toBe('projects/p/conversations/c');
+    }
+  });
+
+  it('records each distinct unrecoverable error once, sorted by publishTime then messageId, in every state', () => {
+    const start = getInitialSnapshot(conversationMachine, { ...input, virtualAgent: true });
+    const [completed] = transition(conversationMachine, start, { type: 'complete' });
+    const late = { publishTime: '2026-11-23T10:02:00Z', messageId: '2', errorStatus: { code: 9 } };
+    const early = { publishTime: '2026-11-23T10:01:00Z', messageId: '1', errorStatus: { code: 9 } };
+    for (const snapshot of [start, completed]) {
+      expect(snapshot.can({ type: 'error.observed', error: late })).toBe(true);
+      const [one] = transition(conversationMachine, snapshot, { type: 'error.observed', error: late });
+      const [two] = transition(conversationMachine, one, { type: 'error.observed', error: early });
+      const [dup] = transition(conversationMachine, two, { type: 'error.observed', error: { ...late } });
+      expect(two.value).toEqual(snapshot.value);
+      expect(two.context.unrecoverableErrors).toEqual([early, late]);
+      expect(two.context.version).toBe(snapshot.context.version + 2);
+      expect(dup.context).toEqual(two.context);
+    }
   });
 });

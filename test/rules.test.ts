@@ -1,19 +1,25 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
+import { EVENT_TYPES } from '../src/conversation/rules.js';
 import {
   type ConversationEventType,
   type ConversationLifecycle,
   type ConversationMachineEvent,
   type ConversationStageName,
   conversationMachine,
+  evolve,
   ruleFor,
+  toMachineEvent,
+  toMachineSnapshot,
 } from '../src/index.js';
-import { canonicalTimestamp } from './arbitraries.js';
+import { aggregateWithFact, canonicalTimestamp } from './arbitraries.js';
 
 const LIFECYCLES: ConversationLifecycle[] = ['IN_PROGRESS', 'COMPLETED'];
 const STAGES: ConversationStageName[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
+/** The events that move states; the ones that carry data are checked below, with data. */
 const EVENTS: ConversationEventType[] = ['handoff', 'complete', 'handoff.observed'];
+const ALL_EVENTS: ConversationEventType[] = [...EVENTS, 'data.observed', 'error.observed'];
 
 describe('the rules the aggregate uses are the machine’s own', () => {
   it('for every state, every event, with or without `at`, on any data: the same answer as transition()', () => {
@@ -49,17 +55,49 @@ describe('the rules the aggregate uses are the machine’s own', () => {
   });
 
   it('covers the whole table', () => {
-    const table = LIFECYCLES.flatMap((l) => STAGES.flatMap((s) => EVENTS.map((e) => [l, s, e, ruleFor(l, s, e)] as const)));
+    expect([...EVENT_TYPES].sort()).toEqual([...ALL_EVENTS].sort());
+    const table = LIFECYCLES.flatMap((l) => STAGES.flatMap((s) => ALL_EVENTS.map((e) => [l, s, e, ruleFor(l, s, e)] as const)));
     expect(table.filter(([, , , r]) => r.allowed).map(([l, s, e]) => `${l} ${s} ${e}`)).toEqual([
       'IN_PROGRESS VIRTUAL_AGENT_STAGE handoff',
       'IN_PROGRESS VIRTUAL_AGENT_STAGE complete',
       'IN_PROGRESS VIRTUAL_AGENT_STAGE handoff.observed',
+      'IN_PROGRESS VIRTUAL_AGENT_STAGE data.observed',
+      'IN_PROGRESS VIRTUAL_AGENT_STAGE error.observed',
       'IN_PROGRESS HUMAN_ASSIST_STAGE complete',
       'IN_PROGRESS HUMAN_ASSIST_STAGE handoff.observed',
+      'IN_PROGRESS HUMAN_ASSIST_STAGE data.observed',
+      'IN_PROGRESS HUMAN_ASSIST_STAGE error.observed',
       'COMPLETED VIRTUAL_AGENT_STAGE complete',
       'COMPLETED VIRTUAL_AGENT_STAGE handoff.observed',
+      'COMPLETED VIRTUAL_AGENT_STAGE data.observed',
+      'COMPLETED VIRTUAL_AGENT_STAGE error.observed',
       'COMPLETED HUMAN_ASSIST_STAGE complete',
       'COMPLETED HUMAN_ASSIST_STAGE handoff.observed',
+      'COMPLETED HUMAN_ASSIST_STAGE data.observed',
+      'COMPLETED HUMAN_ASSIST_STAGE error.observed',
     ]);
+    // The facts that carry data never move a state, and count as a change when they are new.
+    for (const [l, s, e, r] of table) {
+      if (e === 'data.observed' || e === 'error.observed') {
+        expect(r).toEqual({ allowed: true, lifecycleState: l, conversationStage: s, changes: true, recordsEndTime: false });
+      }
+    }
+  });
+
+  it('for the facts that carry data, on any conversation and any data, new or known: evolve does what transition() does', () => {
+    fc.assert(
+      fc.property(aggregateWithFact, ({ conversation, event }) => {
+        const machineEvent = toMachineEvent(event);
+        if (machineEvent === undefined) throw new Error('a fact has a machine event');
+        const snapshot = toMachineSnapshot(conversation);
+        const [next] = transition(conversationMachine, snapshot, machineEvent);
+        const evolved = evolve(conversation, event);
+        expect(toMachineSnapshot(evolved).value).toEqual(next.value);
+        expect(toMachineSnapshot(evolved).context).toEqual(next.context);
+        // No change: the very same aggregate.
+        if (next.context.version === conversation.version) expect(evolved).toBe(conversation);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

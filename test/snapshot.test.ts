@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import {
+  applyNotification,
   conversationMachine,
   createConversation,
   decodeConversation,
+  decodeNotification,
   fromMachineSnapshot,
   handOff,
+  type Timestamp,
   toMachineSnapshot,
 } from '../src/index.js';
 import { left, right } from './helpers.js';
@@ -77,5 +80,31 @@ describe('an aggregate becomes a machine snapshot and back', () => {
     expect(left(fromMachineSnapshot({ ...snapshot, status: 'error', error: new Error('boom') })).message).toContain('boom');
     expect(left(fromMachineSnapshot(null)).errors[0]?.path).toBe('');
     expect(left(fromMachineSnapshot({ value: 'x', context: 1 })).errors.map((e) => e.path)).toEqual(['value', 'context']);
+  });
+
+  it('keeps the recorded unrecoverable errors, and reads them back sorted and distinct', () => {
+    const n = right(decodeNotification({ conversation: json.name, type: 'UNRECOVERABLE_ERROR', errorStatus: { code: 9 } }));
+    const late = { ...n, delivery: { messageId: '2', publishTime: '2026-11-23T10:02:00Z' as Timestamp, attributes: {} } };
+    const early = { ...n, delivery: { messageId: '1', publishTime: '2026-11-23T10:01:00Z' as Timestamp, attributes: {} } };
+    const c = right(applyNotification(right(applyNotification(right(decodeConversation(json)), late)).conversation, early)).conversation;
+    const stored = JSON.parse(JSON.stringify(toMachineSnapshot(c)));
+    expect(stored.context.unrecoverableErrors.map((e: { messageId: string }) => e.messageId)).toEqual(['1', '2']);
+    expect(right(fromMachineSnapshot(stored))).toEqual(c);
+    const reversed = {
+      ...stored,
+      context: {
+        ...stored.context,
+        unrecoverableErrors: [...stored.context.unrecoverableErrors].reverse().concat(stored.context.unrecoverableErrors),
+      },
+    };
+    expect(right(fromMachineSnapshot(reversed))).toEqual(c);
+    const damaged = { ...stored, context: { ...stored.context, unrecoverableErrors: [{ publishTime: 'soon', cause: 1 }] } };
+    expect(left(fromMachineSnapshot(damaged)).errors.map((e) => e.path)).toEqual([
+      'context.unrecoverableErrors[0].publishTime',
+      'context.unrecoverableErrors[0].cause',
+    ]);
+    expect(left(fromMachineSnapshot({ ...stored, context: { ...stored.context, unrecoverableErrors: 3 } })).errors[0]?.path).toBe(
+      'context.unrecoverableErrors',
+    );
   });
 });

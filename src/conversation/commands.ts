@@ -4,8 +4,8 @@ import { type ConversationCommand, type CreateConversationInput, decide, evolve 
 import type { ConversationError } from './errors.js';
 import type { ConversationChange, ConversationDomainEvent } from './events.js';
 
-/** Runs a command: decide its events, then evolve the conversation through them. */
-const run = (command: ConversationCommand, state: Conversation | undefined): E.Either<ConversationError, ConversationChange> => {
+/** @internal Runs a command: decide its events, then evolve the conversation through them. */
+export const run = (command: ConversationCommand, state: Conversation | undefined): E.Either<ConversationError, ConversationChange> => {
   const decided = decide(command, state);
   if (E.isLeft(decided)) return decided;
   const events: ReadonlyArray<ConversationDomainEvent> = decided.right;
@@ -56,3 +56,21 @@ export const handOff = (conversation: Conversation, at?: string): E.Either<Conve
  */
 export const complete = (conversation: Conversation, at: string): E.Either<ConversationError, ConversationChange> =>
   run({ type: 'Complete', at }, conversation);
+
+/**
+ * Brings a local conversation up to a freshly fetched resource (GetConversation, or an item of a
+ * ListConversations page). Forward moves become the same events the commands make (a handoff, then
+ * the completion with the server's end time); output-only data the local conversation lacks (its
+ * name, the end time, the phone number, kept fields) comes as one `ConversationDataObserved`. Each
+ * change grows the version by one; a resource that brings nothing new returns the same
+ * conversation and no events. A resource that is behind or contradicts the local conversation is
+ * refused (`Regression`, naming each field), and the local conversation is kept.
+ *
+ * @example
+ * ```ts
+ * const fetched = decodeConversation(await (await fetch(url)).json());
+ * if (isRight(fetched)) observe(local, fetched.right); // right({ conversation, events: [ConversationCompleted] })
+ * ```
+ */
+export const observe = (local: Conversation, remote: Conversation): E.Either<ConversationError, ConversationChange> =>
+  run({ type: 'Observe', remote }, local);

@@ -1,9 +1,24 @@
 import type { ConversationLifecycle, ConversationStageName } from '../../machines/conversation.machine.js';
+import type { UnrecoverableErrorRecord } from '../../machines/joins.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
+import type { JsonObject } from '../wire/json-value.js';
 import type { UnknownFields } from '../wire/message.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import type { Timestamp } from '../wire/timestamp.js';
+
+/**
+ * An unrecoverable error Dialogflow reported for a conversation (an `UNRECOVERABLE_ERROR`
+ * notification, usually a telephony misconfiguration; Dialogflow may stop responding after one).
+ */
+export interface UnrecoverableError extends UnrecoverableErrorRecord {
+  /** When Pub/Sub received the notification, if it came in a push delivery. */
+  readonly publishTime?: Timestamp | undefined;
+  /** The Pub/Sub message ID, if it came in a push delivery. */
+  readonly messageId?: string | undefined;
+  /** The notification's `errorStatus`, a `google.rpc.Status` (`{ code, message, details }`), as canonical ProtoJSON. */
+  readonly errorStatus?: JsonObject | undefined;
+}
 
 /**
  * A Dialogflow V2 conversation as an immutable aggregate: the resource's fields in the wire's own
@@ -25,6 +40,12 @@ export interface Conversation {
    * `initialGeneratorContexts`) and any Google adds later, by JSON name.
    */
   readonly unknownFields?: UnknownFields | undefined;
+  /**
+   * The unrecoverable errors Dialogflow reported, each once, sorted by `publishTime` then
+   * `messageId`. Not part of the resource (Dialogflow reports them only in notifications), so not
+   * in its JSON; kept in machine snapshots.
+   */
+  readonly unrecoverableErrors?: ReadonlyArray<UnrecoverableError> | undefined;
   /**
    * Grows by one with every change. A decoded conversation starts at 0 (or the version you pass);
    * a created one at 1. Not part of the wire format.
@@ -51,5 +72,6 @@ export const makeConversation = (fields: ConversationFields, version: number): C
     endTime: fields.endTime,
     conversationStage: fields.conversationStage,
     unknownFields: fields.unknownFields,
+    unrecoverableErrors: fields.unrecoverableErrors,
     version,
   });

@@ -6,14 +6,26 @@ import {
   conversationMachine,
   StartingStageError,
 } from '../../machines/conversation.machine.js';
-import { conversationNameKind } from '../wire/conversation-name.js';
+import { joinObservedData, joinUnrecoverableError } from '../../machines/joins.js';
+import { decideNotification } from '../notifications/decide.js';
+import type { Notification } from '../notifications/notification.js';
+import { type ConversationName, conversationNameKind } from '../wire/conversation-name.js';
 import { conversationProfileNameKind } from '../wire/conversation-profile-name.js';
 import { describe, type IssueSink } from '../wire/issue.js';
+import { type ConversationPhoneNumber, samePhoneNumber } from '../wire/phone-number.js';
 import { INVALID } from '../wire/reader.js';
 import { compareTimestamps, readTimestamp, type Timestamp } from '../wire/timestamp.js';
 import { type Conversation, makeConversation } from './conversation.js';
 import { type ConversationError, illegalCommand, invalidArgument } from './errors.js';
-import type { ConversationCompleted, ConversationCreated, ConversationDomainEvent, ConversationHandedOff } from './events.js';
+import type {
+  ConversationCompleted,
+  ConversationCreated,
+  ConversationDataObserved,
+  ConversationDomainEvent,
+  ConversationErrorRecorded,
+  ConversationHandedOff,
+} from './events.js';
+import { decideObserve } from './observe.js';
 import { ruleFor } from './rules.js';
 
 /**
@@ -22,11 +34,23 @@ import { ruleFor } from './rules.js';
  */
 export type CreateConversationInput = ConversationMachineInput;
 
-/** What can be asked of a conversation. */
+/**
+ * What can be asked of a conversation: the backend's commands, and the two ways Dialogflow tells it
+ * what happened (a notification, a fetched resource).
+ */
 export type ConversationCommand =
   | { readonly type: 'CreateConversation'; readonly input: CreateConversationInput }
   | { readonly type: 'HandOff'; readonly at?: string | undefined }
-  | { readonly type: 'Complete'; readonly at: string };
+  | { readonly type: 'Complete'; readonly at: string }
+  | { readonly type: 'ApplyNotification'; readonly notification: Notification }
+  | { readonly type: 'Observe'; readonly remote: Conversation };
+
+const COMMAND_NAMES = {
+  HandOff: 'handOff',
+  Complete: 'complete',
+  ApplyNotification: 'applyNotification',
+  Observe: 'observe',
+} as const;
 
 const NO_EVENTS: ReadonlyArray<ConversationDomainEvent> = Object.freeze([]);
 
@@ -105,7 +129,7 @@ export const decide = (
     if (state !== undefined) return E.left(illegalCommand('createConversation', state.lifecycleState, state.conversationStage));
     return decideCreate(command.input);
   }
-  const commandName = command.type === 'HandOff' ? 'handOff' : 'complete';
+  const commandName = COMMAND_NAMES[command.type];
   if (state === undefined) {
     return E.left(
       Object.freeze({
@@ -115,6 +139,8 @@ export const decide = (
       }),
     );
   }
+  if (command.type === 'ApplyNotification') return decideNotification(command.notification, state);
+  if (command.type === 'Observe') return decideObserve(command.remote, state);
   const issues: IssueSink = [];
   const at = command.at === undefined && command.type === 'HandOff' ? undefined : readAt(command.at, state.startTime, issues);
   if (issues.length > 0) return E.left(invalidArgument(issues));
@@ -166,6 +192,12 @@ export function evolve(state: Conversation | undefined, event: ConversationDomai
     );
   }
   if (state === undefined) throw new TypeError(`${event.type} needs a conversation: apply ConversationCreated first`);
+  switch (event.type) {
+    case 'ConversationDataObserved':
+      return evolveObservedData(state, event);
+    case 'ConversationErrorRecorded':
+      return evolveRecordedError(state, event);
+  }
   const rule = ruleFor(
     state.lifecycleState,
     state.conversationStage,
@@ -184,7 +216,52 @@ export function evolve(state: Conversation | undefined, event: ConversationDomai
       endTime,
       conversationStage: rule.conversationStage,
       unknownFields: state.unknownFields,
+      unrecoverableErrors: state.unrecoverableErrors,
     },
     state.version + 1,
   );
 }
+
+/** The machine's `data.observed`: the same join its `recordObservedData` action makes. */
+const evolveObservedData = (state: Conversation, event: ConversationDataObserved): Conversation => {
+  const rule = ruleFor(state.lifecycleState, state.conversationStage, 'data.observed');
+  if (!rule.changes) return state;
+  const changed = joinObservedData<ConversationPhoneNumber>(state, event.data, samePhoneNumber);
+  if (changed === undefined) return state;
+  return makeConversation(
+    {
+      name: (changed.name ?? state.name) as ConversationName | undefined,
+      lifecycleState: rule.lifecycleState,
+      conversationProfile: state.conversationProfile,
+      phoneNumber: changed.phoneNumber ?? state.phoneNumber,
+      startTime: (changed.startTime ?? state.startTime) as Timestamp,
+      endTime: (changed.endTime ?? state.endTime) as Timestamp | undefined,
+      conversationStage: rule.conversationStage,
+      unknownFields: changed.unknownFields ?? state.unknownFields,
+      unrecoverableErrors: state.unrecoverableErrors,
+    },
+    state.version + 1,
+  );
+};
+
+/** The machine's `error.observed`: the same join its `recordUnrecoverableError` action makes. */
+const evolveRecordedError = (state: Conversation, event: ConversationErrorRecorded): Conversation => {
+  const rule = ruleFor(state.lifecycleState, state.conversationStage, 'error.observed');
+  if (!rule.changes) return state;
+  const recorded = joinUnrecoverableError(state.unrecoverableErrors, event.data.error);
+  if (recorded === undefined) return state;
+  return makeConversation(
+    {
+      name: state.name,
+      lifecycleState: rule.lifecycleState,
+      conversationProfile: state.conversationProfile,
+      phoneNumber: state.phoneNumber,
+      startTime: state.startTime,
+      endTime: state.endTime,
+      conversationStage: rule.conversationStage,
+      unknownFields: state.unknownFields,
+      unrecoverableErrors: recorded,
+    },
+    state.version + 1,
+  );
+};

@@ -28,11 +28,46 @@ export interface IllegalCommand {
 export interface ConversationMissing {
   readonly type: 'ConversationMissing';
   readonly message: string;
-  readonly command: 'handOff' | 'complete';
+  readonly command: 'handOff' | 'complete' | 'applyNotification' | 'observe';
+}
+
+/** A notification (or a fetched resource) is about another conversation than the one it was applied to. */
+export interface WrongConversation {
+  readonly type: 'WrongConversation';
+  readonly message: string;
+  /** The conversation's name; absent when it has none yet (created here, not yet observed). */
+  readonly expected?: string | undefined;
+  /** The name the notification or resource carries. */
+  readonly actual: string;
+}
+
+/** One thing a fetched resource has behind, or against, the local conversation. */
+export interface RegressedField {
+  readonly field: 'name' | 'conversationProfile' | 'lifecycleState' | 'conversationStage' | 'endTime';
+  readonly local: string | undefined;
+  readonly remote: string | undefined;
+}
+
+/**
+ * A fetched resource would move the conversation back (`COMPLETED` → `IN_PROGRESS`,
+ * `HUMAN_ASSIST_STAGE` → `VIRTUAL_AGENT_STAGE`, an earlier end time) or contradicts it (another
+ * profile or name). Usually it is stale: read before the change the local one already knows about.
+ * The local conversation is kept.
+ */
+export interface Regression {
+  readonly type: 'Regression';
+  readonly message: string;
+  readonly regressions: ReadonlyArray<RegressedField>;
 }
 
 /** Why a command on a conversation was refused. Each has a `type` to switch on and a `message`. */
-export type ConversationError = InvalidArgument | VirtualAgentUnavailable | IllegalCommand | ConversationMissing;
+export type ConversationError =
+  | InvalidArgument
+  | VirtualAgentUnavailable
+  | IllegalCommand
+  | ConversationMissing
+  | WrongConversation
+  | Regression;
 
 /** @internal */
 export const invalidArgument = (errors: ReadonlyArray<DecodeIssue>): InvalidArgument =>

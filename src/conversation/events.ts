@@ -1,8 +1,10 @@
 import type { ConversationStageName } from '../../machines/conversation.machine.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
+import type { UnknownFields } from '../wire/message.js';
+import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import type { Timestamp } from '../wire/timestamp.js';
-import type { Conversation } from './conversation.js';
+import type { Conversation, UnrecoverableError } from './conversation.js';
 
 /**
  * A conversation was created. Carries what is needed to rebuild it, so a conversation can be
@@ -39,10 +41,41 @@ export interface ConversationCompleted {
 }
 
 /**
+ * Dialogflow reported output-only data of the conversation that it did not have (a fetched
+ * resource): only the fields that change are present.
+ */
+export interface ConversationDataObserved {
+  readonly type: 'ConversationDataObserved';
+  readonly data: {
+    readonly conversation?: ConversationName | undefined;
+    /** The name Dialogflow gave a conversation created here. */
+    readonly name?: ConversationName | undefined;
+    readonly startTime?: Timestamp | undefined;
+    readonly endTime?: Timestamp | undefined;
+    readonly phoneNumber?: ConversationPhoneNumber | undefined;
+    readonly unknownFields?: UnknownFields | undefined;
+  };
+}
+
+/** Dialogflow reported an unrecoverable error for the conversation, and it was recorded. */
+export interface ConversationErrorRecorded {
+  readonly type: 'ConversationErrorRecorded';
+  readonly data: {
+    readonly conversation?: ConversationName | undefined;
+    readonly error: UnrecoverableError;
+  };
+}
+
+/**
  * What changed in a conversation, for a backend to publish. Named `Conversation…` in the past
  * tense, apart from Dialogflow's own `ConversationEvent` notification type.
  */
-export type ConversationDomainEvent = ConversationCreated | ConversationHandedOff | ConversationCompleted;
+export type ConversationDomainEvent =
+  | ConversationCreated
+  | ConversationHandedOff
+  | ConversationCompleted
+  | ConversationDataObserved
+  | ConversationErrorRecorded;
 
 /** The outcome of a command: the new conversation and the events that explain the change. */
 export interface ConversationChange {

@@ -15,7 +15,11 @@ export interface Rule {
   readonly allowed: boolean;
   readonly lifecycleState: ConversationLifecycle;
   readonly conversationStage: ConversationStageName;
-  /** Whether it counts as a change (the version grows). */
+  /**
+   * Whether it counts as a change (the version grows). For the events that carry data
+   * (`data.observed`, `error.observed`): whether new data is joined and counted; data already
+   * there changes nothing.
+   */
   readonly changes: boolean;
   /** Whether the event's `at` becomes the end time. */
   readonly recordsEndTime: boolean;
@@ -23,10 +27,28 @@ export interface Rule {
 
 export const LIFECYCLES: ReadonlyArray<ConversationLifecycle> = ['IN_PROGRESS', 'COMPLETED'];
 export const STAGES: ReadonlyArray<ConversationStageName> = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
-export const EVENT_TYPES: ReadonlyArray<ConversationEventType> = ['handoff', 'complete', 'handoff.observed'];
+export const EVENT_TYPES: ReadonlyArray<ConversationEventType> = [
+  'handoff',
+  'complete',
+  'handoff.observed',
+  'data.observed',
+  'error.observed',
+];
 
 const PROBE_START = '2000-01-01T00:00:00Z';
 const PROBE_AT = '2000-01-02T00:00:00Z';
+
+/** One event of each type, carrying data the probe snapshot does not have yet. */
+const probeEvent = (type: ConversationEventType): ConversationMachineEvent => {
+  switch (type) {
+    case 'data.observed':
+      return { type, data: { phoneNumber: { phoneNumber: 'probe' } } };
+    case 'error.observed':
+      return { type, error: { messageId: 'probe' } };
+    default:
+      return { type, at: PROBE_AT };
+  }
+};
 
 /**
  * Asks the machine, once, what each event does in each state, by running `transition()` on a probe
@@ -35,7 +57,8 @@ const PROBE_AT = '2000-01-02T00:00:00Z';
  * `transition()` on real data for every state and event.
  */
 const deriveRules = (): Readonly<Record<ConversationEventType, ReadonlyArray<Rule>>> => {
-  const rules = { handoff: [] as Rule[], complete: [] as Rule[], 'handoff.observed': [] as Rule[] };
+  const rules = {} as Record<ConversationEventType, Rule[]>;
+  for (const type of EVENT_TYPES) rules[type] = [];
   for (const lifecycle of LIFECYCLES) {
     for (const stage of STAGES) {
       const snapshot = conversationMachine.resolveState({
@@ -43,7 +66,7 @@ const deriveRules = (): Readonly<Record<ConversationEventType, ReadonlyArray<Rul
         context: { version: 0, conversationProfile: 'projects/probe/conversationProfiles/probe', startTime: PROBE_START },
       });
       for (const type of EVENT_TYPES) {
-        const event = { type, at: PROBE_AT } as ConversationMachineEvent;
+        const event = probeEvent(type);
         const [next] = transition(conversationMachine, snapshot, event);
         const value = next.value as { lifecycle: ConversationLifecycle; stage: ConversationStageName };
         rules[type][stateIndex(lifecycle, stage)] = Object.freeze({

@@ -1,13 +1,20 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SnapshotFrom } from 'xstate';
-import { type ConversationMachineContext, conversationMachine } from '../../machines/conversation.machine.js';
+import {
+  type ConversationMachineContext,
+  type ConversationMachineEvent,
+  conversationMachine,
+} from '../../machines/conversation.machine.js';
 import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
 import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
 import { writePhoneNumber } from '../wire/phone-number.js';
+import { INVALID } from '../wire/reader.js';
 import { decodeWith } from './codec.js';
-import type { Conversation } from './conversation.js';
+import { type Conversation, makeConversation } from './conversation.js';
+import type { ConversationDomainEvent } from './events.js';
+import { readUnrecoverableErrors } from './unrecoverable-errors.js';
 
 /** A snapshot of the conversation machine, as actors hold them. */
 export type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
@@ -21,6 +28,7 @@ const contextOf = (c: Conversation): ConversationMachineContext => ({
   ...(c.endTime === undefined ? {} : { endTime: c.endTime }),
   ...(c.phoneNumber === undefined ? {} : { phoneNumber: writePhoneNumber(c.phoneNumber) as JsonObject }),
   ...(c.unknownFields === undefined ? {} : { unknownFields: c.unknownFields }),
+  ...(c.unrecoverableErrors === undefined ? {} : { unrecoverableErrors: c.unrecoverableErrors }),
 });
 
 /**
@@ -69,7 +77,8 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   if (!isRecord(value)) problems.push({ path: 'value', message: `expected { lifecycle, stage }, got ${describe(value)}` });
   if (!isRecord(context)) problems.push({ path: 'context', message: `expected the machine's context, got ${describe(context)}` });
   if (!isRecord(value) || !isRecord(context)) return E.left(decodeError(problems));
-  const { version, unknownFields, ...fields } = context;
+  const { version, unknownFields, unrecoverableErrors, ...fields } = context;
+  const errors = readUnrecoverableErrors(unrecoverableErrors, problems, 'context', 'unrecoverableErrors');
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
     problems.push({ path: 'context.version', message: `expected a whole number ≥ 0, got ${describe(version)}` });
   }
@@ -94,7 +103,12 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   }
   if (problems.length > 0) return E.left(decodeError(problems));
   const decoded = decodeWith(json, false, { version: version as number }, false);
-  if (E.isRight(decoded)) return decoded;
+  if (E.isRight(decoded)) {
+    const c = decoded.right;
+    return errors === undefined || errors === INVALID
+      ? decoded
+      : E.right(makeConversation({ ...c, unrecoverableErrors: errors }, c.version));
+  }
   // Point each problem at the snapshot's own layout: states in `value`, data in `context`.
   return E.left(
     decodeError(
@@ -111,4 +125,44 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
       }),
     ),
   );
+};
+
+/**
+ * The machine event that a domain event is, so an actor can follow what the aggregate does: a
+ * handoff is `handoff.observed`, a completion `complete` (its end time as `at`), observed data
+ * `data.observed`, a recorded error `error.observed`. `undefined` for `ConversationCreated`, which
+ * is the machine's input, not an event.
+ *
+ * @example
+ * ```ts
+ * for (const event of change.events) {
+ *   const machineEvent = toMachineEvent(event);
+ *   if (machineEvent) actor.send(machineEvent);
+ * }
+ * ```
+ */
+export const toMachineEvent = (event: ConversationDomainEvent): ConversationMachineEvent | undefined => {
+  switch (event.type) {
+    case 'ConversationCreated':
+      return undefined;
+    case 'ConversationHandedOff':
+      return { type: 'handoff.observed', at: event.data.at };
+    case 'ConversationCompleted':
+      return { type: 'complete', at: event.data.endTime };
+    case 'ConversationDataObserved': {
+      const { name, startTime, endTime, phoneNumber, unknownFields } = event.data;
+      return {
+        type: 'data.observed',
+        data: {
+          ...(name === undefined ? {} : { name }),
+          ...(startTime === undefined ? {} : { startTime }),
+          ...(endTime === undefined ? {} : { endTime }),
+          ...(phoneNumber === undefined ? {} : { phoneNumber: writePhoneNumber(phoneNumber) as JsonObject }),
+          ...(unknownFields === undefined ? {} : { unknownFields }),
+        },
+      };
+    }
+    case 'ConversationErrorRecorded':
+      return { type: 'error.observed', error: event.data.error };
+  }
 };

@@ -53,3 +53,23 @@ export const parseConversationName = (name: ConversationName): ResourceNameParts
  * ```
  */
 export const formatConversationName = (parts: ResourceNameParts): ConversationName | undefined => conversationNameKind.format(parts);
+
+/**
+ * Whether two names denote the same conversation. A name without `locations/` is in the global
+ * location, so `projects/p/conversations/c` and `projects/p/locations/global/conversations/c` are
+ * the same conversation (Dialogflow's notifications use the first form, its resources may use the
+ * second).
+ *
+ * @example
+ * ```ts
+ * sameConversation('projects/p/conversations/c', 'projects/p/locations/global/conversations/c'); // true
+ * ```
+ */
+export const sameConversation = (a: ConversationName, b: ConversationName): boolean => {
+  if (a === b) return true;
+  const x = conversationNameKind.parse(a);
+  const y = conversationNameKind.parse(b);
+  return (
+    x !== undefined && y !== undefined && x.project === y.project && x.id === y.id && (x.location ?? 'global') === (y.location ?? 'global')
+  );
+};

@@ -56,3 +56,21 @@ export const parseConversationProfileName = (name: ConversationProfileName): Res
  */
 export const formatConversationProfileName = (parts: ResourceNameParts): ConversationProfileName | undefined =>
   conversationProfileNameKind.format(parts);
+
+/**
+ * Whether two names denote the same conversation profile (a name without `locations/` is in the
+ * global location).
+ *
+ * @example
+ * ```ts
+ * sameConversationProfile('projects/p/conversationProfiles/x', 'projects/p/locations/global/conversationProfiles/x'); // true
+ * ```
+ */
+export const sameConversationProfile = (a: ConversationProfileName, b: ConversationProfileName): boolean => {
+  if (a === b) return true;
+  const x = conversationProfileNameKind.parse(a);
+  const y = conversationProfileNameKind.parse(b);
+  return (
+    x !== undefined && y !== undefined && x.project === y.project && x.id === y.id && (x.location ?? 'global') === (y.location ?? 'global')
+  );
+};

@@ -51,6 +51,52 @@ export const readInt32 = (value: unknown, issues: IssueSink, parent: Path, key: 
   return n === 0 ? 0 : n; // -0 is 0
 };
 
+/**
+ * @internal Reads any protobuf integer (int32, uint32, int64, uint64 and their variants) under the
+ * same ProtoJSON rules as {@link readInt32}: a JSON number or a string in exact JSON number syntax,
+ * whole, within `min`..`max`. Returns the exact value as a bigint, so 64-bit values keep every digit.
+ */
+export const readInteger = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  typeName: string,
+  min: bigint,
+  max: bigint,
+): bigint | Invalid => {
+  let n: bigint | undefined;
+  if (typeof value === 'number') {
+    // A JSON number beyond 2^53 has already lost digits; it is taken as the double it became.
+    if (Number.isInteger(value)) n = BigInt(value);
+  } else if (typeof value === 'string') {
+    const match = JSON_NUMBER.exec(value);
+    if (match !== null && isIntegralLiteral(match[1] ?? '', match[2] ?? '', match[3] ?? '')) n = integerOfLiteral(match);
+  }
+  if (n === undefined) {
+    issues.push({ path: pathAt(parent, key), message: `expected an ${typeName}, got ${describe(value)}` });
+    return INVALID;
+  }
+  if (n < min || n > max) {
+    issues.push({ path: pathAt(parent, key), message: `expected an ${typeName} (${min} to ${max}), got ${describe(value)}` });
+    return INVALID;
+  }
+  return n;
+};
+
+/** The exact integer a whole JSON number literal denotes (its exponent may be large; the value is not). */
+const integerOfLiteral = (match: RegExpExecArray): bigint => {
+  const [literal, integer = '', fraction = '', exponent = ''] = match;
+  const negative = literal.startsWith('-');
+  const digits = `${integer}${fraction}`.replace(/^0+/, '');
+  if (digits === '') return 0n;
+  const scale = Number(exponent === '' ? 0 : exponent) - fraction.length;
+  // Beyond 40 digits no 64-bit integer fits: say so rather than build a huge number.
+  if (digits.length + scale > 40) return negative ? -(10n ** 40n) : 10n ** 40n;
+  const n = scale >= 0 ? BigInt(digits) * 10n ** BigInt(scale) : BigInt(digits) / 10n ** BigInt(-scale);
+  return negative ? -n : n;
+};
+
 const isInt32 = (u: unknown): u is number =>
   typeof u === 'number' && Number.isInteger(u) && u >= INT32_MIN && u <= INT32_MAX && !Object.is(u, -0);
 

@@ -73,6 +73,10 @@ export const writePhoneNumber = (p: ConversationPhoneNumber): ConversationPhoneN
   return out;
 };
 
+/** @internal Whether two phone numbers are the same (as their canonical ProtoJSON). */
+export const samePhoneNumber = (a: ConversationPhoneNumber, b: ConversationPhoneNumber): boolean =>
+  a === b || JSON.stringify(writePhoneNumber(a)) === JSON.stringify(writePhoneNumber(b));
+
 const isPhoneNumber = (u: unknown): u is ConversationPhoneNumber => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
   const p = u as ConversationPhoneNumber;

@@ -13,15 +13,26 @@ export interface ProtoEnum<N extends string> {
   readonly read: Reader<N>;
 }
 
-/** Describes a proto3 enum from its names in number order (index = number). */
-export const protoEnum = <N extends string>(typeName: string, names: readonly [N, ...N[]]): ProtoEnum<N> => {
+/**
+ * Describes a proto3 enum from its names in number order (index = number), or, for an enum with
+ * gaps in its numbers, from its names and their numbers.
+ */
+export const protoEnum = <N extends string>(
+  typeName: string,
+  names: readonly [N, ...N[]],
+  numbers?: Readonly<Record<N, number>>,
+): ProtoEnum<N> => {
   const numberOf = {} as Record<N, number>;
   const nameOf = new Map<number, N>();
-  names.forEach((name, number) => {
+  names.forEach((name, index) => {
+    const number = numbers === undefined ? index : numbers[name];
     numberOf[name] = number;
     nameOf.set(number, name);
   });
-  const expected = `expected a ${typeName} (${names.join(', ')}, or its number 0 to ${names.length - 1})`;
+  const expected =
+    numbers === undefined
+      ? `expected a ${typeName} (${names.join(', ')}, or its number 0 to ${names.length - 1})`
+      : `expected a ${typeName} (${names.map((n) => `${n} = ${numberOf[n]}`).join(', ')})`;
   const read = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): N | Invalid => {
     // Return the table's own string, so decoded aggregates share one copy of each name. A scan of a
     // few names beats hashing a string fresh from JSON.parse.

@@ -223,6 +223,12 @@ export const readTimestamp = (value: unknown, issues: IssueSink, parent: Path, k
 
 /**
  * Whether a value is a timestamp in canonical form (what {@link Timestamp} decodes to).
+ *
+ * @example
+ * ```ts
+ * isTimestamp('2026-11-23T10:15:30Z');      // true
+ * isTimestamp('2026-11-23T10:15:30.000Z');  // false: canonical form has no empty fraction
+ * ```
  */
 export const isTimestamp = (u: unknown): u is Timestamp => typeof u === 'string' && parse(u) === u;
 

@@ -1,0 +1,233 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { messagePlan } from '../proto/descriptor.js';
+import { messageToJson } from '../proto/proto-json.js';
+import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
+import { readMessageObject, readString } from '../wire/message.js';
+import { INVALID, type Invalid, runReader } from '../wire/reader.js';
+import { readTimestamp, type Timestamp } from '../wire/timestamp.js';
+import { type Notification, type PubSubDelivery, readNotification } from './notification.js';
+
+/**
+ * The formats a conversation profile can publish notifications in (`NotificationConfig.MessageFormat`):
+ * `PROTO`, serialized protobuf (the default), or `JSON`, ProtoJSON text.
+ */
+export type NotificationFormat = 'JSON' | 'PROTO';
+
+/** Options for decoding a notification's bytes. */
+export interface NotificationDataOptions {
+  /**
+   * The format the conversation profile publishes in, when you know it. By default it is detected:
+   * bytes that are UTF-8 text whose first non-blank character is `{` and that parse as JSON are
+   * JSON; anything else is protobuf. (A serialized `ConversationEvent` never starts that way: `{`
+   * would be field 15, which it does not have.)
+   */
+  readonly format?: NotificationFormat | undefined;
+}
+
+const EVENT_TYPE = 'google.cloud.dialogflow.v2.ConversationEvent';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as a JSON object, when they are one; `undefined` when they do not look like JSON. */
+const parseJsonData = (bytes: Uint8Array): { readonly json: unknown } | { readonly problem: string } | undefined => {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (!/^[ \t\r\n]*\{/.test(text)) return undefined;
+  try {
+    return { json: JSON.parse(text) };
+  } catch (cause) {
+    return { problem: `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}` };
+  }
+};
+
+/** Reads serialized protobuf bytes into the ProtoJSON the JSON format would have carried. */
+const protoToJson = (bytes: Uint8Array, issues: IssueSink, parent: Path, key: string | number | undefined): unknown => {
+  const plan = messagePlan(EVENT_TYPE);
+  let message: unknown;
+  try {
+    message = plan.type.decode(bytes);
+  } catch (cause) {
+    issues.push({
+      path: pathAt(parent, key),
+      message: `not a serialized ConversationEvent: ${cause instanceof Error ? cause.message : String(cause)}`,
+    });
+    return INVALID;
+  }
+  return messageToJson(plan, message, issues, parent, key, 0);
+};
+
+/** @internal Reads a notification's bytes, in either format, into a notification. */
+export const readNotificationData = (
+  bytes: Uint8Array,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  delivery: PubSubDelivery | undefined,
+  options: NotificationDataOptions | undefined,
+): Notification | Invalid => {
+  const format = options?.format;
+  if (format !== 'PROTO') {
+    const parsed = parseJsonData(bytes);
+    if (parsed !== undefined && 'json' in parsed) return readNotification(parsed.json, issues, parent, key, delivery);
+    if (format === 'JSON') {
+      issues.push({ path: pathAt(parent, key), message: parsed === undefined ? 'expected a JSON object (format JSON)' : parsed.problem });
+      return INVALID;
+    }
+    if (parsed !== undefined) {
+      // It looked like JSON but is not: say so, unless it is protobuf after all.
+      const before = issues.length;
+      const json = protoToJson(bytes, issues, parent, key);
+      if (json === INVALID) {
+        issues.splice(before, issues.length - before, {
+          path: pathAt(parent, key),
+          message: `neither JSON (${parsed.problem}) nor a serialized ConversationEvent`,
+        });
+        return INVALID;
+      }
+      return readNotification(json, issues, parent, key, delivery);
+    }
+  }
+  const json = protoToJson(bytes, issues, parent, key);
+  return json === INVALID ? INVALID : readNotification(json, issues, parent, key, delivery);
+};
+
+/**
+ * Decodes a notification from the bytes Dialogflow published (a Pub/Sub message's data, as a pull
+ * subscriber gets it): serialized protobuf or JSON, detected unless `options.format` says which.
+ * The result is the same notification whatever the format. Never throws.
+ *
+ * @example
+ * ```ts
+ * subscription.on('message', (message) => {
+ *   const notification = decodeNotificationData(message.data);
+ * });
+ * ```
+ */
+export const decodeNotificationData = (bytes: Uint8Array, options?: NotificationDataOptions): E.Either<DecodeError, Notification> => {
+  if (!(bytes instanceof Uint8Array)) return E.left(decodeError([{ path: '', message: `expected bytes, got ${describe(bytes)}` }]));
+  const { value, issues } = runReader((_, sink, parent, key) => readNotificationData(bytes, sink, parent, key, undefined, options), bytes);
+  return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
+};
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const SUBSCRIPTION = /^projects\/[^/]+\/subscriptions\/[^/]+$/;
+
+const readAttributes = (value: unknown, issues: IssueSink, parent: Path, key: string): Readonly<Record<string, string>> | Invalid => {
+  const source = readMessageObject('attributes', value, issues, parent, key, 1);
+  if (source === INVALID) return INVALID;
+  const out: Record<string, string> = {};
+  let ok = true;
+  for (const k of Object.keys(source)) {
+    const v = readString(source[k], issues, stepInto(parent, key), k);
+    if (v === INVALID) ok = false;
+    else Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return ok ? Object.freeze(out) : INVALID;
+};
+
+const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOptions | undefined): Notification | Invalid => {
+  const body = readMessageObject('Pub/Sub push', value, issues, '', undefined, 0);
+  if (body === INVALID) return INVALID;
+  const before = issues.length;
+  let message: Record<string, unknown> | Invalid | undefined;
+  const messageKey = 'message';
+  let subscription: string | Invalid | undefined;
+  let deliveryAttempt: number | undefined;
+  for (const k of Object.keys(body)) {
+    const item = body[k];
+    if (item === null || item === undefined) continue;
+    if (k === 'message') message = readMessageObject('PubsubMessage', item, issues, '', k, 1);
+    else if (k === 'subscription') {
+      subscription = readString(item, issues, '', k);
+      if (subscription !== INVALID && !SUBSCRIPTION.test(subscription)) {
+        issues.push({ path: k, message: `expected a subscription name like projects/{project}/subscriptions/{id}, got ${describe(item)}` });
+      }
+    } else if (k === 'deliveryAttempt' || k === 'delivery_attempt') {
+      if (typeof item === 'number' && Number.isInteger(item) && item > 0) deliveryAttempt = item;
+      else issues.push({ path: k, message: `expected a whole number ≥ 1, got ${describe(item)}` });
+    }
+    // Anything else in the envelope is Pub/Sub's, not the notification's: left alone.
+  }
+  if (message === undefined) issues.push({ path: messageKey, message: 'missing: a push delivery carries a message' });
+  if (message === undefined || message === INVALID) return INVALID;
+  let data: string | Invalid | undefined;
+  let dataKey = 'data';
+  let attributes: Readonly<Record<string, string>> | Invalid = Object.freeze({});
+  let messageId: string | Invalid | undefined;
+  let publishTime: Timestamp | Invalid | undefined;
+  let orderingKey: string | Invalid | undefined;
+  const at = stepInto('', messageKey);
+  for (const k of Object.keys(message)) {
+    const item = message[k];
+    if (item === null || item === undefined) continue;
+    switch (k) {
+      case 'data':
+        data = readString(item, issues, at, k);
+        dataKey = k;
+        if (data !== INVALID && !BASE64.test(data)) {
+          issues.push({ path: pathAt(at, k), message: `expected the message data in base64, got ${describe(data)}` });
+          data = INVALID;
+        }
+        break;
+      case 'attributes':
+        attributes = readAttributes(item, issues, at, k);
+        break;
+      case 'messageId':
+      case 'message_id':
+        messageId = readString(item, issues, at, k);
+        break;
+      case 'publishTime':
+      case 'publish_time':
+        publishTime = readTimestamp(item, issues, at, k);
+        break;
+      case 'orderingKey':
+      case 'ordering_key':
+        orderingKey = readString(item, issues, at, k);
+        break;
+      default:
+        break;
+    }
+  }
+  if (data === undefined || data === '')
+    issues.push({ path: pathAt(at, 'data'), message: 'missing: the notification is the message data' });
+  if (messageId === undefined || messageId === '')
+    issues.push({ path: pathAt(at, 'messageId'), message: 'missing: Pub/Sub gives every message an ID' });
+  if (publishTime === undefined)
+    issues.push({ path: pathAt(at, 'publishTime'), message: 'missing: Pub/Sub gives every message its publish time' });
+  if (issues.length !== before) return INVALID;
+  const delivery: PubSubDelivery = Object.freeze({
+    messageId: messageId as string,
+    publishTime: publishTime as Timestamp,
+    attributes: attributes as Readonly<Record<string, string>>,
+    orderingKey: orderingKey === '' ? undefined : (orderingKey as string | undefined),
+    subscription: subscription as string | undefined,
+    deliveryAttempt,
+  });
+  const bytes = new Uint8Array(Buffer.from(data as string, 'base64'));
+  return readNotificationData(bytes, issues, at, dataKey, delivery, options);
+};
+
+/**
+ * Decodes the body of a Pub/Sub push delivery of a Dialogflow notification:
+ * `{ message: { data, attributes, messageId, publishTime }, subscription }`. The data (base64) is a
+ * `ConversationEvent` as serialized protobuf (format `PROTO`, the default) or as JSON (format
+ * `JSON`), detected (see {@link NotificationDataOptions}); the result is the same notification
+ * either way, with the Pub/Sub message's ID, publish time, attributes and subscription in
+ * `delivery`. Every problem is reported with its path (`message.publishTime`,
+ * `message.data.conversation`, ...); never throws.
+ *
+ * @example
+ * ```ts
+ * const result = decodePushDelivery(JSON.parse(body));
+ * if (isRight(result)) result.right.delivery?.messageId; // '2070443601311540'
+ * ```
+ */
+export const decodePushDelivery = (json: unknown, options?: NotificationDataOptions): E.Either<DecodeError, Notification> => {
+  const { value, issues } = runReader((u, sink) => readPush(u, sink, options), json);
+  return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
+};

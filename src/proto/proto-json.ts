@@ -1,0 +1,689 @@
+import { readInt32, readInteger } from '../wire/int32.js';
+import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
+import { defineEntry, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from '../wire/json-value.js';
+import { keepUnknownField, readMessageObject } from '../wire/message.js';
+import { INVALID, type Invalid } from '../wire/reader.js';
+import { readTimestamp, type Timestamp, timestampFromEpoch, timestampToEpoch } from '../wire/timestamp.js';
+import { type FieldPlan, type MessagePlan, planOfTypeUrl, type ScalarKind } from './descriptor.js';
+
+/**
+ * Any protobuf message of the descriptor in ProtoJSON, three ways, driven by the descriptor:
+ * - {@link readProtoJson}: ProtoJSON in (both name spellings, enum names or numbers, `null` as
+ *   absent, unknown fields kept, every problem with its path), canonical ProtoJSON out: JSON names,
+ *   field-number order, defaults left out, timestamps in UTC, int64 as strings, bytes as base64;
+ * - {@link messageToJson}: a message object (decoded by protobufjs, or made by Google's Node client)
+ *   to ProtoJSON, which {@link readProtoJson} then checks and makes canonical;
+ * - {@link canonicalToMessage}: canonical ProtoJSON to a message object as Google's client holds it.
+ *
+ * The same rules as the hand-written readers of `src/wire/`, for the messages this library keeps
+ * rather than models (notification payloads, a conversation's newer fields).
+ */
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const UINT32_MAX = 2n ** 32n - 1n;
+const FLOAT_MAX = 3.4028234663852886e38;
+const DURATION_MAX_SECONDS = 315_576_000_000;
+
+const push = (issues: IssueSink, parent: Path, key: string | number | undefined, message: string): Invalid => {
+  issues.push({ path: pathAt(parent, key), message });
+  return INVALID;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+/** The shortest decimal that is the same float32: what a float field holds, written as protobuf does. */
+const canonicalFloat = (x: number): number => {
+  const f = Math.fround(x);
+  for (let precision = 1; precision <= 9; precision++) {
+    const candidate = Number(f.toPrecision(precision));
+    if (Math.fround(candidate) === f) return candidate;
+  }
+  return f;
+};
+
+const NON_FINITE: ReadonlySet<unknown> = new Set(['NaN', 'Infinity', '-Infinity']);
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+const readFloating = (
+  kind: 'float' | 'double',
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): JsonValue | Invalid => {
+  if (NON_FINITE.has(value)) return value as string;
+  let n: number | undefined;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && JSON_NUMBER.test(value)) n = Number(value);
+  if (n === undefined || !Number.isFinite(n)) return push(issues, parent, key, `expected a ${kind}, got ${describe(value)}`);
+  if (kind === 'double') return n;
+  if (Math.abs(n) > FLOAT_MAX)
+    return push(issues, parent, key, `expected a float (at most ${FLOAT_MAX} in magnitude), got ${describe(value)}`);
+  return canonicalFloat(n);
+};
+
+const BASE64 = /^(?:[A-Za-z0-9+/]|[A-Za-z0-9_-])*={0,2}$/;
+
+/** Reads bytes in base64 (standard or URL-safe, padded or not) and returns standard padded base64. */
+const readBytes = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): string | Invalid => {
+  if (typeof value !== 'string' || !BASE64.test(value) || value.replace(/=+$/, '').length % 4 === 1 || /=[^=]/.test(value)) {
+    return push(issues, parent, key, `expected bytes in base64, got ${describe(value)}`);
+  }
+  return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('base64');
+};
+
+const readScalar = (
+  kind: ScalarKind,
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): JsonValue | Invalid => {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' ? value : push(issues, parent, key, `expected a string, got ${describe(value)}`);
+    case 'bool':
+      return typeof value === 'boolean' ? value : push(issues, parent, key, `expected true or false, got ${describe(value)}`);
+    case 'bytes':
+      return readBytes(value, issues, parent, key);
+    case 'float':
+    case 'double':
+      return readFloating(kind, value, issues, parent, key);
+    case 'int32':
+    case 'sint32':
+    case 'sfixed32':
+      return readInt32(value, issues, parent, key);
+    case 'uint32':
+    case 'fixed32': {
+      const n = readInteger(value, issues, parent, key, 'uint32', 0n, UINT32_MAX);
+      return n === INVALID ? INVALID : Number(n);
+    }
+    case 'uint64':
+    case 'fixed64': {
+      const n = readInteger(value, issues, parent, key, 'uint64', 0n, UINT64_MAX);
+      return n === INVALID ? INVALID : String(n);
+    }
+    default: {
+      const n = readInteger(value, issues, parent, key, 'int64', INT64_MIN, INT64_MAX);
+      return n === INVALID ? INVALID : String(n);
+    }
+  }
+};
+
+const isDefault = (field: FieldPlan, value: JsonValue): boolean => {
+  switch (field.kind) {
+    case 'message':
+      return false;
+    case 'enum':
+      return value === field.enumPlan?.defaultName || value === 0;
+    case 'string':
+    case 'bytes':
+      return value === '';
+    case 'bool':
+      return value === false;
+    case 'int64':
+    case 'uint64':
+    case 'sint64':
+    case 'fixed64':
+    case 'sfixed64':
+      return value === '0';
+    default:
+      return value === 0;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Duration
+
+const DURATION = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
+
+const fraction = (nanos: number): string => {
+  if (nanos === 0) return '';
+  if (nanos % 1_000_000 === 0) return `.${String(nanos / 1_000_000).padStart(3, '0')}`;
+  if (nanos % 1_000 === 0) return `.${String(nanos / 1_000).padStart(6, '0')}`;
+  return `.${String(nanos).padStart(9, '0')}`;
+};
+
+/** A `google.protobuf.Duration` in canonical ProtoJSON: `-1.500s`, with 0, 3, 6 or 9 fractional digits. */
+const formatDuration = (seconds: number, nanos: number): string =>
+  `${seconds < 0 || nanos < 0 ? '-' : ''}${Math.abs(seconds)}${fraction(Math.abs(nanos))}s`;
+
+const readDuration = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): string | Invalid => {
+  const match = typeof value === 'string' ? DURATION.exec(value) : null;
+  if (match === null) return push(issues, parent, key, `expected a duration such as "1.5s", got ${describe(value)}`);
+  const seconds = Number(match[2]);
+  if (seconds > DURATION_MAX_SECONDS) {
+    return push(issues, parent, key, `expected a duration within ±${DURATION_MAX_SECONDS}s, got ${describe(value)}`);
+  }
+  const nanos = Number((match[3] ?? '').padEnd(9, '0'));
+  const sign = match[1] === '-' ? -1 : 1;
+  return formatDuration(sign * seconds, sign * nanos);
+};
+
+const parseDuration = (text: string): { seconds: number; nanos: number } => {
+  const match = DURATION.exec(text);
+  const sign = match?.[1] === '-' ? -1 : 1;
+  const seconds = sign * Number(match?.[2] ?? 0);
+  const nanos = sign * Number((match?.[3] ?? '').padEnd(9, '0'));
+  return { seconds: seconds === 0 ? 0 : seconds, nanos: nanos === 0 ? 0 : nanos };
+};
+
+// ---------------------------------------------------------------------------------------------
+// ProtoJSON in, canonical ProtoJSON out
+
+/**
+ * @internal Reads a message of type `plan` in ProtoJSON and returns it canonical, or records every
+ * problem and returns {@link INVALID}. Never throws.
+ */
+export const readProtoJson = (
+  plan: MessagePlan,
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  depth: number,
+): JsonValue | Invalid => {
+  if (depth >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
+  switch (plan.wellKnown) {
+    case 'Timestamp':
+      return readTimestamp(value, issues, parent, key);
+    case 'Duration':
+      return readDuration(value, issues, parent, key);
+    case 'Value':
+      return readJsonValue(value, issues, parent, key, depth, false);
+    case 'Struct':
+      return readJsonObject(value, issues, parent, key, depth, false);
+    case 'ListValue':
+      if (!Array.isArray(value)) return push(issues, parent, key, `expected an array (google.protobuf.ListValue), got ${describe(value)}`);
+      return readJsonValue(value, issues, parent, key, depth, false);
+    case 'Any':
+      return readAny(value, issues, parent, key, depth);
+    default:
+      return readFields(plan, value, issues, parent, key, depth, undefined);
+  }
+};
+
+const readAny = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined, depth: number): JsonValue | Invalid => {
+  const source = readMessageObject('google.protobuf.Any', value, issues, parent, key, depth);
+  if (source === INVALID) return INVALID;
+  const typeUrl = source['@type'];
+  if (typeof typeUrl !== 'string' || typeUrl === '') {
+    return push(issues, stepInto(parent, key), '@type', `expected the type URL of the packed message, got ${describe(typeUrl)}`);
+  }
+  const packed = planOfTypeUrl(typeUrl);
+  // A type the descriptor does not have is kept as it came: there is nothing to check it against.
+  if (packed === undefined) return readJsonObject(value, issues, parent, key, depth, false);
+  if (packed.wellKnown !== undefined && packed.wellKnown !== 'Any') {
+    const inner = readProtoJson(packed, source.value, issues, stepInto(parent, key), 'value', depth + 1);
+    if (inner === INVALID) return INVALID;
+    return Object.freeze({ '@type': typeUrl, value: inner });
+  }
+  return readFields(packed, value, issues, parent, key, depth, typeUrl);
+};
+
+const readFieldValue = (
+  field: FieldPlan,
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number,
+  depth: number,
+): JsonValue | Invalid => {
+  if (field.kind === 'message') return readProtoJson(field.messagePlan as MessagePlan, value, issues, parent, key, depth + 1);
+  if (field.kind === 'enum') return readEnum(field, value, issues, parent, key);
+  return readScalar(field.kind, value, issues, parent, key);
+};
+
+const readEnum = (field: FieldPlan, value: unknown, issues: IssueSink, parent: Path, key: string | number): JsonValue | Invalid => {
+  const plan = field.enumPlan;
+  if (plan !== undefined) {
+    if (typeof value === 'string' && plan.numberOf.has(value)) return plan.nameOf.get(plan.numberOf.get(value) as number) ?? value;
+    // proto3 enums are open: a number this descriptor does not name is kept as a number.
+    if (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31) {
+      return plan.nameOf.get(value) ?? value;
+    }
+  }
+  const names = plan === undefined ? [] : [...plan.numberOf.keys()];
+  return push(issues, parent, key, `expected a ${plan?.fullName ?? 'enum'} (${names.join(', ')}, or a number), got ${describe(value)}`);
+};
+
+/** Map keys are strings in JSON; a key of an integer or bool type must spell one. */
+const readMapKey = (kind: ScalarKind, key: string, issues: IssueSink, parent: Path): string | Invalid => {
+  if (kind === 'string') return key;
+  if (kind === 'bool')
+    return key === 'true' || key === 'false' ? key : push(issues, parent, key, `expected a bool map key, got ${describe(key)}`);
+  const n = readScalar(kind, key, issues, parent, key);
+  return n === INVALID ? INVALID : String(n);
+};
+
+const readRepeated = (
+  field: FieldPlan,
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string,
+  depth: number,
+): JsonValue | Invalid => {
+  const here = stepInto(parent, key);
+  // `null` is a value only in a google.protobuf.Value; elsewhere it cannot be an element.
+  const nullable = field.messagePlan?.wellKnown === 'Value';
+  if (field.mapKey !== undefined) {
+    const source = readMessageObject('map', value, issues, parent, key, depth + 1);
+    if (source === INVALID) return INVALID;
+    const out: Record<string, JsonValue> = {};
+    let ok = true;
+    for (const k of Object.keys(source)) {
+      const mapKey = readMapKey(field.mapKey, k, issues, here);
+      const item = source[k];
+      const read =
+        item === null && !nullable
+          ? push(issues, here, k, 'expected a map value, got null')
+          : readFieldValue(field, item, issues, here, k, depth);
+      if (mapKey === INVALID || read === INVALID) ok = false;
+      else defineEntry(out, mapKey, read);
+    }
+    return ok ? Object.freeze(out) : INVALID;
+  }
+  if (!Array.isArray(value)) return push(issues, parent, key, `expected an array, got ${describe(value)}`);
+  const out: JsonValue[] = [];
+  let ok = true;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const read =
+      item === null && !nullable
+        ? push(issues, here, i, 'expected an element, got null')
+        : readFieldValue(field, item, issues, here, i, depth);
+    if (read === INVALID) ok = false;
+    else out.push(read);
+  }
+  return ok ? Object.freeze(out) : INVALID;
+};
+
+const readFields = (
+  plan: MessagePlan,
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  depth: number,
+  typeUrl: string | undefined,
+): JsonValue | Invalid => {
+  const source = readMessageObject(plan.fullName, value, issues, parent, key, depth);
+  if (source === INVALID) return INVALID;
+  const before = issues.length;
+  const here = stepInto(parent, key);
+  const values = new Map<FieldPlan, JsonValue>();
+  const spelled = new Map<FieldPlan, string>();
+  let unknown: Record<string, JsonValue> | undefined;
+  for (const k of Object.keys(source)) {
+    if (typeUrl !== undefined && k === '@type') continue;
+    const field = plan.byKey.get(k);
+    const item = source[k];
+    if (field === undefined) {
+      unknown = keepUnknownField(unknown, k, item, issues, here, depth, false);
+      continue;
+    }
+    // The last spelling wins; `null` means not set, except for a google.protobuf.Value, where it is a value.
+    if (item === null && !(field.messagePlan?.wellKnown === 'Value' && !field.repeated && field.mapKey === undefined)) {
+      values.delete(field);
+      continue;
+    }
+    const read =
+      field.repeated || field.mapKey !== undefined
+        ? readRepeated(field, item, issues, here, k, depth)
+        : readFieldValue(field, item, issues, here, k, depth);
+    if (read !== INVALID) {
+      values.set(field, read);
+      spelled.set(field, k);
+    }
+  }
+  for (const oneof of plan.oneofs) {
+    const set = oneof.fields.filter((f) => values.has(f));
+    if (set.length > 1) {
+      issues.push({
+        path: pathAt(here, spelled.get(set[1] as FieldPlan)),
+        message: `only one of ${set.map((f) => f.jsonName).join(', ')} may be set (oneof ${oneof.name})`,
+      });
+    }
+  }
+  if (issues.length !== before) return INVALID;
+  const out: Record<string, JsonValue> = {};
+  if (typeUrl !== undefined) out['@type'] = typeUrl;
+  for (const field of plan.fields) {
+    const v = values.get(field);
+    if (v === undefined) continue;
+    const empty =
+      field.mapKey !== undefined
+        ? Object.keys(v as JsonObject).length === 0
+        : field.repeated
+          ? (v as ReadonlyArray<JsonValue>).length === 0
+          : !field.presence && isDefault(field, v);
+    if (empty) continue;
+    out[field.jsonName] = v;
+  }
+  if (unknown !== undefined) for (const k of Object.keys(unknown)) defineEntry(out, k, unknown[k]);
+  return Object.freeze(out);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Message objects (protobufjs, Google's client) to ProtoJSON
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null;
+
+/**
+ * The keys of a map as protobufjs decoded it. protobufjs sets map entries by assignment, so an
+ * entry keyed `__proto__` becomes the object's prototype instead of a key: it is found there.
+ */
+const mapKeys = (map: Record<string, unknown>): string[] => {
+  const keys = Object.keys(map);
+  const proto: unknown = Object.getPrototypeOf(map);
+  if (isObject(proto) && proto !== Object.prototype && !Object.hasOwn(map, '__proto__')) keys.push('__proto__');
+  return keys;
+};
+
+const mapValue = (map: Record<string, unknown>, key: string): unknown =>
+  key === '__proto__' && !Object.hasOwn(map, key) ? Object.getPrototypeOf(map) : map[key];
+
+/** A `Long` (or anything with its `low`, `high` and `unsigned`) as a bigint. */
+const longToBigInt = (long: { low: number; high: number; unsigned?: boolean }): bigint => {
+  const bits = (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0);
+  return long.unsigned === true || bits < 2n ** 63n ? bits : bits - 2n ** 64n;
+};
+
+const isLongLike = (u: unknown): u is { low: number; high: number; unsigned?: boolean } =>
+  isObject(u) && typeof u.low === 'number' && typeof u.high === 'number';
+
+/** Seconds as Google's client holds them (number, string or Long) as a number, or why not. */
+const secondsOf = (value: unknown): number | string => {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : `expected whole seconds, got ${describe(value)}`;
+  if (typeof value === 'string') return /^-?\d{1,15}$/.test(value) ? Number(value) : `expected whole seconds, got ${describe(value)}`;
+  if (isLongLike(value)) return Number(longToBigInt(value));
+  return `expected seconds as a number, a string or a Long, got ${describe(value)}`;
+};
+
+const nanosOf = (value: unknown): number | string => {
+  if (value === undefined || value === null) return 0;
+  return typeof value === 'number' && Number.isInteger(value) ? value : `expected whole nanos, got ${describe(value)}`;
+};
+
+/** Bytes as base64; protobufjs gives an unset bytes field as an empty array. */
+const bytesToBase64 = (value: unknown): unknown => {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value).toString('base64');
+  return value;
+};
+
+const int64ToJson = (value: unknown): unknown => (isLongLike(value) ? String(longToBigInt(value)) : value);
+
+/**
+ * @internal A message object (from protobufjs's `decode`, or Google's client: timestamps as
+ * `{ seconds, nanos }`, 64-bit integers as Long, bytes as Uint8Array, enums as numbers or names) as
+ * ProtoJSON. Problems only the object form can have (a timestamp's seconds that are not a number)
+ * are recorded here; everything else is left for {@link readProtoJson} to check.
+ */
+export const messageToJson = (
+  plan: MessagePlan,
+  message: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  depth: number,
+): unknown => {
+  if (!isObject(message) || depth >= MAX_DEPTH) return message;
+  const here = stepInto(parent, key);
+  switch (plan.wellKnown) {
+    case 'Timestamp':
+    case 'Duration': {
+      const seconds = secondsOf(message.seconds);
+      const nanos = nanosOf(message.nanos);
+      if (typeof seconds === 'string') return push(issues, here, 'seconds', seconds);
+      if (typeof nanos === 'string') return push(issues, here, 'nanos', nanos);
+      if (plan.wellKnown === 'Duration') {
+        if (
+          Math.abs(seconds) > DURATION_MAX_SECONDS ||
+          Math.abs(nanos) > 999_999_999 ||
+          (seconds !== 0 && nanos !== 0 && seconds < 0 !== nanos < 0)
+        ) {
+          return push(issues, parent, key, `expected a duration within ±${DURATION_MAX_SECONDS}s, with seconds and nanos of one sign`);
+        }
+        return formatDuration(seconds, nanos);
+      }
+      const ts = timestampFromEpoch({ seconds, nanos });
+      return typeof ts === 'string' ? ts : push(issues, parent, key, ts.problem);
+    }
+    case 'Struct':
+      return structToJson(message, issues, here, depth);
+    case 'ListValue':
+      return Array.isArray(message.values)
+        ? message.values.map((v, i) => valueToJson(v, issues, stepInto(here, 'values'), i, depth + 1))
+        : [];
+    case 'Value':
+      return valueToJson(message, issues, parent, key, depth);
+    case 'Any':
+      return anyToJson(message, issues, here, depth);
+    default:
+      break;
+  }
+  const out: Record<string, unknown> = {};
+  for (const field of plan.fields) {
+    const v = message[field.jsonName];
+    if (v === undefined || v === null) continue;
+    // A scalar member of a oneof is set only when it is the object's own property (protobufjs keeps
+    // the defaults of unset fields on the prototype).
+    if (field.presence && field.kind !== 'message' && !Object.hasOwn(message, field.jsonName)) continue;
+    if (field.mapKey !== undefined && isObject(v)) {
+      const map: Record<string, unknown> = {};
+      for (const k of mapKeys(v)) defineEntry(map, k, fieldToJson(field, mapValue(v, k), issues, stepInto(here, field.jsonName), k, depth));
+      out[field.jsonName] = map;
+    } else if (field.repeated && Array.isArray(v)) {
+      out[field.jsonName] = v.map((item, i) => fieldToJson(field, item, issues, stepInto(here, field.jsonName), i, depth));
+    } else {
+      out[field.jsonName] = fieldToJson(field, v, issues, here, field.jsonName, depth);
+    }
+  }
+  return out;
+};
+
+const fieldToJson = (field: FieldPlan, value: unknown, issues: IssueSink, parent: Path, key: string | number, depth: number): unknown => {
+  switch (field.kind) {
+    case 'message':
+      return messageToJson(field.messagePlan as MessagePlan, value, issues, parent, key, depth + 1);
+    case 'bytes':
+      return bytesToBase64(value);
+    case 'int64':
+    case 'uint64':
+    case 'sint64':
+    case 'fixed64':
+    case 'sfixed64':
+      return int64ToJson(value);
+    case 'float':
+    case 'double':
+      return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+    default:
+      return value;
+  }
+};
+
+const structToJson = (message: Record<string, unknown>, issues: IssueSink, here: Path, depth: number): unknown => {
+  const out: Record<string, unknown> = {};
+  const fields = message.fields;
+  if (isObject(fields)) {
+    for (const k of mapKeys(fields)) defineEntry(out, k, valueToJson(mapValue(fields, k), issues, stepInto(here, 'fields'), k, depth + 1));
+  }
+  return out;
+};
+
+const VALUE_KINDS = ['nullValue', 'numberValue', 'stringValue', 'boolValue', 'structValue', 'listValue'] as const;
+
+const valueToJson = (message: unknown, issues: IssueSink, parent: Path, key: string | number | undefined, depth: number): unknown => {
+  if (!isObject(message)) return message;
+  if (depth >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
+  const here = stepInto(parent, key);
+  for (const kind of VALUE_KINDS) {
+    if (!Object.hasOwn(message, kind)) continue;
+    const v = message[kind];
+    if (v === undefined || v === null) continue;
+    switch (kind) {
+      case 'nullValue':
+        return null;
+      case 'numberValue':
+        return typeof v === 'number' && !Number.isFinite(v) ? push(issues, here, kind, `a JSON value cannot be ${v}`) : v;
+      case 'structValue':
+        return isObject(v) ? structToJson(v, issues, stepInto(here, kind), depth + 1) : v;
+      case 'listValue':
+        return isObject(v) && Array.isArray(v.values)
+          ? v.values.map((item, i) => valueToJson(item, issues, stepInto(stepInto(here, kind), 'values'), i, depth + 1))
+          : [];
+      default:
+        return v;
+    }
+  }
+  return push(issues, parent, key, 'expected a google.protobuf.Value with one of its kinds set, got none');
+};
+
+const anyToJson = (message: Record<string, unknown>, issues: IssueSink, here: Path, depth: number): unknown => {
+  const typeUrl = message.typeUrl;
+  const bytes = message.value;
+  if (typeof typeUrl !== 'string' || typeUrl === '') return push(issues, here, 'typeUrl', `expected a type URL, got ${describe(typeUrl)}`);
+  const packed = planOfTypeUrl(typeUrl);
+  const raw = bytes instanceof Uint8Array ? bytes : typeof bytes === 'string' ? Buffer.from(bytes, 'base64') : new Uint8Array();
+  // A type the descriptor does not have cannot be expanded: its bytes are kept, in base64.
+  if (packed === undefined) return { '@type': typeUrl, value: Buffer.from(raw).toString('base64') };
+  let decoded: unknown;
+  try {
+    decoded = packed.type.decode(raw);
+  } catch (cause) {
+    return push(issues, here, 'value', `not a serialized ${packed.fullName}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+  const inner = messageToJson(packed, decoded, issues, here, 'value', depth + 1);
+  if (packed.wellKnown !== undefined) return { '@type': typeUrl, value: inner };
+  return isObject(inner) ? { '@type': typeUrl, ...inner } : inner;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Canonical ProtoJSON to message objects (as Google's client holds them)
+
+/** What to do with fields the message type does not have. */
+export interface ToMessageOptions {
+  /** Leave them out (`true`), or report each as a problem (`false`). */
+  readonly dropUnknownFields: boolean;
+}
+
+/**
+ * @internal Canonical ProtoJSON (as {@link readProtoJson} returns it) to a message object as
+ * Google's Node client holds it: timestamps and durations as `{ seconds, nanos }`, enums as names,
+ * 64-bit integers as strings, bytes as Uint8Array, `Struct`s as `{ fields }`. Fields the type does
+ * not have are left out or reported, as `options` say.
+ */
+export const canonicalToMessage = (
+  plan: MessagePlan,
+  json: JsonValue,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  options: ToMessageOptions,
+): unknown => {
+  switch (plan.wellKnown) {
+    case 'Timestamp':
+      return { ...timestampToEpoch(json as Timestamp) };
+    case 'Duration':
+      return parseDuration(json as string);
+    case 'Struct':
+      return jsonToStruct(json as JsonObject);
+    case 'ListValue':
+      return { values: (json as ReadonlyArray<JsonValue>).map(jsonToValue) };
+    case 'Value':
+      return jsonToValue(json);
+    case 'Any':
+      return jsonToAny(json as JsonObject, issues, parent, key, options);
+    default:
+      break;
+  }
+  const here = stepInto(parent, key);
+  const out: Record<string, unknown> = {};
+  const source = json as JsonObject;
+  for (const k of Object.keys(source)) {
+    const field = plan.byKey.get(k);
+    const v = source[k] as JsonValue;
+    if (field === undefined) {
+      if (!options.dropUnknownFields && k !== '@type') {
+        issues.push({ path: pathAt(here, k), message: `${plan.fullName} has no such field: Google's client cannot hold it` });
+      }
+      continue;
+    }
+    if (field.mapKey !== undefined) {
+      const map: Record<string, unknown> = {};
+      for (const mk of Object.keys(v as JsonObject)) {
+        defineEntry(map, mk, fieldToMessage(field, (v as JsonObject)[mk] as JsonValue, issues, stepInto(here, k), mk, options));
+      }
+      out[field.jsonName] = map;
+    } else if (field.repeated) {
+      out[field.jsonName] = (v as ReadonlyArray<JsonValue>).map((item, i) =>
+        fieldToMessage(field, item, issues, stepInto(here, k), i, options),
+      );
+    } else {
+      out[field.jsonName] = fieldToMessage(field, v, issues, here, k, options);
+    }
+  }
+  return out;
+};
+
+const fieldToMessage = (
+  field: FieldPlan,
+  value: JsonValue,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number,
+  options: ToMessageOptions,
+): unknown => {
+  switch (field.kind) {
+    case 'message':
+      return canonicalToMessage(field.messagePlan as MessagePlan, value, issues, parent, key, options);
+    case 'bytes':
+      return new Uint8Array(Buffer.from(value as string, 'base64'));
+    case 'float':
+    case 'double':
+      return typeof value === 'string' ? Number(value) : value;
+    default:
+      return value;
+  }
+};
+
+const jsonToValue = (json: JsonValue): unknown => {
+  if (json === null) return { nullValue: 'NULL_VALUE' };
+  if (typeof json === 'number') return { numberValue: json };
+  if (typeof json === 'string') return { stringValue: json };
+  if (typeof json === 'boolean') return { boolValue: json };
+  if (Array.isArray(json)) return { listValue: { values: (json as ReadonlyArray<JsonValue>).map(jsonToValue) } };
+  return { structValue: jsonToStruct(json as JsonObject) };
+};
+
+const jsonToStruct = (json: JsonObject): unknown => {
+  const fields: Record<string, unknown> = {};
+  for (const k of Object.keys(json)) defineEntry(fields, k, jsonToValue(json[k] as JsonValue));
+  return { fields };
+};
+
+const jsonToAny = (
+  json: JsonObject,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  options: ToMessageOptions,
+): unknown => {
+  const typeUrl = json['@type'] as string;
+  const packed = planOfTypeUrl(typeUrl);
+  if (packed === undefined) {
+    if (typeof json.value === 'string' && Object.keys(json).length === 2)
+      return { typeUrl, value: new Uint8Array(Buffer.from(json.value, 'base64')) };
+    issues.push({ path: pathAt(parent, key), message: `cannot encode an Any of type ${typeUrl}: the descriptor does not have it` });
+    return INVALID;
+  }
+  const inner = packed.wellKnown !== undefined ? (json.value as JsonValue) : json;
+  const message = canonicalToMessage(packed, inner, issues, parent, key, options);
+  return { typeUrl, value: packed.type.encode(packed.type.fromObject(message as Record<string, unknown>)).finish() };
+};

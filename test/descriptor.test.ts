@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import protobuf from 'protobufjs';
+import { describe, expect, it } from 'vitest';
+import { jsonNameOf, messagePlan } from '../src/proto/descriptor.js';
+import { googleType } from './google.js';
+import { DESCRIPTOR_PATH, descriptorText, ROOTS } from './support/generate-descriptor.mjs';
+
+describe('the committed protobuf descriptor', () => {
+  it('is what test/support/generate-descriptor.mjs generates from the .proto files of @google-cloud/dialogflow', () => {
+    // If this fails after upgrading @google-cloud/dialogflow, run `npm run generate:descriptor`.
+    expect(readFileSync(DESCRIPTOR_PATH, 'utf8')).toBe(descriptorText());
+  });
+
+  it('has every field of every message the client has, with the same numbers and types', () => {
+    for (const name of ROOTS) {
+      const seen = new Set<string>();
+      const check = (fullName: string) => {
+        if (seen.has(fullName)) return;
+        seen.add(fullName);
+        const mine = messagePlan(fullName);
+        const theirs = googleType(fullName);
+        const type = (f: { resolvedType: { fullName: string } | null; type: string }) => f.resolvedType?.fullName.slice(1) ?? f.type;
+        expect(
+          mine.fields
+            .map((f) => [
+              f.jsonName,
+              f.number,
+              f.repeated,
+              f.mapKey,
+              type(
+                f.messagePlan
+                  ? { resolvedType: { fullName: `.${f.messagePlan.fullName}` }, type: '' }
+                  : f.enumPlan
+                    ? { resolvedType: { fullName: `.${f.enumPlan.fullName}` }, type: '' }
+                    : { resolvedType: null, type: f.kind },
+              ),
+            ])
+            .sort(),
+        ).toEqual(
+          theirs.fieldsArray
+            .map((f) => [jsonNameOf(f.name), f.id, f.repeated, f instanceof protobuf.MapField ? f.keyType : undefined, type(f.resolve())])
+            .sort(),
+        );
+        for (const f of mine.fields) if (f.messagePlan) check(f.messagePlan.fullName);
+      };
+      check(name);
+    }
+  });
+});
