@@ -16,6 +16,8 @@ export type ConversationProfileName = t.Branded<string, ConversationProfileNameB
 export const conversationProfileNameKind = resourceNameKind<ConversationProfileNameBrand>(
   'conversationProfiles',
   'conversation profile name',
+  // A backend's conversations share a handful of profiles.
+  8,
 );
 
 export interface ConversationProfileNameC extends t.Type<ConversationProfileName, string, unknown> {}

@@ -98,8 +98,16 @@ export const readConversationFields = (
 ): ConversationFieldsRead | Invalid => {
   const source = readMessageObject('Conversation', value, issues, parent, key, 0);
   if (source === INVALID) return INVALID;
-  const before = issues.length;
   const here = stepInto(parent, key);
+  return readCommonShape(source, issues, here, owned, issues.length) ?? readAnyShape(source, issues, here, owned);
+};
+
+/**
+ * @internal Reads a `Conversation` object key by key: both spellings, `null`s, kept fields. Every
+ * input goes through here unless it has the common shape (see `readCommonShape`).
+ */
+export const readAnyShape = (source: Record<string, unknown>, issues: IssueSink, here: Path, owned: boolean): ConversationFieldsRead => {
+  const before = issues.length;
   let name: ConversationName | '' | Invalid | undefined;
   let lifecycleState: LifecycleState | Invalid | undefined;
   let conversationProfile: ConversationProfileName | '' | Invalid | undefined;
@@ -184,6 +192,69 @@ export const readConversationFields = (
         ),
     invalid,
   };
+};
+
+/**
+ * The shape nearly every conversation from Dialogflow has: only the seven modelled fields, in
+ * lowerCamelCase, none `null`. Read by name (inline-cached property loads) rather than key by key
+ * through the `switch` above, which is what makes decoding a typical response cheap. Anything else
+ * (another key, a proto name, a `null`, or an inherited enumerable key from a polluted prototype,
+ * which makes the count differ) returns `undefined` and takes the general path; both read the same
+ * values with the same readers (`test/conversation-properties.test.ts` checks they agree).
+ */
+const readCommonShape = (
+  source: Record<string, unknown>,
+  issues: IssueSink,
+  here: Path,
+  owned: boolean,
+  before: number,
+): ConversationFieldsRead | undefined => {
+  let keys = 0;
+  for (const _ in source) keys++;
+  const name = source.name;
+  const lifecycleState = source.lifecycleState;
+  const conversationProfile = source.conversationProfile;
+  const phoneNumber = source.phoneNumber;
+  const startTime = source.startTime;
+  const endTime = source.endTime;
+  const conversationStage = source.conversationStage;
+  if (
+    keys !==
+      (name === undefined ? 0 : 1) +
+        (lifecycleState === undefined ? 0 : 1) +
+        (conversationProfile === undefined ? 0 : 1) +
+        (phoneNumber === undefined ? 0 : 1) +
+        (startTime === undefined ? 0 : 1) +
+        (endTime === undefined ? 0 : 1) +
+        (conversationStage === undefined ? 0 : 1) ||
+    name === null ||
+    lifecycleState === null ||
+    conversationProfile === null ||
+    phoneNumber === null ||
+    startTime === null ||
+    endTime === null ||
+    conversationStage === null
+  ) {
+    return undefined;
+  }
+  const read: ConversationFieldsRead = {
+    name: name === undefined ? undefined : name === '' ? '' : readName(name, issues, here, 'name'),
+    lifecycleState: lifecycleState === undefined ? undefined : lifecycleStateEnum.read(lifecycleState, issues, here, 'lifecycleState'),
+    conversationProfile:
+      conversationProfile === undefined
+        ? undefined
+        : conversationProfile === ''
+          ? ''
+          : readProfile(conversationProfile, issues, here, 'conversationProfile'),
+    phoneNumber: phoneNumber === undefined ? undefined : readPhoneNumber(phoneNumber, issues, here, 'phoneNumber', 1, owned),
+    startTime: startTime === undefined ? undefined : readTimestamp(startTime, issues, here, 'startTime'),
+    endTime: endTime === undefined ? undefined : readTimestamp(endTime, issues, here, 'endTime'),
+    conversationStage:
+      conversationStage === undefined ? undefined : conversationStageEnum.read(conversationStage, issues, here, 'conversationStage'),
+    unknownFields: undefined,
+    invalid: issues.length !== before,
+  };
+  return read;
 };
 
 /**

@@ -28,14 +28,28 @@ export interface ResourceNameKind<B> {
 }
 
 /** @internal */
-export const resourceNameKind = <B>(collection: string, description: string): ResourceNameKind<B> => {
+export const resourceNameKind = <B>(collection: string, description: string, remember = 0): ResourceNameKind<B> => {
   const pattern = new RegExp(`^projects/${SEGMENT}/(?:locations/${SEGMENT}/)?${collection}/${SEGMENT}$`);
   // The same pattern without captures, for validation on the hot path.
   const shape = new RegExp(pattern.source.replaceAll('([', '(?:['));
   const expected =
     `expected a ${description} like projects/{project}/${collection}/{id} or ` +
     `projects/{project}/locations/{location}/${collection}/{id}`;
-  const is = (u: unknown): u is t.Branded<string, B> => typeof u === 'string' && shape.test(u);
+  // Names that recur across a backend's conversations (its few conversation profiles) are checked
+  // once and remembered by value: comparing a string is cheaper than matching it. `remember` slots,
+  // replaced round-robin; 0 for names that do not recur (each conversation's own).
+  const recent: string[] = new Array<string>(remember).fill('');
+  let next = 0;
+  const is = (u: unknown): u is t.Branded<string, B> => {
+    if (typeof u !== 'string') return false;
+    for (let i = 0; i < remember; i++) if (recent[i] === u) return true;
+    if (!shape.test(u)) return false;
+    if (remember > 0) {
+      recent[next] = u;
+      next = (next + 1) % remember;
+    }
+    return true;
+  };
   const read = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): t.Branded<string, B> | Invalid => {
     if (is(value)) return value;
     issues.push({ path: pathAt(parent, key), message: `${expected}, got ${describe(value)}` });

@@ -209,12 +209,91 @@ const parse = (s: string): Timestamp | TimestampProblem => {
   return formatEpoch(seconds, nanos);
 };
 
+const digitAt = (s: string, i: number): number => s.charCodeAt(i) - 48;
+const isDigit = (d: number): boolean => d >= 0 && d <= 9;
+
+/**
+ * Whether `s` is already canonical: UTC, 0/3/6/9 fractional digits whose last group is not zero,
+ * a real date from year 1. Dialogflow's timestamps are, so this short, unrolled check answers most
+ * calls. It only ever accepts; anything else goes through the full parser, and
+ * `test/timestamp.test.ts` checks that the two agree.
+ */
+const isCanonical = (s: string): boolean => {
+  const n = s.length;
+  if (
+    (n !== 20 && n !== 24 && n !== 27 && n !== 30) ||
+    s.charCodeAt(n - 1) !== 90 /* Z */ ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 /* T */ ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  ) {
+    return false;
+  }
+  const y0 = digitAt(s, 0);
+  const y1 = digitAt(s, 1);
+  const y2 = digitAt(s, 2);
+  const y3 = digitAt(s, 3);
+  const mo0 = digitAt(s, 5);
+  const mo1 = digitAt(s, 6);
+  const d0 = digitAt(s, 8);
+  const d1 = digitAt(s, 9);
+  const h0 = digitAt(s, 11);
+  const h1 = digitAt(s, 12);
+  const mi0 = digitAt(s, 14);
+  const mi1 = digitAt(s, 15);
+  const s0 = digitAt(s, 17);
+  const s1 = digitAt(s, 18);
+  if (
+    !isDigit(y0) ||
+    !isDigit(y1) ||
+    !isDigit(y2) ||
+    !isDigit(y3) ||
+    !isDigit(mo0) ||
+    !isDigit(mo1) ||
+    !isDigit(d0) ||
+    !isDigit(d1) ||
+    !isDigit(h0) ||
+    !isDigit(h1) ||
+    !isDigit(mi0) ||
+    !isDigit(mi1) ||
+    !isDigit(s0) ||
+    !isDigit(s1)
+  ) {
+    return false;
+  }
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  if (year === 0 || month === 0 || month > 12 || day === 0 || (day > 28 && day > daysInMonth(year, month))) return false;
+  if (h0 * 10 + h1 > 23 || mi0 > 5 || s0 > 5) return false;
+  if (n === 20) return true;
+  if (s.charCodeAt(19) !== 46 /* . */) return false;
+  let lastGroup = 0;
+  for (let i = 20; i < n - 1; i++) {
+    const d = digitAt(s, i);
+    if (!isDigit(d)) return false;
+    if (i >= n - 4) lastGroup = lastGroup * 10 + d;
+  }
+  return lastGroup !== 0;
+};
+
+/** @internal The fast check and the full parser, for the test that they agree. */
+export const isCanonicalTimestampText = isCanonical;
+/** @internal */
+export const parseTimestampText = (s: string): string | { readonly problem: string } => {
+  const result = parse(s);
+  return typeof result === 'string' ? result : { problem: result.message };
+};
+
 /** @internal Reader used by message decoders. */
 export const readTimestamp = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): Timestamp | Invalid => {
   if (typeof value !== 'string') {
     issues.push({ path: pathAt(parent, key), message: `expected an RFC 3339 timestamp string, got ${describe(value)}` });
     return INVALID;
   }
+  if (isCanonical(value)) return value as Timestamp;
   const result = parse(value);
   if (typeof result === 'string') return result;
   issues.push({ path: pathAt(parent, key), message: result.message });
@@ -230,7 +309,7 @@ export const readTimestamp = (value: unknown, issues: IssueSink, parent: Path, k
  * isTimestamp('2026-11-23T10:15:30.000Z');  // false: canonical form has no empty fraction
  * ```
  */
-export const isTimestamp = (u: unknown): u is Timestamp => typeof u === 'string' && parse(u) === u;
+export const isTimestamp = (u: unknown): u is Timestamp => typeof u === 'string' && (isCanonical(u) || parse(u) === u);
 
 export interface TimestampC extends t.Type<Timestamp, string, unknown> {}
 
