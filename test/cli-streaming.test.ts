@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './cli-helpers.js';
 
-const REPORT_RSS = fileURLToPath(new URL('./support/report-peak-rss.cjs', import.meta.url));
+const REPORT_RSS = fileURLToPath(new URL('./support/report-usage.cjs', import.meta.url));
 
 /** About 430 bytes, like a conversation with a phone number and telephony data. */
 const line = (i: number): string =>

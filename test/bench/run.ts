@@ -4,24 +4,26 @@
  * payloads. Prints medians and ratios and writes them to docs/performance.md. `--tiny` runs a few
  * iterations on small inputs (the test suite uses it to check that the benchmark still runs).
  */
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transition } from 'xstate';
 import {
   type Conversation,
   complete,
   conversationMachine,
-  decodeConversation,
   encodeConversation,
   handOff,
   parseConversation,
+  parseListConversationsResponse,
   stringifyConversation,
   toMachineSnapshot,
 } from '../../src/index.js';
 import { ConversationType, googleParse, googleStringify, ListConversationsResponseType, packageVersion } from './google.js';
 import { medians, retainedBytesPerItem } from './measure.js';
-import { completeText, conversationTexts, pageText, projectRoot, typicalText } from './payloads.js';
+import { completeText, conversationJson, conversationTexts, pageText, projectRoot, typicalText } from './payloads.js';
 
 export interface BenchOptions {
   /** A quick run on small inputs, for tests. */
@@ -72,20 +74,55 @@ const fasterBy = (path: string, payload: string, comparison: string, ours: numbe
   met: other / ours >= factor,
 });
 
-/** Decodes a ListConversations page into aggregates, an invalid item not sinking the page. */
-const parsePage = (text: string): Conversation[] => {
-  const page = JSON.parse(text) as { conversations: unknown[] };
-  const out: Conversation[] = [];
-  for (const item of page.conversations) {
-    const c = decodeConversation(item);
-    if (c._tag === 'Right') out.push(c.right);
+/** Writes an NDJSON file of `count` distinct conversations; returns its size in bytes. */
+const writeNdjson = async (path: string, count: number): Promise<number> => {
+  const out = createWriteStream(path);
+  const batch: string[] = [];
+  for (let i = 0; i < count; i++) {
+    batch.push(JSON.stringify(conversationJson(i)));
+    if (batch.length === 10_000 || i === count - 1) {
+      const chunk = `${batch.join('\n')}\n`;
+      batch.length = 0;
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
   }
-  return out;
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return statSync(path).size;
+};
+
+/**
+ * Runs the built command line's `validate --quiet` on a generated NDJSON file in a child process,
+ * and reads its CPU time and peak RSS (a preloaded module prints `process.resourceUsage()` at exit).
+ */
+const validateFile = (path: string): { wallMs: number; cpuMs: number; peakRssMb: number; status: number | null } => {
+  const root = projectRoot();
+  const started = performance.now();
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      join(root, 'test', 'support', 'report-usage.cjs'),
+      join(root, 'dist', 'src', 'cli', 'bin.js'),
+      'validate',
+      '--quiet',
+      path,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const wallMs = performance.now() - started;
+  const usage = /usage user-us=(\d+) system-us=(\d+) peak-rss-kib=(\d+)/.exec(child.stderr);
+  if (usage === null) throw new Error(`validate did not report its usage: ${child.stderr.slice(0, 500)}`);
+  return {
+    wallMs,
+    cpuMs: (Number(usage[1]) + Number(usage[2])) / 1000,
+    peakRssMb: Number(usage[3]) / 1024,
+    status: child.status,
+  };
 };
 
 export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArray<Row>> => {
   const { tiny, log } = options;
-  const timing = tiny ? { rounds: 1, cpuTimeMs: 5 } : { rounds: 7, cpuTimeMs: 300 };
+  const timing = tiny ? { rounds: 1, timeMs: 5 } : { rounds: 5, timeMs: 400 };
   const rows: Row[] = [];
 
   // Parse: text → aggregate.
@@ -108,10 +145,10 @@ export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArra
     const m = await medians(
       {
         jsonParse: () => JSON.parse(page),
-        ours: () => parsePage(page),
+        ours: () => parseListConversationsResponse(page),
         google: () => googleParse(ListConversationsResponseType, page),
       },
-      { rounds: timing.rounds, cpuTimeMs: timing.cpuTimeMs * 2 },
+      { rounds: timing.rounds, timeMs: timing.timeMs * 2 },
     );
     rows.push(atMost('parse', payload, 'page decode / JSON.parse', m.ours ?? 0, m.jsonParse ?? 0, 2.0));
     rows.push(fasterBy('parse', payload, 'page decode vs JSON.parse + fromProto3JSON', m.ours ?? 0, m.google ?? 0, 1.5));
@@ -172,6 +209,45 @@ export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArra
     });
   }
 
+  // The command line: validate on a generated NDJSON file, in a child process. The file must exist,
+  // and be built: `npm run bench` builds first.
+  {
+    const count = tiny ? 2000 : 1_000_000;
+    const dir = mkdtempSync(join(tmpdir(), 'dfc-bench-'));
+    try {
+      const file = join(dir, 'conversations.ndjson');
+      const bytes = await writeNdjson(file, count);
+      const run = validateFile(file);
+      if (run.status !== 0) throw new Error(`validate exited with ${run.status} on valid conversations`);
+      const perSecond = count / (run.wallMs / 1000);
+      const payload = `${count.toLocaleString('en-US')} lines, ${(bytes / 2 ** 20).toFixed(0)} MiB`;
+      rows.push({
+        path: 'cli',
+        payload,
+        comparison: 'validate --quiet: conversations per second (wall clock)',
+        oursNs: perSecond,
+        otherNs: 200_000,
+        ratio: perSecond / 200_000,
+        target: '≥ 200,000/s',
+        met: perSecond >= 200_000,
+        unit: '/s',
+      });
+      rows.push({
+        path: 'cli',
+        payload,
+        comparison: 'validate --quiet: peak RSS',
+        oursNs: run.peakRssMb,
+        otherNs: 100,
+        ratio: run.peakRssMb / 100,
+        target: '≤ 100 MB',
+        met: run.peakRssMb <= 100,
+        unit: 'MB',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   for (const row of rows) log(formatRow(row));
   if (options.report !== undefined) writeFileSync(options.report, report(rows));
   return rows;
@@ -190,13 +266,14 @@ const report = (rows: ReadonlyArray<Row>): string => {
     '# Performance',
     '',
     'Measured by `npm run bench` (`test/bench/run.ts`): every comparison runs side by side in one process, on the same',
-    'payloads, with mitata (warm-up, then samples); each figure is the median of the per-round medians. Ratios, not',
-    'absolute times, are what the targets constrain; they hold on a loaded machine better than times do.',
+    'payloads, with tinybench (warm-up, then per-call samples with the timer overhead subtracted); each time is the',
+    'median of the per-round medians. Ratios, not absolute times, are what the targets constrain; they hold on a',
+    'loaded machine better than times do. The command line runs in a child process on a generated NDJSON file.',
     '',
     `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node.js ${process.versions.node} (V8 ${process.versions.v8}).`,
     `Versions: dialogflow-conversation ${packageVersion('dialogflow-conversation', `${projectRoot()}/package.json`)}, xstate ${packageVersion('xstate')}, io-ts ${packageVersion('io-ts')}, ` +
       `fp-ts ${packageVersion('fp-ts')}; baselines: @google-cloud/dialogflow ${packageVersion('@google-cloud/dialogflow')}, ` +
-      `proto3-json-serializer ${packageVersion('proto3-json-serializer')}, protobufjs ${packageVersion('protobufjs')}; harness: mitata ${packageVersion('mitata')}.`,
+      `proto3-json-serializer ${packageVersion('proto3-json-serializer')}, protobufjs ${packageVersion('protobufjs')}; harness: tinybench ${packageVersion('tinybench')}.`,
     '',
     '| path | payload | comparison | ours | other | ratio | target | |',
     '|---|---|---|---:|---:|---:|---|---|',
