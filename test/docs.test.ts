@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../src/cli/commands/index.js';
 import { ROOT, runCli } from './cli-helpers.js';
 import { expectGeneratedFile, expectGeneratedSection, repoPath, UPDATING } from './golden.js';
+import { exampleReplayLog } from './replay-log.js';
 
 const run = promisify(execFile);
 
@@ -60,6 +61,10 @@ describe('the docs', () => {
     }
   });
 
+  it("docs/examples/replay.ndjson is the log test/replay-log.ts builds (protobuf data by Google's own code)", () => {
+    expectGeneratedFile('docs/examples/replay.ndjson', exampleReplayLog());
+  });
+
   it('docs/cli.md shows what the commands really print', async () => {
     const page = 'docs/examples/list-conversations-page.json';
     const ndjson = 'docs/examples/conversations.ndjson';
@@ -67,6 +72,7 @@ describe('the docs', () => {
       ['validate-page', await transcript(['validate', page])],
       ['validate-ndjson', await transcript(['validate', ndjson])],
       ['validate-canonical', await transcript(['validate', '--canonical', '--quiet', page])],
+      ['replay-example', await transcript(['replay', 'docs/examples/replay.ndjson'])],
       ...(await Promise.all(
         commands.map(
           async (c): Promise<[string, string]> => [`help-${c.name}`, `\`\`\`text\n${(await runCli([c.name, '--help'])).stdout}\`\`\`\n`],
