@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -388,6 +389,45 @@ describe('replay', () => {
     const peak = Number(/peak-rss-kib=(\d+)/.exec(stderr)?.[1]) * 1024;
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThan(100 * 1000 * 1000);
+  });
+
+  it('respects stdout backpressure (input is not read ahead while the reader is stuck), and stops on Ctrl-C with 130', async () => {
+    let produced = 0;
+    async function* endless(): AsyncGenerator<string> {
+      yield `${JSON.stringify(resource(A))}\n`;
+      for (;;) {
+        produced++;
+        yield ndjson(Array.from({ length: 100 }, () => push(A_NOTIFIED, 'NEW_MESSAGE')));
+      }
+    }
+    const held: Array<() => void> = [];
+    let released = false;
+    const stuck = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _encoding, callback) {
+        if (released) callback();
+        else held.push(callback); // a reader that has stopped reading
+      },
+    });
+    const controller = new AbortController();
+    const run = runCli(['replay'], { stdin: Readable.from(endless()), stdout: stuck, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(produced).toBeLessThan(60);
+    const before = produced;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(produced).toBe(before);
+    controller.abort();
+    released = true;
+    for (const callback of held.splice(0)) callback();
+    expect((await run).code).toBe(130);
+  });
+
+  it('says so when the log fetched no conversation (an empty log is fine)', async () => {
+    expect(await replay('')).toEqual({
+      code: 0,
+      stdout: `${'TIME'.padEnd(24)}  LINE  ${'ARRIVED'.padEnd(49)}  CONVERSATION  STATE AFTER  EVENTS\n\nFinal state: no conversation was fetched.\n`,
+      stderr: 'replay: 0 lines, 0 bad; 0 conversations\n',
+    });
   });
 
   it('reports a line it could not read (longer than the scanner reads) as a bad line', () => {

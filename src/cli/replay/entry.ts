@@ -27,8 +27,7 @@ export type LogEntry =
     }
   | {
       readonly kind: 'fetched';
-      /** Whether the line is a ListConversations page (its items each count) rather than one resource. */
-      readonly page: boolean;
+      /** One for a GetConversation body; a ListConversations page's items, each on its own. */
       readonly items: ReadonlyArray<FetchedItem>;
     }
   | {
@@ -79,13 +78,12 @@ export const readLogLine = (text: string): LogEntry => {
       if (errors !== undefined) all.push({ item: `conversations[${i}]`, errors });
       else all.push({ item: `conversations[${i}]`, conversation: page.right.conversations[valid++] as Conversation });
     }
-    return { kind: 'fetched', page: true, items: all };
+    return { kind: 'fetched', items: all };
   }
   if (has(json, 'conversation', 'type')) return notification('event', decodeNotification(json));
   const conversation = decodeConversation(json);
   return {
     kind: 'fetched',
-    page: false,
     items: [
       isLeft(conversation) ? { item: undefined, errors: conversation.left.errors } : { item: undefined, conversation: conversation.right },
     ],
