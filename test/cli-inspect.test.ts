@@ -44,10 +44,6 @@ describe('the inspect command', () => {
   });
 
   it.each([
-    [
-      ['inspect', 'replay.ndjson'],
-      'dialogflow-conversation: inspect replay.ndjson: replaying a log into the inspector is not supported yet; run dialogflow-conversation inspect for the built-in scenario',
-    ],
     [['inspect', '--port', 'http'], 'dialogflow-conversation: inspect: --port takes a whole number from 0 to 65535, got "http"'],
     [
       ['inspect', '--port', '0'],

@@ -5,8 +5,10 @@ import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../src/cli/commands/index.js';
-import { ROOT, runCli } from './cli-helpers.js';
+import { Collect, ROOT, runCli } from './cli-helpers.js';
 import { expectGeneratedFile, expectGeneratedSection, repoPath, UPDATING } from './golden.js';
+import { freePort } from './inspector-helpers.js';
+import { exampleReplayLog } from './replay-log.js';
 
 const run = promisify(execFile);
 
@@ -25,6 +27,22 @@ const maskJsonDetail = (text: string): string => text.replace(/invalid JSON: .*/
 const transcript = async (argv: ReadonlyArray<string>): Promise<string> => {
   const { code, stdout, stderr } = await runCli(argv);
   return `\`\`\`console\n$ dialogflow-conversation ${argv.join(' ')}\n${stdout}${stderr}$ echo $?\n${code}\n\`\`\`\n`;
+};
+
+/**
+ * What `inspect --delay 0 FILE` prints until it has played FILE, then Ctrl-C. It runs on a free
+ * port; the docs show the default one, which is all that differs.
+ */
+const inspectTranscript = async (file: string): Promise<string> => {
+  const port = await freePort();
+  const controller = new AbortController();
+  const stdout = new Collect();
+  const run = runCli(['inspect', '--port', String(port), '--delay', '0', file], { signal: controller.signal, stdout });
+  for (let i = 0; i < 500 && !stdout.text.includes('Played.'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  controller.abort();
+  const { code, stderr } = await run;
+  const text = `${stdout.text}^C\n${stderr}`.replaceAll(`localhost:${port}`, 'localhost:8080');
+  return `\`\`\`console\n$ dialogflow-conversation inspect --delay 0 ${file}\n${text}$ echo $?\n${code}\n\`\`\`\n`;
 };
 
 /** The generated sections of a page show what the commands print (written by npm run docs). */
@@ -60,6 +78,10 @@ describe('the docs', () => {
     }
   });
 
+  it("docs/examples/replay.ndjson is the log test/replay-log.ts builds (protobuf data by Google's own code)", () => {
+    expectGeneratedFile('docs/examples/replay.ndjson', exampleReplayLog());
+  });
+
   it('docs/cli.md shows what the commands really print', async () => {
     const page = 'docs/examples/list-conversations-page.json';
     const ndjson = 'docs/examples/conversations.ndjson';
@@ -67,6 +89,8 @@ describe('the docs', () => {
       ['validate-page', await transcript(['validate', page])],
       ['validate-ndjson', await transcript(['validate', ndjson])],
       ['validate-canonical', await transcript(['validate', '--canonical', '--quiet', page])],
+      ['replay-example', await transcript(['replay', 'docs/examples/replay.ndjson'])],
+      ['inspect-replay', await inspectTranscript('docs/examples/replay.ndjson')],
       ...(await Promise.all(
         commands.map(
           async (c): Promise<[string, string]> => [`help-${c.name}`, `\`\`\`text\n${(await runCli([c.name, '--help'])).stdout}\`\`\`\n`],

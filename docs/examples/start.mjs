@@ -17,8 +17,10 @@ const statuses = [
   run(['validate', 'docs/examples/list-conversations-page.json'], 'conversations[1] of this page is invalid on purpose'),
   run(['validate', 'docs/examples/conversations.ndjson'], 'lines 3 and 4 are invalid on purpose'),
   run(['validate', '--canonical', 'docs/examples/conversation.json']),
+  run(['replay', 'docs/examples/replay.ndjson'], 'line 9 is invalid on purpose'),
   run(['diagram']),
 ];
 process.stdout.write('\nMore: dialogflow-conversation --help, and docs/cli.md.\n');
-// The examples are meant to contain invalid conversations: exit 1 from validate is the expected answer.
-process.exitCode = statuses.every((s, i) => s === (i < 2 ? 1 : 0)) ? 0 : 1;
+// The examples are meant to contain invalid input: exit 1 from validate and replay is the expected answer.
+const expected = [1, 1, 0, 1, 0];
+process.exitCode = statuses.every((s, i) => s === expected[i]) ? 0 : 1;

@@ -1,6 +1,10 @@
 import { createConnection, createServer } from 'node:net';
-import { parseCommandArgs, wholeNumberOption } from '../args.js';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { type ConversationName, ConversationName as ConversationNameCodec } from '../../wire/conversation-name.js';
+import { type ParsedArgs, parseCommandArgs, wholeNumberOption } from '../args.js';
 import type { Command } from '../command.js';
+import { checkReadable, openInput } from '../input.js';
+import { replaySession } from '../inspect/replay-session.js';
 import { builtInScenario } from '../inspect/scenario.js';
 import type { InspectSession } from '../inspect/session.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
@@ -10,49 +14,90 @@ type InspectModule = typeof import('@statelyai/inspect');
 type InspectServerModule = typeof import('@statelyai/inspect/server');
 
 const DEFAULT_PORT = 8080;
+const DEFAULT_DELAY_MS = 500;
+const MAX_DELAY_MS = 60_000;
 
-const help = `Usage: dialogflow-conversation inspect [--port PORT] [--open]
+const help = `Usage: dialogflow-conversation inspect [options] [FILE]
 
-Plays a conversation as a live actor of the conversation machine, connected to the Stately
-inspector, and keeps serving it until Ctrl-C. Open the address it prints in a browser to see the
-statechart (states, guards, events) and every snapshot.
+Plays conversations as live actors of the conversation machine, connected to the Stately
+inspector, and keeps serving them until Ctrl-C. Open the address it prints in a browser to see
+the statechart (states, guards, events) and every snapshot.
 
-For now it plays a built-in scenario: a conversation created on a profile with a virtual agent,
-handed off to a human agent, completed. (Replaying a log FILE comes with the replay command.)
+With FILE (or "-" for standard input), it plays a replay log, as the replay command reads it:
+each conversation becomes an actor, started from its first fetched resource and sent the machine
+event of every domain event the log causes, one step every --delay milliseconds, and prints the
+timeline as it goes. Without FILE, it plays a built-in scenario: a conversation created on a
+profile with a virtual agent, handed off to a human agent, completed.
 
 It runs @statelyai/inspect's inspector server on PORT (all interfaces): http://localhost:PORT is
 a page that embeds the Stately inspector (loaded by your browser from stately.ai), and
 ws://localhost:PORT carries the inspection events. Needs the optional package @statelyai/inspect.
 
 Options:
-  --port PORT   the server's port (default ${DEFAULT_PORT})
-  --open        open the page in the default browser
-  -h, --help    print this help
+  --port PORT          the server's port (default ${DEFAULT_PORT})
+  --open               open the page in the default browser
+  --delay MS           with FILE: milliseconds between two steps (default ${DEFAULT_DELAY_MS}; 0 for none)
+  --conversation NAME  with FILE: play only this conversation (all of them by default)
+  -h, --help           print this help
 
-See docs/inspector.md for watching a backend's own conversations.
+Exit status, once stopped: 0, or 1 when FILE had bad lines; 2 on a usage error.
+
+Examples:
+  dialogflow-conversation inspect --open
+  dialogflow-conversation inspect docs/examples/replay.ndjson
+  dialogflow-conversation inspect --delay 2000 --conversation projects/p/conversations/c log.ndjson
+
+See docs/inspector.md for watching a backend's own conversations, and replaying stored ones.
 `;
 
 /**
- * Where a session comes from. Replay logs need the notification decoding of issue 3; once it is
- * in, reading FILE plugs in here and `inspect FILE` works like `replay FILE`, live.
+ * The built-in scenario without FILE; the replay log FILE with it. The arguments and the file are
+ * checked now, before anything starts; the file is opened when the session is made, once the
+ * inspector is up.
  */
-const sessionFor = (file: string | undefined): InspectSession => {
-  if (file === undefined) return builtInScenario;
-  throw new UsageError(
-    `inspect ${file}: replaying a log into the inspector is not supported yet; run dialogflow-conversation inspect for the built-in scenario`,
-  );
+const sessionFor = async (io: CliIo, file: string | undefined, values: ParsedArgs['values']): Promise<() => InspectSession> => {
+  if (file === undefined) {
+    for (const option of ['delay', 'conversation']) {
+      if (values[option] !== undefined) {
+        throw new UsageError(`inspect: --${option} is for a replay log: give a FILE, or leave --${option} out for the built-in scenario`);
+      }
+    }
+    return () => builtInScenario;
+  }
+  const delayMs = wholeNumberOption('inspect', 'delay', values.delay, DEFAULT_DELAY_MS, MAX_DELAY_MS);
+  let conversation: ConversationName | undefined;
+  if (values.conversation !== undefined) {
+    const decoded = ConversationNameCodec.decode(values.conversation);
+    if (isLeft(decoded)) {
+      throw new UsageError(
+        `inspect: --conversation takes a conversation name like projects/P/conversations/C, got ${JSON.stringify(values.conversation)}`,
+      );
+    }
+    conversation = decoded.right;
+  }
+  await checkReadable(io, 'inspect', file);
+  return () => {
+    const { stream, source } = openInput(io, 'inspect', file);
+    return replaySession({ stream, source, delayMs, conversation, signal: io.signal });
+  };
 };
 
-/** `inspect [--port PORT] [--open]`: a live actor in the Stately inspector. */
+/** `inspect [options] [FILE]`: live actors in the Stately inspector, from a replay log or a built-in scenario. */
 export const inspect: Command = {
   name: 'inspect',
-  summary: 'play a conversation as a live actor in the Stately inspector, and say where to look',
+  summary: 'play a replay log (or a built-in scenario) as live actors in the Stately inspector',
   help,
   run: async (args, io) => {
     const { values, positionals } = parseCommandArgs(
       'inspect',
       args,
-      { port: { type: 'string', short: 'p' }, open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      {
+        port: { type: 'string', short: 'p' },
+        open: { type: 'boolean' },
+        delay: { type: 'string' },
+        conversation: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       true,
     );
     if (values.help === true) {
@@ -60,7 +105,7 @@ export const inspect: Command = {
       return EXIT.ok;
     }
     if (positionals.length > 1) throw new UsageError('inspect takes at most one FILE: see dialogflow-conversation inspect --help');
-    const session = sessionFor(positionals[0]);
+    const makeSession = await sessionFor(io, positionals[0], values);
     const port = wholeNumberOption('inspect', 'port', values.port, DEFAULT_PORT, 65535);
     if (port === 0) throw new UsageError('inspect: --port needs a fixed port (the page it serves names it): choose one from 1 to 65535');
     const { createWebSocketInspector } = await importOptional<InspectModule>('@statelyai/inspect', 'inspect');
@@ -70,18 +115,20 @@ export const inspect: Command = {
     const server = createInspectorServer({ port, autoOpen: values.open === true });
     await waitForPort(port);
     const inspector = createWebSocketInspector({ url: `ws://localhost:${port}` });
+    const session = makeSession();
     const log = (line: string): void => void io.stdout.write(`${line}\n`);
     log(`Inspector: open http://localhost:${port} in a browser (inspection events: ws://localhost:${port}).`);
     log(`Playing ${session.title}:`);
+    let badLines = 0;
     try {
-      await session.play(inspector.inspect, (line) => log(`  ${line}`));
-      log('Played. The inspector keeps it until you stop with Ctrl-C.');
+      ({ badLines } = await session.play(inspector.inspect, (line) => log(`  ${line}`)));
+      if (!io.signal.aborted) log('Played. The actors stay in the inspector until you stop with Ctrl-C.');
       await aborted(io);
     } finally {
       inspector.stop();
       server.stop();
     }
-    return EXIT.ok;
+    return badLines === 0 ? EXIT.ok : EXIT.invalid;
   },
 };
 

@@ -1,19 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { type CliIo, EXIT, UsageError } from '../io.js';
+import { checkReadable, openInput, STDIN } from '../input.js';
+import { type CliIo, EXIT } from '../io.js';
 import { BatchedOutput } from '../output.js';
 import { Checker, type CheckOptions, type Tally } from '../validate/check.js';
 import { Progress } from '../validate/progress.js';
 import { InputScanner } from '../validate/scanner.js';
-
-const STDIN = '-';
-const STDIN_NAME = '<stdin>';
-/** Large reads: fewer chunks, less per-chunk work; memory stays bounded by a chunk and a line. */
-const READ_SIZE = 64 * 1024;
 
 const help = `Usage: dialogflow-conversation validate [options] [FILE...]
 
@@ -64,24 +56,10 @@ export const validate: Command = {
       return EXIT.ok;
     }
     const files = positionals.length === 0 ? [STDIN] : positionals;
-    await Promise.all(files.map((file) => checkReadable(io, file)));
+    await Promise.all(files.map((file) => checkReadable(io, 'validate', file)));
     const options: CheckOptions = { canonical: values.canonical === true, quiet: values.quiet === true };
     return run(files, options, io);
   },
-};
-
-/** Finds every unreadable file before any output, so a typo costs nothing. */
-const checkReadable = async (io: CliIo, file: string): Promise<void> => {
-  if (file === STDIN) return;
-  try {
-    const info = await stat(resolve(io.cwd, file));
-    if (info.isDirectory()) throw new UsageError(`validate: ${file} is a directory: give a JSON or NDJSON file`);
-  } catch (cause) {
-    if (cause instanceof UsageError) throw cause;
-    const code = (cause as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? cause);
-    throw new UsageError(`validate: cannot read ${file}: ${why}; check the path (or use - for standard input)`);
-  }
 };
 
 const run = async (files: ReadonlyArray<string>, options: CheckOptions, io: CliIo): Promise<number> => {
@@ -102,12 +80,7 @@ const run = async (files: ReadonlyArray<string>, options: CheckOptions, io: CliI
   };
 
   for (const file of files) {
-    const source = file === STDIN ? STDIN_NAME : file;
-    const stream: Readable = file === STDIN ? io.stdin : createReadStream(resolve(io.cwd, file), { highWaterMark: READ_SIZE });
-    if (file === STDIN && (io.stdin as { isTTY?: boolean }).isTTY === true) {
-      io.stderr.write('validate: reading standard input (end it with Ctrl-D); see validate --help\n');
-    }
-    stream.setEncoding('utf8');
+    const { stream, source } = openInput(io, 'validate', file);
     const scanner = new InputScanner(new Checker(source, out, problems, options, tally));
     for await (const chunk of stream) {
       scanner.push(chunk as string);

@@ -35,5 +35,6 @@ export const builtInScenario: InspectSession = {
       report(event.type);
     }
     // Left running: the inspector shows it as it is, completed, until the command stops.
+    return { badLines: 0 };
   },
 };

@@ -100,8 +100,8 @@ export class Checker implements ScanSink {
   }
 }
 
-/** A ListConversations response: an object with `conversations` or a next page token. */
-const isPage = (json: unknown): json is Readonly<Record<string, unknown>> =>
+/** A ListConversations response: an object with `conversations` or a next page token (`replay` reads lines by the same rule). */
+export const isPage = (json: unknown): json is Readonly<Record<string, unknown>> =>
   typeof json === 'object' &&
   json !== null &&
   !Array.isArray(json) &&

@@ -19,6 +19,13 @@ const MAX_TEXT_NAME = '16 MiB';
 type Mode = 'detecting' | 'lines' | 'document';
 
 /**
+ * What the input is: `detect` (the first non-blank line decides, as `validate` reads), or
+ * `ndjson` (one JSON value per line, whatever the first line is, as `replay` reads a log: a bad
+ * first line is a bad line, not the start of a document).
+ */
+export type InputFormat = 'detect' | 'ndjson';
+
+/**
  * Splits decoded text, chunk by chunk, into JSON texts without ever holding more than one line
  * (or one document) and one chunk. What an input is, is decided by its first non-blank line: a
  * whole JSON value means NDJSON, one value per line; anything else (`{` of a pretty-printed
@@ -37,7 +44,12 @@ export class InputScanner {
   private documentLength = 0;
   private first = true;
 
-  constructor(private readonly sink: ScanSink) {}
+  constructor(
+    private readonly sink: ScanSink,
+    format: InputFormat = 'detect',
+  ) {
+    if (format === 'ndjson') this.mode = 'lines';
+  }
 
   push(chunk: string): void {
     if (this.first) {
