@@ -78,7 +78,7 @@ describe('a ListConversations page', () => {
         fc.option(fc.string(), { nil: undefined }),
         (items, token) => {
           // As JSON carries it (fc.jsonValue() may hold -0, which JSON writes as 0).
-          const json = JSON.parse(JSON.stringify({ conversations: items, ...(token === undefined ? {} : { nextPageToken: token }) }));
+          const json = asJson({ conversations: items, ...(token === undefined ? {} : { nextPageToken: token }) });
           const page = right(decodeListConversationsResponse(json));
           expect(page.conversations.length + page.invalid.length).toBe(items.length);
           const valid = (json.conversations as unknown[]).filter((item) => decodeConversation(item)._tag === 'Right');

@@ -351,7 +351,7 @@ describe('replay', () => {
       [
         '--max-old-space-size=24',
         '--require',
-        fileURLToPath(new URL('./support/report-peak-rss.cjs', import.meta.url)),
+        fileURLToPath(new URL('./support/report-usage.cjs', import.meta.url)),
         BIN,
         'replay',
         '--quiet',
@@ -367,6 +367,8 @@ describe('replay', () => {
       stderr += d;
     });
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Writing to a child that has died fails with EPIPE; its exit status tells the story.
+    child.stdin.on('error', () => undefined);
     // Every notification comes before its conversation is fetched, each with its own message ID:
     // kept, they would not fit in the heap.
     for (let i = 0; i < LINES; i += 1000) {
@@ -378,9 +380,11 @@ describe('replay', () => {
             : { conversation: late, type: 'HUMAN_INTERVENTION_NEEDED' };
         batch += `${JSON.stringify(pushBody(jsonData(event), String(j), '2026-11-23T10:05:00Z'))}\n`;
       }
-      if (!child.stdin.write(batch)) await new Promise((resolve) => child.stdin.once('drain', resolve));
+      // A child that died early never drains: stop waiting then, and let the assertions say why.
+      if (!child.stdin.write(batch)) await Promise.race([new Promise((resolve) => child.stdin.once('drain', resolve)), closed]);
+      if (child.exitCode !== null) break;
     }
-    child.stdin.end(`${JSON.stringify(resource('projects/acme/locations/global/conversations/late'))}\n`);
+    if (child.exitCode === null) child.stdin.end(`${JSON.stringify(resource('projects/acme/locations/global/conversations/late'))}\n`);
     expect(await closed).toBe(0);
     expect(stdout).toBe(
       'Final state of 1 conversation:\n  projects/acme/locations/global/conversations/late  IN_PROGRESS HUMAN_ASSIST_STAGE version=1\n',
