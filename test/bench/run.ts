@@ -122,7 +122,7 @@ const validateFile = (path: string): { wallMs: number; cpuMs: number; peakRssMb:
 
 export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArray<Row>> => {
   const { tiny, log } = options;
-  const timing = tiny ? { rounds: 1, timeMs: 5 } : { rounds: 5, timeMs: 400 };
+  const timing = tiny ? { rounds: 1, timeMs: 5 } : { rounds: 7, timeMs: 300 };
   const rows: Row[] = [];
 
   // Parse: text → aggregate.
@@ -209,40 +209,47 @@ export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArra
     });
   }
 
-  // The command line: validate on a generated NDJSON file, in a child process. The file must exist,
-  // and be built: `npm run bench` builds first.
+  // The command line: validate on generated NDJSON files, in a child process (`npm run bench`
+  // builds first). Two sizes, to show that memory stays flat whatever the size.
   {
-    const count = tiny ? 2000 : 1_000_000;
+    const sizes = tiny ? [2000, 6000] : [1_000_000, 3_000_000];
     const dir = mkdtempSync(join(tmpdir(), 'dfc-bench-'));
     try {
-      const file = join(dir, 'conversations.ndjson');
-      const bytes = await writeNdjson(file, count);
-      const run = validateFile(file);
-      if (run.status !== 0) throw new Error(`validate exited with ${run.status} on valid conversations`);
-      const perSecond = count / (run.wallMs / 1000);
-      const payload = `${count.toLocaleString('en-US')} lines, ${(bytes / 2 ** 20).toFixed(0)} MiB`;
-      rows.push({
-        path: 'cli',
-        payload,
-        comparison: 'validate --quiet: conversations per second (wall clock)',
-        oursNs: perSecond,
-        otherNs: 200_000,
-        ratio: perSecond / 200_000,
-        target: '≥ 200,000/s',
-        met: perSecond >= 200_000,
-        unit: '/s',
-      });
-      rows.push({
-        path: 'cli',
-        payload,
-        comparison: 'validate --quiet: peak RSS',
-        oursNs: run.peakRssMb,
-        otherNs: 100,
-        ratio: run.peakRssMb / 100,
-        target: '≤ 100 MB',
-        met: run.peakRssMb <= 100,
-        unit: 'MB',
-      });
+      const runs = [];
+      for (const count of sizes) {
+        const file = join(dir, `conversations-${count}.ndjson`);
+        const bytes = await writeNdjson(file, count);
+        const run = validateFile(file);
+        rmSync(file);
+        if (run.status !== 0) throw new Error(`validate exited with ${run.status} on valid conversations`);
+        runs.push({ count, bytes, ...run });
+      }
+      for (const run of runs) {
+        const perSecond = run.count / (run.wallMs / 1000);
+        const payload = `${run.count.toLocaleString('en-US')} lines, ${(run.bytes / 2 ** 20).toFixed(0)} MiB`;
+        rows.push({
+          path: 'cli',
+          payload,
+          comparison: 'validate --quiet: conversations per second (wall clock)',
+          oursNs: perSecond,
+          otherNs: 200_000,
+          ratio: perSecond / 200_000,
+          target: '≥ 200,000/s',
+          met: perSecond >= 200_000,
+          unit: '/s',
+        });
+        rows.push({
+          path: 'cli',
+          payload,
+          comparison: 'validate --quiet: peak RSS (flat: the same limit at every size)',
+          oursNs: run.peakRssMb,
+          otherNs: 100,
+          ratio: run.peakRssMb / 100,
+          target: '≤ 100 MB',
+          met: run.peakRssMb <= 100,
+          unit: 'MB',
+        });
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -259,6 +266,36 @@ const formatNumber = (n: number, unit = 'ns'): string =>
 const formatRow = (row: Row): string =>
   `${row.met ? 'ok  ' : 'MISS'} ${row.path.padEnd(9)} ${row.payload.padEnd(14)} ${row.comparison.padEnd(58)} ` +
   `${formatNumber(row.oursNs, row.unit).padStart(9)} vs ${formatNumber(row.otherNs, row.unit).padStart(9)}  ${row.ratio.toFixed(2)}× (target ${row.target})`;
+
+/** What decides these figures, for whoever changes the code next. */
+const NOTES = [
+  '## What decides these figures',
+  '',
+  '- **Parse.** `JSON.parse` is the floor; on top of it the decoder checks two resource names (a regular expression',
+  '  each), a timestamp, two enums and a phone number, and builds two frozen objects. Most of what is left is those',
+  '  checks and `Object.freeze` (about 30 ns an object). What made it fit: the common shape of a response (only',
+  '  the modelled fields, camelCase, no `null`) is read by name instead of key by key; canonical timestamps are',
+  '  recognised by a short unrolled check before the full parser; the few conversation profiles a backend uses are',
+  '  remembered after their first check; decoding allocates no closure or result object per call. Each fast path',
+  '  only accepts what the general path accepts, with the same result (`test/fast-paths.test.ts`).',
+  '- **Stringify.** One object literal in field order, then `JSON.stringify`: the cost is the floor plus building',
+  '  that object.',
+  '- **Commands.** The aggregate never calls `transition()`: it reads a table derived from the machine once, at',
+  '  load (`src/conversation/rules.ts`), and checked against `transition()` for every state and event',
+  '  (`test/rules.test.ts`, `test/machine-paths.test.ts`). What remains is checking `at` and building a frozen',
+  '  conversation, an event and the result.',
+  '- **Memory.** An aggregate keeps the strings `JSON.parse` made and shares one copy of each enum name; the extra',
+  '  is its fixed set of property slots (one hidden class for all) and the phone number object. Canonical',
+  '  timestamps that must be rebuilt are built as flat strings: a template literal made a rope that cost each',
+  '  aggregate about 200 bytes.',
+  "- **Command line.** `validate` reads 64 KiB chunks and writes 16 KiB batches, and keeps V8's young generation",
+  '  small (`src/cli/bin.ts`), so memory holds a chunk and a batch, never the file.',
+  "- **Harness.** mitata was tried first. Its sampling loop left V8 pretenuring this library's allocation sites",
+  '  (every later allocation went straight to the old generation), which multiplied times by up to 6 for the rest',
+  "  of the process; with `--no-allocation-site-pretenuring` the effect disappeared. tinybench's loop, like a",
+  '  plain one, does not cause it.',
+  '',
+];
 
 const report = (rows: ReadonlyArray<Row>): string => {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -282,6 +319,7 @@ const report = (rows: ReadonlyArray<Row>): string => {
         `| ${r.path} | ${r.payload} | ${r.comparison} | ${formatNumber(r.oursNs, r.unit)} | ${formatNumber(r.otherNs, r.unit)} | ${r.ratio.toFixed(2)}× | ${r.target} | ${r.met ? 'met' : '**missed**'} |`,
     ),
     '',
+    ...NOTES,
   ];
   return lines.join('\n');
 };
