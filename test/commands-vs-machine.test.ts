@@ -1,0 +1,66 @@
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { transition } from 'xstate';
+import {
+  type ConversationLifecycle,
+  type ConversationStageName,
+  complete,
+  conversationMachine,
+  decodeConversation,
+  handOff,
+  toMachineSnapshot,
+} from '../src/index.js';
+import { right } from './helpers.js';
+
+// The commands answer from a table derived from the machine (src/conversation/rules.ts), never by
+// calling transition(): this checks, for every state and every command, that they answer exactly
+// as the machine does: the same acceptance, the same next state, the same data and version.
+
+const LIFECYCLES: ConversationLifecycle[] = ['IN_PROGRESS', 'COMPLETED'];
+const STAGES: ConversationStageName[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
+const START = '2026-11-23T10:00:00Z';
+
+describe('every command, in every state: the aggregate answers as the machine does', () => {
+  it('handOff and complete, with and without a known end time, at any time after the start', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...LIFECYCLES),
+        fc.constantFrom(...STAGES),
+        fc.boolean(),
+        fc.nat({ max: 10_000 }),
+        fc.nat({ max: 1000 }),
+        fc.constantFrom('handOff', 'handOff without at', 'complete'),
+        (lifecycleState, conversationStage, knownEnd, minutes, version, command) => {
+          const json = {
+            name: 'projects/p/conversations/c',
+            lifecycleState,
+            conversationProfile: 'projects/p/conversationProfiles/support',
+            startTime: START,
+            ...(knownEnd && lifecycleState === 'COMPLETED' ? { endTime: '2026-11-23T10:30:00Z' } : {}),
+            conversationStage,
+          };
+          const conversation = right(decodeConversation(json, { version }));
+          const at = new Date(Date.parse(START) + minutes * 60_000).toISOString().replace('.000Z', 'Z');
+          const snapshot = toMachineSnapshot(conversation);
+          const event =
+            command === 'complete'
+              ? { type: 'complete' as const, at }
+              : { type: 'handoff' as const, ...(command === 'handOff' ? { at } : {}) };
+          const result =
+            command === 'complete' ? complete(conversation, at) : handOff(conversation, command === 'handOff' ? at : undefined);
+          expect(result._tag === 'Right').toBe(snapshot.can(event));
+          if (result._tag === 'Left') {
+            expect(result.left).toMatchObject({ type: 'IllegalCommand', lifecycleState, conversationStage });
+            return;
+          }
+          const [next] = transition(conversationMachine, snapshot, event);
+          const mine = toMachineSnapshot(result.right.conversation);
+          expect(mine.value).toEqual(next.value);
+          expect(mine.context).toEqual(next.context);
+          expect(result.right.events.length > 0).toBe(next.context.version !== snapshot.context.version);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
