@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { type DecodeOptions, readConversation } from '../conversation/codec.js';
 import type { Conversation } from '../conversation/conversation.js';
 import { type InvalidArgument, invalidArgument } from '../conversation/errors.js';
-import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { type DecodeError, decodeError, invalidJson, unreadableInput, versionProblem } from '../wire/decode-error.js';
 import { describe, type IssueSink, stepInto } from '../wire/issue.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { INVALID, type Invalid } from '../wire/reader.js';
@@ -66,15 +66,14 @@ const readPage = (value: unknown, issues: IssueSink, owned: boolean, version: nu
 
 const decodePage = (json: unknown, owned: boolean, options: DecodeOptions | undefined): E.Either<DecodeError, ListConversationsPage> => {
   const version = options?.version ?? 0;
-  if (!Number.isSafeInteger(version) || version < 0) {
-    return E.left(decodeError([{ path: '', message: `expected a version that is a whole number ≥ 0, got ${describe(version)}` }]));
-  }
+  const badVersion = versionProblem(version);
+  if (badVersion !== undefined) return E.left(decodeError([{ path: '', message: `version: ${badVersion}` }]));
   const issues: IssueSink = [];
   let page: ListConversationsPage | Invalid;
   try {
     page = readPage(json, issues, owned, version);
   } catch (cause) {
-    issues.push({ path: '', message: `could not read the input: ${cause instanceof Error ? cause.message : String(cause)}` });
+    issues.push(unreadableInput(cause));
     page = INVALID;
   }
   return page === INVALID ? E.left(decodeError(issues)) : E.right(page);
@@ -112,7 +111,7 @@ export const parseListConversationsResponse = (text: string, options?: DecodeOpt
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    return E.left(decodeError([{ path: '', message: `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}` }]));
+    return E.left(decodeError([{ path: '', message: invalidJson(cause) }]));
   }
   return decodePage(json, true, options);
 };

@@ -4,7 +4,7 @@ import type { ConversationLifecycle, ConversationStageName } from '../../machine
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
 import { type ConversationJson, readConversationFields, writeConversation } from '../wire/conversation-resource.js';
-import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { type DecodeError, decodeError, invalidJson, unreadableInput, versionProblem } from '../wire/decode-error.js';
 import { describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import { codecFromReader, INVALID, type Invalid, pathAt } from '../wire/reader.js';
@@ -105,16 +105,15 @@ export const decodeWith = (
   nameRequired = true,
 ): E.Either<DecodeError, Conversation> => {
   const version = options?.version ?? 0;
-  if (version !== 0 && !(Number.isSafeInteger(version) && version >= 0)) {
-    return E.left(decodeError([{ path: '', message: `expected a version that is a whole number ≥ 0, got ${describe(version)}` }]));
-  }
+  const badVersion = version === 0 ? undefined : versionProblem(version);
+  if (badVersion !== undefined) return E.left(decodeError([{ path: '', message: `version: ${badVersion}` }]));
   const issues: IssueSink = [];
   let value: Conversation | Invalid;
   try {
     value = readConversation(json, issues, '', undefined, readOptions(owned, version, nameRequired));
   } catch (cause) {
     // Only hostile inputs get here (a getter or proxy that throws): report it, never rethrow.
-    issues.push({ path: '', message: `could not read the input: ${cause instanceof Error ? cause.message : String(cause)}` });
+    issues.push(unreadableInput(cause));
     value = INVALID;
   }
   return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
@@ -148,7 +147,7 @@ export const parseConversation = (text: string, options?: DecodeOptions): E.Eith
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    return E.left(decodeError([{ path: '', message: `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}` }]));
+    return E.left(decodeError([{ path: '', message: invalidJson(cause) }]));
   }
   return decodeWith(json, true, options);
 };

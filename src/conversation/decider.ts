@@ -15,7 +15,7 @@ import { describe, type IssueSink } from '../wire/issue.js';
 import { type ConversationPhoneNumber, samePhoneNumber } from '../wire/phone-number.js';
 import { INVALID } from '../wire/reader.js';
 import { compareTimestamps, readTimestamp, type Timestamp } from '../wire/timestamp.js';
-import { type Conversation, makeConversation } from './conversation.js';
+import { type Conversation, type ConversationFields, makeConversation } from './conversation.js';
 import { type ConversationError, illegalCommand, invalidArgument } from './errors.js';
 import type {
   ConversationCompleted,
@@ -26,7 +26,7 @@ import type {
   ConversationHandedOff,
 } from './events.js';
 import { decideObserve } from './observe.js';
-import { ruleFor } from './rules.js';
+import { type Rule, ruleFor } from './rules.js';
 
 /**
  * What a CreateConversation call is made with, and what the profile offers: the machine's own
@@ -206,20 +206,7 @@ export function evolve(state: Conversation | undefined, event: ConversationDomai
   if (!rule.changes) return state;
   const endTime =
     event.type === 'ConversationCompleted' && rule.recordsEndTime && event.data.endTime !== undefined ? event.data.endTime : state.endTime;
-  return makeConversation(
-    {
-      name: state.name,
-      lifecycleState: rule.lifecycleState,
-      conversationProfile: state.conversationProfile,
-      phoneNumber: state.phoneNumber,
-      startTime: state.startTime,
-      endTime,
-      conversationStage: rule.conversationStage,
-      unknownFields: state.unknownFields,
-      unrecoverableErrors: state.unrecoverableErrors,
-    },
-    state.version + 1,
-  );
+  return next(state, rule, { endTime });
 }
 
 /** The machine's `data.observed`: the same join its `recordObservedData` action makes. */
@@ -228,20 +215,13 @@ const evolveObservedData = (state: Conversation, event: ConversationDataObserved
   if (!rule.changes) return state;
   const changed = joinObservedData<ConversationPhoneNumber>(state, event.data, samePhoneNumber);
   if (changed === undefined) return state;
-  return makeConversation(
-    {
-      name: (changed.name ?? state.name) as ConversationName | undefined,
-      lifecycleState: rule.lifecycleState,
-      conversationProfile: state.conversationProfile,
-      phoneNumber: changed.phoneNumber ?? state.phoneNumber,
-      startTime: (changed.startTime ?? state.startTime) as Timestamp,
-      endTime: (changed.endTime ?? state.endTime) as Timestamp | undefined,
-      conversationStage: rule.conversationStage,
-      unknownFields: changed.unknownFields ?? state.unknownFields,
-      unrecoverableErrors: state.unrecoverableErrors,
-    },
-    state.version + 1,
-  );
+  return next(state, rule, {
+    name: (changed.name ?? state.name) as ConversationName | undefined,
+    phoneNumber: changed.phoneNumber ?? state.phoneNumber,
+    startTime: (changed.startTime ?? state.startTime) as Timestamp,
+    endTime: (changed.endTime ?? state.endTime) as Timestamp | undefined,
+    unknownFields: changed.unknownFields ?? state.unknownFields,
+  });
 };
 
 /** The machine's `error.observed`: the same join its `recordUnrecoverableError` action makes. */
@@ -250,18 +230,12 @@ const evolveRecordedError = (state: Conversation, event: ConversationErrorRecord
   if (!rule.changes) return state;
   const recorded = joinUnrecoverableError(state.unrecoverableErrors, event.data.error);
   if (recorded === undefined) return state;
-  return makeConversation(
-    {
-      name: state.name,
-      lifecycleState: rule.lifecycleState,
-      conversationProfile: state.conversationProfile,
-      phoneNumber: state.phoneNumber,
-      startTime: state.startTime,
-      endTime: state.endTime,
-      conversationStage: rule.conversationStage,
-      unknownFields: state.unknownFields,
-      unrecoverableErrors: recorded,
-    },
+  return next(state, rule, { unrecoverableErrors: recorded });
+};
+
+/** The conversation after a change: the rule's states, the changed fields, one more version. */
+const next = (state: Conversation, rule: Rule, changes: Partial<ConversationFields>): Conversation =>
+  makeConversation(
+    { ...state, lifecycleState: rule.lifecycleState, conversationStage: rule.conversationStage, ...changes },
     state.version + 1,
   );
-};

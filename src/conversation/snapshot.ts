@@ -6,7 +6,7 @@ import {
   conversationMachine,
 } from '../../machines/conversation.machine.js';
 import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
-import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { type DecodeError, decodeError, versionProblem } from '../wire/decode-error.js';
 import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
 import { writePhoneNumber } from '../wire/phone-number.js';
@@ -79,9 +79,8 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   if (!isRecord(value) || !isRecord(context)) return E.left(decodeError(problems));
   const { version, unknownFields, unrecoverableErrors, ...fields } = context;
   const errors = readUnrecoverableErrors(unrecoverableErrors, problems, 'context', 'unrecoverableErrors');
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
-    problems.push({ path: 'context.version', message: `expected a whole number ≥ 0, got ${describe(version)}` });
-  }
+  const badVersion = versionProblem(version);
+  if (badVersion !== undefined) problems.push({ path: 'context.version', message: badVersion });
   const json: Record<string, unknown> = { ...fields, lifecycleState: value.lifecycle, conversationStage: value.stage };
   if (unknownFields !== undefined) {
     if (!isRecord(unknownFields)) {

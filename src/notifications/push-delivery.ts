@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { messagePlan } from '../proto/descriptor.js';
 import { messageToJson } from '../proto/proto-json.js';
-import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { type DecodeError, decodeError, invalidJson } from '../wire/decode-error.js';
 import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
@@ -41,7 +41,7 @@ const parseJsonData = (bytes: Uint8Array): { readonly json: unknown } | { readon
   try {
     return { json: JSON.parse(text) };
   } catch (cause) {
-    return { problem: `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}` };
+    return { problem: invalidJson(cause) };
   }
 };
 

@@ -31,6 +31,20 @@ export const decodeError = (errors: ReadonlyArray<DecodeIssue>): DecodeError =>
     message: errors.map(formatIssue).join('\n'),
   });
 
+const causeText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
+
+/** @internal The problem of an input that threw while being read (a hostile getter or proxy). */
+export const unreadableInput = (cause: unknown): DecodeIssue => ({ path: '', message: `could not read the input: ${causeText(cause)}` });
+
+/** @internal The problem of text that is not JSON, from `JSON.parse`'s own error. */
+export const invalidJson = (cause: unknown): string => `invalid JSON: ${causeText(cause)}`;
+
+/** @internal The problem of a version that cannot be one, or `undefined`. */
+export const versionProblem = (version: unknown): string | undefined =>
+  typeof version === 'number' && Number.isSafeInteger(version) && version >= 0
+    ? undefined
+    : `expected a whole number ≥ 0, got ${describe(version)}`;
+
 /** Prefixes every issue's path with `parent`, for errors of an item inside a larger document. */
 export const nestDecodeError = (parent: string | number, error: DecodeError): DecodeError =>
   decodeError(

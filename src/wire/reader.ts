@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { markPreJoined } from './decode-error.js';
+import { markPreJoined, unreadableInput } from './decode-error.js';
 import { type IssueSink, type Path, pathAt } from './issue.js';
 
 export { pathAt };
@@ -23,7 +23,7 @@ export const runReader = <A>(read: Reader<A>, value: unknown): { readonly value:
     result = read(value, issues, '', undefined);
   } catch (cause) {
     // Only hostile inputs get here (a getter or proxy that throws): report it, never rethrow.
-    issues.push({ path: '', message: `could not read the input: ${cause instanceof Error ? cause.message : String(cause)}` });
+    issues.push(unreadableInput(cause));
     result = INVALID;
   }
   if (result === INVALID && issues.length === 0) issues.push({ path: '', message: 'invalid value' });

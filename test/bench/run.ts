@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transition } from 'xstate';
 import {
-  type Conversation,
   complete,
   conversationMachine,
   encodeConversation,
