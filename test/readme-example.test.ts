@@ -1,35 +1,7 @@
 import { readFileSync } from 'node:fs';
-// The README's usage example, verbatim between the markers, so the README cannot drift from code
-// that runs. (Imports point at the source here, at the package name in the README.)
-// README-EXAMPLE-START
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { complete, handOff, parseConversation, stringifyConversation } from '../src/index.js';
-
-const body = `{
-  "name": "projects/acme/locations/global/conversations/c-42",
-  "lifecycle_state": "IN_PROGRESS",
-  "conversationProfile": "projects/acme/locations/global/conversationProfiles/support",
-  "startTime": "2026-11-23T10:15:30.123+05:30",
-  "conversationStage": "VIRTUAL_AGENT_STAGE",
-  "telephonyConnectionInfo": { "dialedNumber": "+16502530000" }
-}`;
-
-const decoded = parseConversation(body);
-if (isLeft(decoded)) throw new Error(decoded.left.message); // every problem, with its path
-
-const handed = handOff(decoded.right, '2026-11-23T05:00:00Z');
-if (isLeft(handed)) throw new Error(handed.left.message); // e.g. IllegalCommand once completed
-
-const done = complete(handed.right.conversation, '2026-11-23T05:20:00Z');
-if (isLeft(done)) throw new Error(done.left.message);
-
-const { conversation, events } = done.right;
-conversation.lifecycleState; // 'COMPLETED'
-conversation.version; // 2: one per change, for optimistic concurrency
-events.map((e) => e.type); // ['ConversationCompleted']: publish these
-stringifyConversation(conversation); // canonical ProtoJSON, unknown fields kept
-// README-EXAMPLE-END
+import { stringifyConversation } from '../src/index.js';
+import { conversation, events } from './readme-example.js';
 
 describe('the README example', () => {
   it('runs and does what its comments say', () => {
@@ -44,10 +16,11 @@ describe('the README example', () => {
   });
 
   it('is in the README, verbatim', () => {
-    const source = readFileSync(new URL(import.meta.url), 'utf8');
-    const example = source.split('// README-EXAMPLE-START\n')[1]?.split('// README-EXAMPLE-END')[0] ?? '';
+    const source = readFileSync(new URL('./readme-example.ts', import.meta.url), 'utf8');
+    const [, afterStart = ''] = source.split('// README-EXAMPLE-START\n');
+    const [example = ''] = afterStart.split('// README-EXAMPLE-END');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(example.length).toBeGreaterThan(100);
-    expect(readme).toContain(example.replace("'../src/index.js'", "'dialogflow-conversation'"));
+    expect(readme).toContain(`\`\`\`ts\n${example.replace("'../src/index.js'", "'dialogflow-conversation'").trimEnd()}\n\`\`\``);
   });
 });
