@@ -68,3 +68,41 @@ export const runBin = (
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+
+/**
+ * Runs a command on an endless input into a reader that has stopped reading, and checks that the
+ * command stops reading too (stdout backpressure), then that Ctrl-C ends it with 130.
+ */
+export const expectBackpressure = async (argv: ReadonlyArray<string>, first: string, next: () => string): Promise<void> => {
+  let produced = 0;
+  async function* endless(): AsyncGenerator<string> {
+    yield first;
+    for (;;) {
+      produced++;
+      yield next();
+    }
+  }
+  const held: Array<() => void> = [];
+  let released = false;
+  const stuck = new Writable({
+    highWaterMark: 1024,
+    write(_chunk, _encoding, callback) {
+      if (released) callback();
+      else held.push(callback); // a reader that has stopped reading
+    },
+  });
+  const controller = new AbortController();
+  const run = runCli(argv, { stdin: Readable.from(endless()), stdout: stuck, signal: controller.signal });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // One output batch plus what the input stream buffers: a few chunks, not an endless input.
+  if (produced >= 60) throw new Error(`read ${produced} chunks ahead of a stuck reader`);
+  const before = produced;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  if (produced !== before) throw new Error('kept reading while the reader was stuck');
+  // Ctrl-C, and the reader lets go: the command stops.
+  controller.abort();
+  released = true;
+  for (const callback of held.splice(0)) callback();
+  const { code } = await run;
+  if (code !== 130) throw new Error(`exit status ${code}, not 130`);
+};

@@ -1,8 +1,8 @@
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MAX_TEXT } from '../src/cli/validate/scanner.js';
 import { parseConversation, stringifyConversation } from '../src/index.js';
-import { runCli } from './cli-helpers.js';
+import { expectBackpressure, runCli } from './cli-helpers.js';
 import { right } from './helpers.js';
 
 const PAGE = 'docs/examples/list-conversations-page.json';
@@ -229,35 +229,7 @@ describe('validate', () => {
     });
   });
 
-  it('respects stdout backpressure: while the reader is stuck, input is not read ahead', async () => {
-    let produced = 0;
-    async function* endless(): AsyncGenerator<string> {
-      for (;;) {
-        produced++;
-        yield `${Array.from({ length: 100 }, (_, i) => conversationLine(i)).join('\n')}\n`;
-      }
-    }
-    const held: Array<() => void> = [];
-    let released = false;
-    const stuck = new Writable({
-      highWaterMark: 1024,
-      write(_chunk, _encoding, callback) {
-        if (released) callback();
-        else held.push(callback); // a reader that has stopped reading
-      },
-    });
-    const controller = new AbortController();
-    const run = runCli(['validate'], { stdin: Readable.from(endless()), stdout: stuck, signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // One output batch (16 KiB) plus what the input stream buffers: a few chunks, not an endless input.
-    expect(produced).toBeLessThan(60);
-    const before = produced;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(produced).toBe(before);
-    // Ctrl-C, and the reader lets go: the command stops.
-    controller.abort();
-    released = true;
-    for (const callback of held.splice(0)) callback();
-    expect((await run).code).toBe(130);
+  it('respects stdout backpressure: while the reader is stuck, input is not read ahead, and Ctrl-C ends it with 130', async () => {
+    await expectBackpressure(['validate'], '', () => `${Array.from({ length: 100 }, (_, i) => conversationLine(i)).join('\n')}\n`);
   });
 });
