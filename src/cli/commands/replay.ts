@@ -1,5 +1,5 @@
 import { stringifyConversation } from '../../conversation/codec.js';
-import { parseCommandArgs } from '../args.js';
+import { OUTPUT_OPTIONS, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { checkReadable, openInput, STDIN } from '../input.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
@@ -49,12 +49,7 @@ export const replay: Command = {
   summary: 'play a log of notifications and fetched conversations; print the timeline and final states',
   help,
   run: async (args, io) => {
-    const { values, positionals } = parseCommandArgs(
-      'replay',
-      args,
-      { canonical: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('replay', args, OUTPUT_OPTIONS, true);
     if (values.help === true) {
       io.stdout.write(help);
       return EXIT.ok;

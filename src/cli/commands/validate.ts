@@ -1,4 +1,4 @@
-import { parseCommandArgs } from '../args.js';
+import { OUTPUT_OPTIONS, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { checkReadable, openInput, STDIN } from '../input.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -45,12 +45,7 @@ export const validate: Command = {
   summary: 'check conversations, ListConversations pages or NDJSON of either; print states or errors',
   help,
   run: async (args, io) => {
-    const { values, positionals } = parseCommandArgs(
-      'validate',
-      args,
-      { canonical: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('validate', args, OUTPUT_OPTIONS, true);
     if (values.help === true) {
       io.stdout.write(help);
       return EXIT.ok;
