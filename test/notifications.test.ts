@@ -64,6 +64,38 @@ describe('decoding a ConversationEvent (JSON format)', () => {
     expect(right(viaCodec(NotificationType, 7))).toBe('NEW_RECOGNITION_RESULT');
   });
 
+  it("takes enum numbers quoted, as protobuf's C++, Java and Python parsers do, under int32 rules", () => {
+    expect(right(decodeNotification({ conversation, type: '2' })).type).toBe('CONVERSATION_FINISHED');
+    const n = right(decodeNotification({ conversation, type: '5', newMessagePayload: { participantRole: '3', content: 'x' } }));
+    expect(n.newMessagePayload).toEqual({ content: 'x', participantRole: 'END_USER' });
+    // proto3 enums are open: a payload's unnamed number is kept, as a number.
+    expect(right(decodeNotification({ conversation, type: 5, newMessagePayload: { participantRole: '42' } })).newMessagePayload).toEqual({
+      participantRole: 42,
+    });
+    for (const bad of [' 2', '02', '+2', '2.5', '0x2', '']) {
+      expect(left(decodeNotification({ conversation, type: 5, newMessagePayload: { participantRole: bad } })).errors).toEqual([
+        {
+          path: 'newMessagePayload.participantRole',
+          message: `expected a google.cloud.dialogflow.v2.Participant.Role (ROLE_UNSPECIFIED = 0, HUMAN_AGENT = 1, AUTOMATED_AGENT = 2, END_USER = 3, or another int32), got ${JSON.stringify(bad)}`,
+        },
+      ]);
+    }
+  });
+
+  it('rejects a ConversationEvent.Type newer than this library, by name or by number', () => {
+    const known =
+      'TYPE_UNSPECIFIED = 0, CONVERSATION_STARTED = 1, CONVERSATION_FINISHED = 2, HUMAN_INTERVENTION_NEEDED = 3, UNRECOVERABLE_ERROR = 4, NEW_MESSAGE = 5, NEW_RECOGNITION_RESULT = 7';
+    expect(left(decodeNotification({ conversation, type: 6 })).errors).toEqual([
+      { path: 'type', message: `expected a ConversationEvent.Type (${known}), got 6` },
+    ]);
+    expect(left(decodeNotification({ conversation, type: 'NEW_THING' })).errors).toEqual([
+      {
+        path: 'type',
+        message: `expected a google.cloud.dialogflow.v2.ConversationEvent.Type (${known}, or another int32), got "NEW_THING"`,
+      },
+    ]);
+  });
+
   it('keeps the payloads, canonical: checked against their proto types', () => {
     const n = right(decodeNotification(newMessage));
     expect(n.newMessagePayload).toEqual({

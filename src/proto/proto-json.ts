@@ -1,4 +1,4 @@
-import { readInt32, readInteger } from '../wire/int32.js';
+import { readInt32, readInteger, wholeNumberOfText } from '../wire/int32.js';
 import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
 import { defineEntry, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from '../wire/json-value.js';
 import { keepUnknownField, readMessageObject } from '../wire/message.js';
@@ -239,15 +239,17 @@ const readFieldValue = (
 
 const readEnum = (field: FieldPlan, value: unknown, issues: IssueSink, parent: Path, key: string | number): JsonValue | Invalid => {
   const plan = field.enumPlan;
-  if (plan !== undefined) {
-    if (typeof value === 'string' && plan.numberOf.has(value)) return plan.nameOf.get(plan.numberOf.get(value) as number) ?? value;
-    // proto3 enums are open: a number this descriptor does not name is kept as a number.
-    if (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31) {
-      return plan.nameOf.get(value) ?? value;
-    }
+  if (plan === undefined) return push(issues, parent, key, `expected an enum, got ${describe(value)}`);
+  if (typeof value === 'string') {
+    const number = plan.numberOf.get(value);
+    if (number !== undefined) return plan.nameOf.get(number) ?? value;
   }
-  const names = plan === undefined ? [] : [...plan.numberOf.keys()];
-  return push(issues, parent, key, `expected a ${plan?.fullName ?? 'enum'} (${names.join(', ')}, or a number), got ${describe(value)}`);
+  // A number, or a quoted one as protobuf's C++, Java and Python parsers take it. proto3 enums are
+  // open: a number the descriptor does not name is kept as a number.
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? wholeNumberOfText(value) : undefined;
+  if (n !== undefined && Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31) return plan.nameOf.get(n) ?? (n === 0 ? 0 : n);
+  const listed = [...plan.numberOf].sort((a, b) => a[1] - b[1]).map(([name, number]) => `${name} = ${number}`);
+  return push(issues, parent, key, `expected a ${plan.fullName} (${listed.join(', ')}, or another int32), got ${describe(value)}`);
 };
 
 /** Map keys are strings in JSON; a key of an integer or bool type must spell one. */

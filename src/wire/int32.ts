@@ -24,23 +24,20 @@ const isIntegralLiteral = (integer: string, fraction: string, exponent: string):
 
 const problem = (value: unknown, detail = ''): string => `expected an int32${detail}, got ${describe(value)}`;
 
+/**
+ * @internal The whole number a quoted ProtoJSON number denotes (`"42"`, `"1e2"`, `"1.0"`), or
+ * `undefined` when the text is not a whole number in exact JSON number syntax. Not range-checked.
+ */
+export const wholeNumberOfText = (text: string): number | undefined => {
+  const match = JSON_NUMBER.exec(text);
+  return match === null || !isIntegralLiteral(match[1] ?? '', match[2] ?? '', match[3] ?? '') ? undefined : Number(text);
+};
+
 /** @internal Reader used by message decoders. */
 export const readInt32 = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): number | Invalid => {
-  let n: number;
-  if (typeof value === 'number') {
-    n = value;
-    if (!Number.isInteger(n)) {
-      issues.push({ path: pathAt(parent, key), message: problem(value) });
-      return INVALID;
-    }
-  } else if (typeof value === 'string') {
-    const match = JSON_NUMBER.exec(value);
-    if (match === null || !isIntegralLiteral(match[1] ?? '', match[2] ?? '', match[3] ?? '')) {
-      issues.push({ path: pathAt(parent, key), message: problem(value) });
-      return INVALID;
-    }
-    n = Number(value);
-  } else {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? wholeNumberOfText(value) : undefined;
+  // A whole literal too large for a double (`"1e400"`) reads as Infinity and fails the range check.
+  if (n === undefined || (typeof value === 'number' && !Number.isInteger(n))) {
     issues.push({ path: pathAt(parent, key), message: problem(value) });
     return INVALID;
   }

@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import { wholeNumberOfText } from './int32.js';
 import { describe, type IssueSink, type Path } from './issue.js';
 import { codecFromReader, INVALID, type Invalid, pathAt, type Reader } from './reader.js';
 
@@ -38,10 +39,11 @@ export const protoEnum = <N extends string>(
     // few names beats hashing a string fresh from JSON.parse.
     if (typeof value === 'string') {
       for (let i = 0; i < names.length; i++) if (names[i] === value) return names[i] as N;
-    } else if (typeof value === 'number') {
-      const named = nameOf.get(value);
-      if (named !== undefined) return named;
     }
+    // A number, or a quoted one as protobuf's C++, Java and Python parsers take it.
+    const number = typeof value === 'number' ? value : typeof value === 'string' ? wholeNumberOfText(value) : undefined;
+    const named = number === undefined ? undefined : nameOf.get(number);
+    if (named !== undefined) return named;
     issues.push({ path: pathAt(parent, key), message: `${expected}, got ${describe(value)}` });
     return INVALID;
   };
