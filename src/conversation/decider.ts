@@ -204,8 +204,7 @@ export function evolve(state: Conversation | undefined, event: ConversationDomai
     event.type === 'ConversationHandedOff' ? 'handoff.observed' : 'complete',
   );
   if (!rule.changes) return state;
-  const endTime =
-    event.type === 'ConversationCompleted' && rule.recordsEndTime && event.data.endTime !== undefined ? event.data.endTime : state.endTime;
+  const endTime = event.type === 'ConversationCompleted' && rule.recordsEndTime ? event.data.endTime : undefined;
   return next(state, rule, { endTime });
 }
 
@@ -216,11 +215,11 @@ const evolveObservedData = (state: Conversation, event: ConversationDataObserved
   const changed = joinObservedData<ConversationPhoneNumber>(state, event.data, samePhoneNumber);
   if (changed === undefined) return state;
   return next(state, rule, {
-    name: (changed.name ?? state.name) as ConversationName | undefined,
-    phoneNumber: changed.phoneNumber ?? state.phoneNumber,
-    startTime: (changed.startTime ?? state.startTime) as Timestamp,
-    endTime: (changed.endTime ?? state.endTime) as Timestamp | undefined,
-    unknownFields: changed.unknownFields ?? state.unknownFields,
+    name: changed.name as ConversationName | undefined,
+    phoneNumber: changed.phoneNumber,
+    startTime: changed.startTime as Timestamp | undefined,
+    endTime: changed.endTime as Timestamp | undefined,
+    unknownFields: changed.unknownFields,
   });
 };
 
@@ -233,9 +232,24 @@ const evolveRecordedError = (state: Conversation, event: ConversationErrorRecord
   return next(state, rule, { unrecoverableErrors: recorded });
 };
 
-/** The conversation after a change: the rule's states, the changed fields, one more version. */
+/**
+ * The conversation after a change: the rule's states, the changed fields, one more version. A
+ * change sets fields, never clears one (nothing in the model unsets a field), so an absent change
+ * keeps the field. Fields are listed, not spread: spreading a frozen aggregate costs more than the
+ * rest of a command.
+ */
 const next = (state: Conversation, rule: Rule, changes: Partial<ConversationFields>): Conversation =>
   makeConversation(
-    { ...state, lifecycleState: rule.lifecycleState, conversationStage: rule.conversationStage, ...changes },
+    {
+      name: changes.name ?? state.name,
+      lifecycleState: rule.lifecycleState,
+      conversationProfile: state.conversationProfile,
+      phoneNumber: changes.phoneNumber ?? state.phoneNumber,
+      startTime: changes.startTime ?? state.startTime,
+      endTime: changes.endTime ?? state.endTime,
+      conversationStage: rule.conversationStage,
+      unknownFields: changes.unknownFields ?? state.unknownFields,
+      unrecoverableErrors: changes.unrecoverableErrors ?? state.unrecoverableErrors,
+    },
     state.version + 1,
   );
