@@ -43,6 +43,20 @@ describe('validate', () => {
     ]);
   });
 
+  it('says so when given notifications, and points to replay, instead of listing the fields a Conversation lacks', async () => {
+    const { code, stdout, stderr } = await runCli(['validate', 'docs/examples/replay.ndjson']);
+    expect(code).toBe(1);
+    const out = lines(stdout);
+    expect(out[1]).toBe(
+      'docs/examples/replay.ndjson:2: error: this is a Pub/Sub push delivery, not a Conversation or a ListConversations page: play notifications with "dialogflow-conversation replay FILE"',
+    );
+    expect(out[9]).toBe(
+      'docs/examples/replay.ndjson:10: error: this is a ConversationEvent notification, not a Conversation or a ListConversations page: play notifications with "dialogflow-conversation replay FILE"',
+    );
+    expect(out).toHaveLength(12);
+    expect(stderr).toBe('validate: 12 checked: 3 valid, 9 invalid\n');
+  });
+
   it('reads NDJSON of conversations and pages, with line numbers; a bad line does not stop the rest', async () => {
     const { code, stdout, stderr } = await runCli(['validate', NDJSON]);
     expect(code).toBe(1);

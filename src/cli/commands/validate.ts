@@ -18,6 +18,7 @@ Each input is one of:
   - a ListConversations page ({"conversations": [...], "nextPageToken": "..."}),
   - NDJSON: one conversation or page per line.
 It is NDJSON when its first non-blank line is a whole JSON value; otherwise one JSON document.
+A notification (a Pub/Sub push or a ConversationEvent) is an error that points to replay.
 
 Output, one line per conversation (":LINE" for NDJSON, ":conversations[I]" for a page's items):
   FILE:LINE: ok NAME LIFECYCLE_STATE CONVERSATION_STAGE version=N

@@ -6,7 +6,7 @@ import type { Notification } from '../../notifications/notification.js';
 import { decodeNotification } from '../../notifications/notification.js';
 import { decodePushDelivery } from '../../notifications/push-delivery.js';
 import { type DecodeIssue, describe } from '../../wire/issue.js';
-import { isPage } from '../validate/check.js';
+import { inputShape } from '../input-shape.js';
 
 /** A fetched conversation, or why one item of a page is not one. */
 export type FetchedItem =
@@ -37,17 +37,12 @@ export type LogEntry =
       readonly errors: ReadonlyArray<DecodeIssue>;
     };
 
-const has = (json: object, ...keys: ReadonlyArray<string>): boolean => keys.some((k) => Object.hasOwn(json, k));
-
 /**
- * Reads one line of a replay log. What it is, is decided by its keys, in this order:
- * 1. `message`: a Pub/Sub push body (`decodePushDelivery`: data in JSON or protobuf, detected);
- * 2. `conversations`, `nextPageToken` or `next_page_token`: a ListConversations page
- *    (`decodeListConversationsResponse`), whose items each count (as `validate` reads pages);
- * 3. `conversation` or `type`: a ConversationEvent in JSON (`decodeNotification`); a Conversation
- *    resource has neither field;
- * 4. anything else: a Conversation resource, a GetConversation body (`decodeConversation`).
- * A line that is not a JSON object is invalid.
+ * Reads one line of a replay log. What it is, is decided by its keys ({@link inputShape}): a Pub/Sub
+ * push body (`decodePushDelivery`: data in JSON or protobuf, detected), a ListConversations page
+ * (`decodeListConversationsResponse`, whose items each count, as `validate` reads pages), a
+ * ConversationEvent in JSON (`decodeNotification`), or else a Conversation resource
+ * (`decodeConversation`). A line that is not a JSON object is invalid.
  */
 export const readLogLine = (text: string): LogEntry => {
   let json: unknown;
@@ -56,7 +51,8 @@ export const readLogLine = (text: string): LogEntry => {
   } catch (cause) {
     return invalid('not JSON', [{ path: '', message: `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}` }]);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+  const shape = inputShape(json);
+  if (shape === 'not an object') {
     return invalid('not an object', [
       {
         path: '',
@@ -64,8 +60,8 @@ export const readLogLine = (text: string): LogEntry => {
       },
     ]);
   }
-  if (has(json, 'message')) return notification('push', decodePushDelivery(json));
-  if (isPage(json)) {
+  if (shape === 'push') return notification('push', decodePushDelivery(json));
+  if (shape === 'page') {
     const page = decodeListConversationsResponse(json);
     if (isLeft(page)) return invalid('ListConversations page', page.left.errors);
     // The page keeps valid and invalid items apart: put them back in their order.
@@ -80,7 +76,7 @@ export const readLogLine = (text: string): LogEntry => {
     }
     return { kind: 'fetched', items: all };
   }
-  if (has(json, 'conversation', 'type')) return notification('event', decodeNotification(json));
+  if (shape === 'event') return notification('event', decodeNotification(json));
   const conversation = decodeConversation(json);
   return {
     kind: 'fetched',

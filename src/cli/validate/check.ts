@@ -3,6 +3,7 @@ import { decodeWith, stringifyConversation } from '../../conversation/codec.js';
 import type { Conversation } from '../../conversation/conversation.js';
 import { formatIssue } from '../../wire/decode-error.js';
 import { type DecodeIssue, describe } from '../../wire/issue.js';
+import { inputShape } from '../input-shape.js';
 import type { BatchedOutput } from '../output.js';
 import { isBlank, type ScanSink } from './scanner.js';
 
@@ -49,7 +50,9 @@ export class Checker implements ScanSink {
       this.fail(this.where(line), [{ path: '', message: `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}` }]);
       return;
     }
-    if (isPage(json)) this.page(json, this.where(line));
+    const shape = inputShape(json);
+    if (shape === 'page') this.page(json as Readonly<Record<string, unknown>>, this.where(line));
+    else if (shape === 'push' || shape === 'event') this.fail(this.where(line), [notAConversation(shape)]);
     else this.conversation(json, this.where(line));
   };
 
@@ -100,12 +103,11 @@ export class Checker implements ScanSink {
   }
 }
 
-/** A ListConversations response: an object with `conversations` or a next page token (`replay` reads lines by the same rule). */
-export const isPage = (json: unknown): json is Readonly<Record<string, unknown>> =>
-  typeof json === 'object' &&
-  json !== null &&
-  !Array.isArray(json) &&
-  (Object.hasOwn(json, 'conversations') || Object.hasOwn(json, 'nextPageToken') || Object.hasOwn(json, 'next_page_token'));
+/** A notification given to `validate`: one problem that says what it is and where it goes, not a list of missing fields. */
+const notAConversation = (shape: 'push' | 'event'): DecodeIssue => ({
+  path: '',
+  message: `this is ${shape === 'push' ? 'a Pub/Sub push delivery' : 'a ConversationEvent notification'}, not a Conversation or a ListConversations page: play notifications with "dialogflow-conversation replay FILE"`,
+});
 
 /** Messages quote input; keep each report on its line. */
 const oneLine = (s: string): string => (s.includes('\n') ? s.replace(/\r?\n/g, '\\n') : s);
