@@ -62,6 +62,7 @@ describe('the package, packed as npm publishes it', () => {
     expect(files).toContain('dist/machines/conversation.machine.js');
     expect(files).toContain('src/index.ts');
     expect(files).toContain('README.md');
+    expect(files).toContain('LICENSE');
     expect(files.filter((f) => /^(test|docs|\.ci)\//.test(f) || f.endsWith('.tgz'))).toEqual([]);
     const bin = await readFile(join(ROOT, 'dist/src/cli/bin.js'), 'utf8');
     expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
