@@ -73,9 +73,9 @@ describe('to and from the message objects of Google’s Node client', () => {
   it('reports what does not fit, with paths', () => {
     expect(
       left(fromGoogleConversation({ ...base, startTime: { seconds: 1.5 }, endTime: { seconds: 0, nanos: 2e9 } })).errors.map((e) => e.path),
-    ).toEqual(['startTime.seconds', 'endTime']);
+    ).toEqual(['startTime.seconds', 'endTime.nanos']);
     expect(left(fromGoogleConversation({ ...base, startTime: { seconds: 0 }, endTime: { seconds: 0, nanos: 2e9 } })).errors).toEqual([
-      { path: 'endTime', message: 'expected nanos from 0 to 999999999, got 2000000000' },
+      { path: 'endTime.nanos', message: 'expected nanos from 0 to 999999999, got 2000000000' },
     ]);
     const googleBase = { ...base, startTime: { seconds: 0 }, endTime: null };
     expect(left(fromGoogleConversation({ ...googleBase, lifecycleState: 7 })).errors[0]?.path).toBe('lifecycleState');

@@ -454,6 +454,7 @@ export const messageToJson = (
         }
         return formatDuration(seconds, nanos);
       }
+      if (nanos < 0 || nanos > 999_999_999) return push(issues, here, 'nanos', `expected nanos from 0 to 999999999, got ${nanos}`);
       const ts = timestampFromEpoch({ seconds, nanos });
       return typeof ts === 'string' ? ts : push(issues, parent, key, ts.problem);
     }
