@@ -1,5 +1,10 @@
 import { assign, type EventObject, setup, stateIn } from 'xstate';
+import { conversationNameKind } from '../src/wire/conversation-name.js';
+import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
+import { formatIssue } from '../src/wire/decode-error.js';
+import type { IssueSink } from '../src/wire/issue.js';
 import type { JsonObject } from '../src/wire/json-value.js';
+import { canonicalTimestampOf, readTimestamp } from '../src/wire/timestamp.js';
 import { joinObservedData, joinUnrecoverableError, sameJson, type UnrecoverableErrorRecord } from './joins.js';
 
 /** The lifecycle states a created conversation can be in. */
@@ -83,6 +88,14 @@ export class StartingStageError extends Error {
   override readonly name = 'StartingStageError';
 }
 
+/**
+ * Thrown by the machine when its input is not a new conversation's: a missing or mistyped field, a
+ * malformed resource name, a time that is not RFC 3339. The message lists each problem with its path.
+ */
+export class ConversationInputError extends Error {
+  override readonly name = 'ConversationInputError';
+}
+
 const isMachineInput = (u: unknown): u is ConversationMachineInput => {
   if (typeof u !== 'object' || u === null) return false;
   const i = u as Record<string, unknown>;
@@ -108,6 +121,10 @@ const startingInput = (event: EventObject): ConversationMachineInput | undefined
  *   for; a profile without one starts in `HUMAN_ASSIST_STAGE`; asking for `VIRTUAL_AGENT_STAGE`
  *   without a virtual agent is an error (the actor fails with a {@link StartingStageError}).
  *
+ * Its context holds only valid, canonical data: input with a malformed name or time fails the actor
+ * (a {@link ConversationInputError}), a `complete` whose `at` is not RFC 3339 is refused
+ * (`atIsTimestamp`), and an `at` with an offset is kept in UTC.
+ *
  * The aggregate (`src/conversation`) derives its rules from this machine; nothing else states them.
  *
  * @example
@@ -130,10 +147,15 @@ export const conversationMachine = setup({
     humanAssistStageRequested: ({ event }) => startingInput(event)?.conversationStage === 'HUMAN_ASSIST_STAGE',
     virtualAgentConfigured: ({ event }) => startingInput(event)?.virtualAgent === true,
     isInProgress: stateIn({ lifecycle: 'IN_PROGRESS' }),
+    // The context holds only valid, canonical data: a completion at a time that is not RFC 3339 is refused.
+    atIsTimestamp: ({ event }) => !('at' in event) || event.at === undefined || canonicalTimestampOf(event.at) !== undefined,
   },
   actions: {
     countChange: assign({ version: ({ context }) => context.version + 1 }),
-    recordEndTime: assign(({ event }) => (event.type === 'complete' && event.at !== undefined ? { endTime: event.at } : {})),
+    recordEndTime: assign(({ event }) => {
+      const endTime = event.type === 'complete' ? canonicalTimestampOf(event.at) : undefined;
+      return endTime === undefined ? {} : { endTime };
+    }),
     // The two joins below count their own change: only a new fact grows the version, and a guard
     // cannot say which facts are new without looking at event data (guards look at states only).
     recordObservedData: assign(({ context, event }) => {
@@ -152,10 +174,15 @@ export const conversationMachine = setup({
   type: 'parallel',
   context: ({ input }: { input: unknown }) => {
     if (!isMachineInput(input)) {
-      throw new StartingStageError(
+      throw new ConversationInputError(
         'a new conversation needs input { conversationProfile: string, virtualAgent: boolean, startTime: string, conversationStage?, name? }',
       );
     }
+    const issues: IssueSink = [];
+    conversationProfileNameKind.read(input.conversationProfile, issues, '', 'conversationProfile');
+    if (input.name !== undefined) conversationNameKind.read(input.name, issues, '', 'name');
+    const startTime = readTimestamp(input.startTime, issues, '', 'startTime');
+    if (issues.length > 0) throw new ConversationInputError(issues.map(formatIssue).join('; '));
     if (input.conversationStage === 'VIRTUAL_AGENT_STAGE' && !input.virtualAgent) {
       throw new StartingStageError(
         'VIRTUAL_AGENT_STAGE was requested, but the conversation profile has no virtual agent (automatedAgentConfig)',
@@ -165,7 +192,7 @@ export const conversationMachine = setup({
       version: 1,
       ...(input.name === undefined ? {} : { name: input.name }),
       conversationProfile: input.conversationProfile,
-      startTime: input.startTime,
+      startTime: startTime as string,
     };
   },
   on: {
@@ -181,13 +208,13 @@ export const conversationMachine = setup({
         IN_PROGRESS: {
           description: 'Created and not yet finished.',
           on: {
-            complete: { target: 'COMPLETED', actions: ['recordEndTime', 'countChange'] },
+            complete: { guard: 'atIsTimestamp', target: 'COMPLETED', actions: ['recordEndTime', 'countChange'] },
           },
         },
         COMPLETED: {
           description: 'Finished. Completing again is accepted (Dialogflow allows repeated CompleteConversation) and changes nothing.',
           on: {
-            complete: { target: 'COMPLETED' },
+            complete: { guard: 'atIsTimestamp', target: 'COMPLETED' },
           },
         },
       },

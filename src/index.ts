@@ -7,6 +7,7 @@
 
 // The machine: the single source of truth for what may happen next.
 export {
+  ConversationInputError,
   type ConversationLifecycle,
   type ConversationMachine,
   type ConversationMachineContext,

@@ -21,7 +21,7 @@ const STAGES: ConversationStageName[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_ST
 const START = '2026-11-23T10:00:00Z';
 
 describe('every command, in every state: the aggregate answers as the machine does', () => {
-  it('handOff and complete, with and without a known end time, at any time after the start', () => {
+  it('handOff and complete, with and without a known end time, at any time after the start or at a malformed one', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...LIFECYCLES),
@@ -29,8 +29,9 @@ describe('every command, in every state: the aggregate answers as the machine do
         fc.boolean(),
         fc.nat({ max: 10_000 }),
         fc.nat({ max: 1000 }),
-        fc.constantFrom('handOff', 'handOff without at', 'complete'),
-        (lifecycleState, conversationStage, knownEnd, minutes, version, command) => {
+        fc.constantFrom('handOff', 'handOff without at', 'complete', 'complete at a malformed time'),
+        fc.constantFrom('yesterday', '2026-11-23 10:30:00Z', '2026-11-23T10:30:00', '2025-02-29T10:30:00Z', '2026-11-23T10:30:60Z'),
+        (lifecycleState, conversationStage, knownEnd, minutes, version, command, malformed) => {
           const json = {
             name: 'projects/p/conversations/c',
             lifecycleState,
@@ -40,17 +41,24 @@ describe('every command, in every state: the aggregate answers as the machine do
             conversationStage,
           };
           const conversation = right(decodeConversation(json, { version }));
-          const at = new Date(Date.parse(START) + minutes * 60_000).toISOString().replace('.000Z', 'Z');
+          const at =
+            command === 'complete at a malformed time'
+              ? malformed
+              : new Date(Date.parse(START) + minutes * 60_000).toISOString().replace('.000Z', 'Z');
           const snapshot = toMachineSnapshot(conversation);
-          const event =
-            command === 'complete'
-              ? { type: 'complete' as const, at }
-              : { type: 'handoff' as const, ...(command === 'handOff' ? { at } : {}) };
-          const result =
-            command === 'complete' ? complete(conversation, at) : handOff(conversation, command === 'handOff' ? at : undefined);
+          const event = command.startsWith('complete')
+            ? { type: 'complete' as const, at }
+            : { type: 'handoff' as const, ...(command === 'handOff' ? { at } : {}) };
+          const result = command.startsWith('complete')
+            ? complete(conversation, at)
+            : handOff(conversation, command === 'handOff' ? at : undefined);
           expect(result._tag === 'Right').toBe(snapshot.can(event));
           if (result._tag === 'Left') {
-            expect(result.left).toMatchObject({ type: 'IllegalCommand', lifecycleState, conversationStage });
+            expect(result.left).toMatchObject(
+              command === 'complete at a malformed time'
+                ? { type: 'InvalidArgument' }
+                : { type: 'IllegalCommand', lifecycleState, conversationStage },
+            );
             return;
           }
           const [next] = transition(conversationMachine, snapshot, event);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, getInitialSnapshot, transition } from 'xstate';
-import { conversationMachine, StartingStageError } from '../machines/conversation.machine.js';
+import { ConversationInputError, conversationMachine, StartingStageError } from '../machines/conversation.machine.js';
 import { conversationMachine as exported } from '../src/index.js';
 
 const input = { conversationProfile: 'projects/p/conversationProfiles/support', startTime: '2026-11-23T10:00:00Z' };
@@ -56,8 +56,48 @@ describe('the conversation machine', () => {
     expect(completed.context.endTime).toBeUndefined();
   });
 
+  it('fails to start, naming each problem, on input that is not a new conversation’s', () => {
+    const actor = createActor(conversationMachine, {
+      input: { conversationProfile: 'projects/p/profiles/x', virtualAgent: true, startTime: '2025-02-29T10:00:00Z', name: 'c-1' },
+    });
+    const errors: unknown[] = [];
+    actor.subscribe({ error: (e) => errors.push(e) });
+    actor.start();
+    expect(actor.getSnapshot().status).toBe('error');
+    expect(errors[0]).toBeInstanceOf(ConversationInputError);
+    expect((errors[0] as Error).message).toMatch(
+      /^conversationProfile: expected a conversation profile name .*; name: expected a conversation name .*; startTime: 2025-02-29 is not a date in the calendar/,
+    );
+    const untyped = createActor(conversationMachine, { input: { conversationProfile: 'projects/p/conversationProfiles/x' } });
+    untyped.subscribe({ error: (e) => errors.push(e) });
+    untyped.start();
+    expect(errors[1]).toBeInstanceOf(ConversationInputError);
+  });
+
+  it('keeps its context canonical: a start time with an offset is held in UTC', () => {
+    const snapshot = getInitialSnapshot(conversationMachine, { ...input, startTime: '2026-11-23T11:00:00.5+01:00', virtualAgent: true });
+    expect(snapshot.context.startTime).toBe('2026-11-23T10:00:00.500Z');
+  });
+
+  it('refuses a completion at a time that is not RFC 3339, and keeps what it holds; an offset is held in UTC', () => {
+    const actor = createActor(conversationMachine, { input: { ...input, virtualAgent: true } }).start();
+    for (const at of ['yesterday', '2026-11-23 10:30:00Z', '2026-11-23T10:30:00', '2025-02-29T10:30:00Z']) {
+      expect(actor.getSnapshot().can({ type: 'complete', at })).toBe(false);
+      actor.send({ type: 'complete', at });
+      expect(actor.getSnapshot().value).toEqual({ lifecycle: 'IN_PROGRESS', stage: 'VIRTUAL_AGENT_STAGE' });
+      expect(actor.getSnapshot().context).toEqual({ version: 1, ...input });
+    }
+    actor.send({ type: 'complete', at: '2026-11-23T11:30:00.25+01:00' });
+    expect(actor.getSnapshot().value).toEqual({ lifecycle: 'COMPLETED', stage: 'VIRTUAL_AGENT_STAGE' });
+    expect(actor.getSnapshot().context).toEqual({ version: 2, ...input, endTime: '2026-11-23T10:30:00.250Z' });
+    // Completed: completing again is accepted only with a valid time, and changes nothing.
+    expect(actor.getSnapshot().can({ type: 'complete', at: 'later' })).toBe(false);
+    expect(actor.getSnapshot().can({ type: 'complete' })).toBe(true);
+  });
+
   it('names every guard and action, for the inspector', () => {
     expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual([
+      'atIsTimestamp',
       'humanAssistStageRequested',
       'isInProgress',
       'virtualAgentConfigured',
@@ -71,6 +111,7 @@ describe('the conversation machine', () => {
     // The inspector draws the machine from its config: every guard and action appears there by name.
     const json = JSON.stringify(conversationMachine.config);
     for (const name of [
+      'atIsTimestamp',
       'humanAssistStageRequested',
       'isInProgress',
       'virtualAgentConfigured',

@@ -52,9 +52,9 @@ const probeEvent = (type: ConversationEventType): ConversationMachineEvent => {
 
 /**
  * Asks the machine, once, what each event does in each state, by running `transition()` on a probe
- * snapshot. The machine's guards look only at states, never at event data, so one probe per
- * (state, event) answers for every conversation; `test/rules.test.ts` checks that against
- * `transition()` on real data for every state and event.
+ * snapshot. The machine's guards look at states, and at the form of an event's `at`, which the
+ * commands check first; so one probe per (state, event) answers for every well-formed event;
+ * `test/rules.test.ts` checks that against `transition()` on real data for every state and event.
  */
 const deriveRules = (): Readonly<Record<ConversationEventType, ReadonlyArray<Rule>>> => {
   const rules = {} as Record<ConversationEventType, Rule[]>;

@@ -311,6 +311,17 @@ export const readTimestamp = (value: unknown, issues: IssueSink, parent: Path, k
  */
 export const isTimestamp = (u: unknown): u is Timestamp => typeof u === 'string' && (isCanonical(u) || parse(u) === u);
 
+/**
+ * @internal The canonical form of any valid RFC 3339 timestamp (any offset), or `undefined` when the
+ * value is not one.
+ */
+export const canonicalTimestampOf = (u: unknown): Timestamp | undefined => {
+  if (typeof u !== 'string') return undefined;
+  if (isCanonical(u)) return u as Timestamp;
+  const result = parse(u);
+  return typeof result === 'string' ? result : undefined;
+};
+
 export interface TimestampC extends t.Type<Timestamp, string, unknown> {}
 
 /**
