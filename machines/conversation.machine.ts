@@ -5,7 +5,14 @@ import { formatIssue } from '../src/wire/decode-error.js';
 import type { IssueSink } from '../src/wire/issue.js';
 import type { JsonObject } from '../src/wire/json-value.js';
 import { canonicalTimestampOf, readTimestamp } from '../src/wire/timestamp.js';
-import { joinObservedData, joinUnrecoverableError, sameJson, type UnrecoverableErrorRecord } from './joins.js';
+import {
+  isObservedData,
+  isUnrecoverableErrorRecord,
+  joinObservedData,
+  joinUnrecoverableError,
+  sameJson,
+  type UnrecoverableErrorRecord,
+} from './joins.js';
 
 /** The lifecycle states a created conversation can be in. */
 export type ConversationLifecycle = 'IN_PROGRESS' | 'COMPLETED';
@@ -123,7 +130,8 @@ const startingInput = (event: EventObject): ConversationMachineInput | undefined
  *
  * Its context holds only valid, canonical data: input with a malformed name or time fails the actor
  * (a {@link ConversationInputError}), a `complete` whose `at` is not RFC 3339 is refused
- * (`atIsTimestamp`), and an `at` with an offset is kept in UTC.
+ * (`atIsTimestamp`), and an `at` with an offset is kept in UTC. Facts are taken only in the form
+ * `toMachineEvent` gives them (`observedDataIsValid`, `reportedErrorIsValid`).
  *
  * The aggregate (`src/conversation`) derives its rules from this machine; nothing else states them.
  *
@@ -149,6 +157,9 @@ export const conversationMachine = setup({
     isInProgress: stateIn({ lifecycle: 'IN_PROGRESS' }),
     // The context holds only valid, canonical data: a completion at a time that is not RFC 3339 is refused.
     atIsTimestamp: ({ event }) => !('at' in event) || event.at === undefined || canonicalTimestampOf(event.at) !== undefined,
+    // Facts are joined only in the form the wire format gives them (see `toMachineEvent`).
+    observedDataIsValid: ({ event }) => event.type === 'data.observed' && isObservedData(event.data),
+    reportedErrorIsValid: ({ event }) => event.type === 'error.observed' && isUnrecoverableErrorRecord(event.error),
   },
   actions: {
     countChange: assign({ version: ({ context }) => context.version + 1 }),
@@ -197,8 +208,8 @@ export const conversationMachine = setup({
   },
   on: {
     // Facts that carry data: taken whatever the states, never moving them.
-    'data.observed': { actions: 'recordObservedData' },
-    'error.observed': { actions: 'recordUnrecoverableError' },
+    'data.observed': { guard: 'observedDataIsValid', actions: 'recordObservedData' },
+    'error.observed': { guard: 'reportedErrorIsValid', actions: 'recordUnrecoverableError' },
   },
   states: {
     lifecycle: {

@@ -95,11 +95,46 @@ describe('the conversation machine', () => {
     expect(actor.getSnapshot().can({ type: 'complete' })).toBe(true);
   });
 
+  it('refuses facts in a form the wire format would reject, and keeps what it holds', () => {
+    const actor = createActor(conversationMachine, { input: { ...input, virtualAgent: true } }).start();
+    const held = actor.getSnapshot().context;
+    for (const data of [
+      { endTime: 'yesterday' },
+      { endTime: '2026-11-23T11:00:00.000Z' }, // valid, but not canonical: the joins compare canonical times
+      { name: 'c-1' },
+      { phoneNumber: { countryCode: 1.5 } },
+      { unknownFields: [1] },
+      { somethingElse: 1 },
+    ]) {
+      const event = { type: 'data.observed', data } as never;
+      expect(actor.getSnapshot().can(event)).toBe(false);
+      actor.send(event);
+      expect(actor.getSnapshot().context).toBe(held);
+    }
+    for (const error of [{ publishTime: '2026-11-23' }, { messageId: 7 }, { errorStatus: 'boom' }, { code: 9 }, null]) {
+      const event = { type: 'error.observed', error } as never;
+      expect(actor.getSnapshot().can(event)).toBe(false);
+      actor.send(event);
+      expect(actor.getSnapshot().context).toBe(held);
+    }
+    actor.send({ type: 'data.observed', data: { endTime: '2026-11-23T11:00:00Z', phoneNumber: { countryCode: 1 } } });
+    actor.send({ type: 'error.observed', error: { publishTime: '2026-11-23T10:01:00Z', messageId: '7', errorStatus: { code: 9 } } });
+    expect(actor.getSnapshot().context).toEqual({
+      ...held,
+      version: 3,
+      endTime: '2026-11-23T11:00:00Z',
+      phoneNumber: { countryCode: 1 },
+      unrecoverableErrors: [{ publishTime: '2026-11-23T10:01:00Z', messageId: '7', errorStatus: { code: 9 } }],
+    });
+  });
+
   it('names every guard and action, for the inspector', () => {
     expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual([
       'atIsTimestamp',
       'humanAssistStageRequested',
       'isInProgress',
+      'observedDataIsValid',
+      'reportedErrorIsValid',
       'virtualAgentConfigured',
     ]);
     expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual([
@@ -114,6 +149,8 @@ describe('the conversation machine', () => {
       'atIsTimestamp',
       'humanAssistStageRequested',
       'isInProgress',
+      'observedDataIsValid',
+      'reportedErrorIsValid',
       'virtualAgentConfigured',
       'countChange',
       'recordEndTime',
