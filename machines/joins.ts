@@ -1,5 +1,4 @@
 import { conversationNameKind } from '../src/wire/conversation-name.js';
-import type { IssueSink } from '../src/wire/issue.js';
 import { type JsonObject, readJsonObject } from '../src/wire/json-value.js';
 import { readPhoneNumber } from '../src/wire/phone-number.js';
 import { INVALID } from '../src/wire/reader.js';
@@ -136,51 +135,41 @@ export const joinObservedData = <P>(
 // What the joins take: the forms `toMachineEvent` gives. The machine refuses facts in any other form,
 // so its context never holds what the wire format would reject.
 
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
+const isJsonObject = (u: unknown): boolean => readJsonObject(u, [], '', undefined, 1, false) !== INVALID;
 
-const isJsonObject = (u: unknown): boolean => {
-  const issues: IssueSink = [];
-  return readJsonObject(u, issues, '', undefined, 1, false) !== INVALID && issues.length === 0;
+/** Whether `u` is an object whose fields are each undefined or pass their check (and have one). */
+const fieldsPass = (u: unknown, checks: Readonly<Record<string, (value: unknown) => boolean>>): boolean => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
+  for (const [key, value] of Object.entries(u)) {
+    if (value === undefined) continue;
+    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
+    if (check === undefined || !check(value)) return false;
+  }
+  return true;
+};
+
+const OBSERVED_DATA: Readonly<Record<string, (value: unknown) => boolean>> = {
+  name: conversationNameKind.is,
+  startTime: isTimestamp,
+  endTime: isTimestamp,
+  phoneNumber: (value) => readPhoneNumber(value, [], '', undefined, 1, false) !== INVALID,
+  unknownFields: isJsonObject,
+};
+
+const UNRECOVERABLE_ERROR: Readonly<Record<string, (value: unknown) => boolean>> = {
+  publishTime: isTimestamp,
+  messageId: (value) => typeof value === 'string',
+  errorStatus: isJsonObject,
 };
 
 /**
  * @internal Whether observed data is in the form the joins take: a conversation name, canonical
  * timestamps, a `ConversationPhoneNumber` and a JSON object of kept fields, each optional.
  */
-export const isObservedData = (data: unknown): boolean => {
-  if (!isRecord(data)) return false;
-  for (const key of Object.keys(data)) {
-    const value = data[key];
-    if (value === undefined) continue;
-    const ok =
-      key === 'name'
-        ? conversationNameKind.is(value)
-        : key === 'startTime' || key === 'endTime'
-          ? isTimestamp(value)
-          : key === 'phoneNumber'
-            ? readPhoneNumber(value, [], '', key, 1, false) !== INVALID
-            : key === 'unknownFields' && isJsonObject(value);
-    if (!ok) return false;
-  }
-  return true;
-};
+export const isObservedData = (data: unknown): boolean => fieldsPass(data, OBSERVED_DATA);
 
 /**
  * @internal Whether a reported error is in the form the join takes: a canonical `publishTime`, a
  * string `messageId` and a JSON object `errorStatus`, each optional.
  */
-export const isUnrecoverableErrorRecord = (error: unknown): boolean => {
-  if (!isRecord(error)) return false;
-  for (const key of Object.keys(error)) {
-    const value = error[key];
-    if (value === undefined) continue;
-    const ok =
-      key === 'publishTime'
-        ? isTimestamp(value)
-        : key === 'messageId'
-          ? typeof value === 'string'
-          : key === 'errorStatus' && isJsonObject(value);
-    if (!ok) return false;
-  }
-  return true;
-};
+export const isUnrecoverableErrorRecord = (error: unknown): boolean => fieldsPass(error, UNRECOVERABLE_ERROR);
