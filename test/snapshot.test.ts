@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import {
@@ -80,6 +81,34 @@ describe('an aggregate becomes a machine snapshot and back', () => {
     expect(left(fromMachineSnapshot({ ...snapshot, status: 'error', error: new Error('boom') })).message).toContain('boom');
     expect(left(fromMachineSnapshot(null)).errors[0]?.path).toBe('');
     expect(left(fromMachineSnapshot({ value: 'x', context: 1 })).errors.map((e) => e.path)).toEqual(['value', 'context']);
+  });
+
+  it('never throws, whatever it is given for a snapshot, and an actor never fails on malformed events', () => {
+    const start = { conversationProfile: 'projects/p/conversationProfiles/x', virtualAgent: true, startTime: '2026-11-23T10:00:00Z' };
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: true, withSparseArray: true, withDate: true, withMap: true }), fc.anything(), (u, v) => {
+        expect(() => fromMachineSnapshot(u)).not.toThrow();
+        const context = { version: 1, conversationProfile: start.conversationProfile, startTime: start.startTime };
+        expect(() =>
+          fromMachineSnapshot({
+            value: { lifecycle: 'IN_PROGRESS', stage: u },
+            context: { ...context, unknownFields: u, unrecoverableErrors: v },
+          }),
+        ).not.toThrow();
+        const actor = createActor(conversationMachine, { input: start }).start();
+        for (const event of [
+          { type: 'data.observed', data: u },
+          { type: 'error.observed', error: v },
+          { type: 'complete', at: u },
+          { type: 'handoff', at: v },
+        ]) {
+          actor.send(event as never);
+        }
+        expect(actor.getSnapshot().status).toBe('active');
+        expect(fromMachineSnapshot(actor.getPersistedSnapshot())._tag).toBe('Right');
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps the recorded unrecoverable errors, and reads them back sorted and distinct', () => {
