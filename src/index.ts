@@ -91,6 +91,7 @@ export {
   type PubSubDelivery,
 } from './notifications/notification.js';
 export { NOTIFICATION_TYPE_NUMBERS, NotificationType, type NotificationTypeC } from './notifications/notification-type.js';
+export { decodePulledMessage, type PulledMessage } from './notifications/pulled-message.js';
 export {
   decodeNotificationData,
   decodePushDelivery,

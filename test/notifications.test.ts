@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeNotification,
   decodeNotificationData,
+  decodePulledMessage,
   decodePushDelivery,
   encodeNotification,
   type Notification,
   NotificationCodec,
   NotificationType,
+  type PulledMessage,
 } from '../src/index.js';
 import { NOTIFICATION_TYPES, notificationJson } from './arbitraries.js';
 import { googleType } from './google.js';
@@ -352,5 +354,108 @@ describe('decoding a Pub/Sub push delivery', () => {
       }),
     );
     expect(n.delivery).toMatchObject({ orderingKey: 'c-42', deliveryAttempt: 3 });
+  });
+});
+
+describe('decoding a message a pull subscriber received (@google-cloud/pubsub)', () => {
+  /** The fields of the Node client's `Message` this library reads; `publishTime` a PreciseDate-like value. */
+  const pulled = (data: Uint8Array, fields: Record<string, unknown> = {}) =>
+    ({
+      ackId: 'ack-1',
+      id: '2070443601311543',
+      data: Buffer.from(data),
+      attributes: { origin: 'dialogflow' },
+      orderingKey: '',
+      deliveryAttempt: 0,
+      // A PreciseDate: a Date whose toISOString() keeps the nanoseconds.
+      publishTime: { toISOString: () => '2026-11-23T10:17:02.311207001Z' },
+      received: 1_795_429_022_000,
+      ...fields,
+    }) as unknown as PulledMessage;
+
+  it('gives the same notification and delivery as the push of the same message, in either format', () => {
+    const event = { conversation, type: 'HUMAN_INTERVENTION_NEEDED' };
+    for (const data of [new TextEncoder().encode(JSON.stringify(event)), googleBytes(event)]) {
+      const n = right(decodePulledMessage(pulled(data)));
+      expect(n).toEqual({
+        conversation,
+        type: 'HUMAN_INTERVENTION_NEEDED',
+        delivery: { messageId: '2070443601311543', publishTime: '2026-11-23T10:17:02.311207001Z', attributes: { origin: 'dialogflow' } },
+      });
+      const pushed = right(
+        decodePushDelivery(
+          push(data, {
+            messageId: '2070443601311543',
+            message_id: '2070443601311543',
+            publishTime: '2026-11-23T10:17:02.311207001Z',
+            publish_time: '2026-11-23T10:17:02.311207001Z',
+          }),
+        ),
+      );
+      expect(pushed.delivery?.subscription).toBe('projects/acme/subscriptions/dialogflow-push');
+      expect(n).toEqual({ ...pushed, delivery: { ...pushed.delivery, subscription: undefined } });
+    }
+  });
+
+  it('a REST pull’s received message decodes as a push without a subscription', () => {
+    const data = new TextEncoder().encode(JSON.stringify({ conversation, type: 'CONVERSATION_FINISHED' }));
+    const received = { ackId: 'ack-1', message: push(data).message, deliveryAttempt: 2 };
+    const n = right(decodePushDelivery({ message: received.message, deliveryAttempt: received.deliveryAttempt }));
+    expect(n.delivery).toEqual({
+      messageId: '2070443601311540',
+      publishTime: '2026-11-23T10:15:30.123Z',
+      attributes: { origin: 'dialogflow' },
+      deliveryAttempt: 2,
+    });
+  });
+
+  it('takes a Date or an RFC 3339 string for the publish time, and keeps the ordering key and delivery attempt', () => {
+    const data = new TextEncoder().encode(JSON.stringify({ conversation, type: 'CONVERSATION_FINISHED' }));
+    expect(right(decodePulledMessage(pulled(data, { publishTime: new Date('2026-11-23T10:17:02.311Z') }))).delivery?.publishTime).toBe(
+      '2026-11-23T10:17:02.311Z',
+    );
+    const n = right(
+      decodePulledMessage(pulled(data, { publishTime: '2026-11-23T11:17:02+01:00', orderingKey: 'c-42', deliveryAttempt: 2 })),
+    );
+    expect(n.delivery).toEqual({
+      messageId: '2070443601311543',
+      publishTime: '2026-11-23T10:17:02Z',
+      attributes: { origin: 'dialogflow' },
+      orderingKey: 'c-42',
+      deliveryAttempt: 2,
+    });
+  });
+
+  it('reports what is wrong with the message, with paths into it, and never throws', () => {
+    const data = new TextEncoder().encode(JSON.stringify({ conversation: 'c-42', type: 'NEW_MESSAGE' }));
+    expect(
+      left(decodePulledMessage(pulled(data, { id: '', publishTime: new Date(Number.NaN), attributes: { a: 1 }, deliveryAttempt: -1 })))
+        .errors,
+    ).toEqual([
+      { path: 'id', message: 'expected the message ID, got ""' },
+      { path: 'publishTime', message: expect.stringMatching(/^expected a PreciseDate, a valid Date or an RFC 3339 string, got /) },
+      { path: 'attributes.a', message: 'expected a string, got 1' },
+      { path: 'deliveryAttempt', message: 'expected a whole number ≥ 0, got -1' },
+    ]);
+    expect(left(decodePulledMessage(pulled(data))).errors).toEqual([
+      { path: 'data.conversation', message: expect.stringMatching(/^expected a conversation name like /) },
+    ]);
+    expect(left(decodePulledMessage(pulled(data, { data: 'e30=' }))).errors[0]).toEqual({
+      path: 'data',
+      message: 'expected the message data as bytes, got "e30="',
+    });
+    const throwing = {
+      toISOString: () => {
+        throw new Error('boom');
+      },
+    };
+    expect(left(decodePulledMessage(pulled(data, { publishTime: throwing }))).errors[0]?.path).toBe('publishTime');
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (u, v) => {
+        expect(() => decodePulledMessage(u as PulledMessage)).not.toThrow();
+        expect(() => decodePulledMessage(pulled(data, { publishTime: u, data: v }))).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
   });
 });

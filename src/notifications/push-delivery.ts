@@ -117,7 +117,13 @@ export const decodeNotificationData = (bytes: Uint8Array, options?: Notification
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const SUBSCRIPTION = /^projects\/[^/]+\/subscriptions\/[^/]+$/;
 
-const readAttributes = (value: unknown, issues: IssueSink, parent: Path, key: string): Readonly<Record<string, string>> | Invalid => {
+/** @internal A Pub/Sub message's attributes: an object of strings. */
+export const readAttributes = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string,
+): Readonly<Record<string, string>> | Invalid => {
   const source = readMessageObject('attributes', value, issues, parent, key, 1);
   if (source === INVALID) return INVALID;
   const out: Record<string, string> = {};
@@ -129,6 +135,17 @@ const readAttributes = (value: unknown, issues: IssueSink, parent: Path, key: st
   }
   return ok ? Object.freeze(out) : INVALID;
 };
+
+/** @internal The delivery, frozen, with Pub/Sub's defaults as absent (an empty ordering key: none). */
+export const makeDelivery = (d: PubSubDelivery): PubSubDelivery =>
+  Object.freeze({
+    messageId: d.messageId,
+    publishTime: d.publishTime,
+    attributes: d.attributes,
+    orderingKey: d.orderingKey === '' ? undefined : d.orderingKey,
+    subscription: d.subscription,
+    deliveryAttempt: d.deliveryAttempt,
+  });
 
 const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOptions | undefined): Notification | Invalid => {
   const body = readMessageObject('Pub/Sub push', value, issues, '', undefined, 0);
@@ -200,11 +217,11 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
   if (publishTime === undefined)
     issues.push({ path: pathAt(at, 'publishTime'), message: 'missing: Pub/Sub gives every message its publish time' });
   if (issues.length !== before) return INVALID;
-  const delivery: PubSubDelivery = Object.freeze({
+  const delivery = makeDelivery({
     messageId: messageId as string,
     publishTime: publishTime as Timestamp,
     attributes: attributes as Readonly<Record<string, string>>,
-    orderingKey: orderingKey === '' ? undefined : (orderingKey as string | undefined),
+    orderingKey: orderingKey as string | undefined,
     subscription: subscription as string | undefined,
     deliveryAttempt,
   });
