@@ -167,8 +167,8 @@ export const conversationMachine = setup({
       const endTime = event.type === 'complete' ? canonicalTimestampOf(event.at) : undefined;
       return endTime === undefined ? {} : { endTime };
     }),
-    // The two joins below count their own change: only a new fact grows the version, and a guard
-    // cannot say which facts are new without looking at event data (guards look at states only).
+    // The two joins below count their own change: only a new fact grows the version. Whether a fact
+    // is new depends on the context, which the joins compare; the guards check only its form.
     recordObservedData: assign(({ context, event }) => {
       if (event.type !== 'data.observed') return {};
       const changed = joinObservedData(context, event.data, sameJson);
