@@ -49,23 +49,38 @@ export const runCli = async (argv: ReadonlyArray<string>, options: RunOptions = 
   return { code, stdout: stdout instanceof Collect ? stdout.text : '', stderr: stderr.text };
 };
 
+/** The preloaded module that prints the process's CPU time and peak RSS at exit (`peak-rss-kib=N`). */
+export const REPORT_USAGE = fileURLToPath(new URL('./support/report-usage.cjs', import.meta.url));
+
+/**
+ * Starts `node ARGS` in the repository, collecting what it prints as it comes: `output.stdout` and
+ * `output.stderr` grow, and `closed` resolves with its exit code.
+ */
+export const spawnNode = (args: ReadonlyArray<string>) => {
+  const child = spawn(process.execPath, args, { cwd: ROOT });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    output.stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    output.stderr += d;
+  });
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, output, closed };
+};
+
+/** Starts the built executable in a child process (see {@link spawnNode}). */
+export const spawnBin = (args: ReadonlyArray<string>, nodeOptions: ReadonlyArray<string> = []) => spawnNode([...nodeOptions, BIN, ...args]);
+
 /** Runs the built executable in a child process, feeding `input` (if any) to its stdin. */
 export const runBin = (
   args: ReadonlyArray<string>,
-  options: { readonly input?: string; readonly nodeOptions?: ReadonlyArray<string>; readonly cwd?: string } = {},
+  options: { readonly input?: string; readonly nodeOptions?: ReadonlyArray<string> } = {},
 ): Promise<RunResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), BIN, ...args], { cwd: options.cwd ?? ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
+    const { child, output, closed } = spawnBin(args, options.nodeOptions);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    void closed.then((code) => resolve({ code: code ?? -1, stdout: output.stdout, stderr: output.stderr }));
     child.stdin.end(options.input ?? '');
   });
 

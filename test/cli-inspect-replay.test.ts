@@ -16,7 +16,7 @@ import {
 import { Collect, runCli } from './cli-helpers.js';
 import { repoPath } from './golden.js';
 import { right } from './helpers.js';
-import { connectReceiver, freePort, inspected } from './inspector-helpers.js';
+import { connectReceiverWhenListening, freePort, inspected } from './inspector-helpers.js';
 import { C1, C2, C2_NOTIFIED } from './replay-log.js';
 
 const EXAMPLE = 'docs/examples/replay.ndjson';
@@ -186,12 +186,7 @@ describe('inspect FILE: a replay log played into the inspector', () => {
     const controller = new AbortController();
     const stdout = new Collect();
     const run = runCli(['inspect', '--port', String(port), '--delay', '0', EXAMPLE], { signal: controller.signal, stdout });
-    let receiver: Awaited<ReturnType<typeof connectReceiver>> | undefined;
-    for (let i = 0; i < 100 && receiver === undefined; i++) {
-      receiver = await connectReceiver(port).catch(() => undefined);
-      if (receiver === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    if (receiver === undefined) throw new Error(`the inspector server did not listen on ${port}`);
+    const receiver = await connectReceiverWhenListening(port);
     try {
       await receiver.until((events) => events.filter((e) => e.type === '@xstate.snapshot').length >= 7);
       expect(receiver.events.filter((e) => e.type === '@xstate.actor').map((e) => e.type === '@xstate.actor' && e.name)).toEqual([C1, C2]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_INPUT } from '../src/cli/inspect/scenario.js';
 import { runCli } from './cli-helpers.js';
-import { connectReceiver, freePort, inspected } from './inspector-helpers.js';
+import { connectReceiverWhenListening, freePort, inspected } from './inspector-helpers.js';
 
 describe('the inspect command', () => {
   it('plays the built-in scenario into the inspector server, says where to look, and stops on Ctrl-C', async () => {
@@ -9,12 +9,7 @@ describe('the inspect command', () => {
     const controller = new AbortController();
     const run = runCli(['inspect', '--port', String(port)], { signal: controller.signal });
     // Connect as the browser page does; the server replays what it has buffered.
-    let receiver: Awaited<ReturnType<typeof connectReceiver>> | undefined;
-    for (let i = 0; i < 100 && receiver === undefined; i++) {
-      receiver = await connectReceiver(port).catch(() => undefined);
-      if (receiver === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    if (receiver === undefined) throw new Error(`the inspector server did not listen on ${port}`);
+    const receiver = await connectReceiverWhenListening(port);
     try {
       await receiver.until((events) => events.filter((e) => e.type === '@xstate.snapshot').length >= 3);
       const kinds = receiver.events.map((e) =>

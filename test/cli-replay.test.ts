@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conversationKey, HELD_LINES_LISTED, Replayer, type ReplayStep } from '../src/cli/replay/replayer.js';
 import { type ConversationName, sameConversation } from '../src/index.js';
 import { conversationName, notificationJson } from './arbitraries.js';
-import { BIN, expectBackpressure, ROOT, runCli } from './cli-helpers.js';
+import { expectBackpressure, REPORT_USAGE, runCli, spawnBin, spawnNode } from './cli-helpers.js';
 import { repoPath } from './golden.js';
 import { C1, C2, exampleReplayLog, jsonData, protoData, pushBody } from './replay-log.js';
 
@@ -345,27 +343,7 @@ describe('replay', () => {
   it('streams, in a real process: memory holds the conversations, not the lines (120,000 held-back notifications, a 24 MB heap)', async () => {
     const LINES = 120_000;
     const late = 'projects/acme/conversations/late';
-    const child = spawn(
-      process.execPath,
-      [
-        '--max-old-space-size=24',
-        '--require',
-        fileURLToPath(new URL('./support/report-usage.cjs', import.meta.url)),
-        BIN,
-        'replay',
-        '--quiet',
-      ],
-      { cwd: ROOT },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, output, closed } = spawnBin(['replay', '--quiet'], ['--max-old-space-size=24', '--require', REPORT_USAGE]);
     // Writing to a child that has died fails with EPIPE; its exit status tells the story.
     child.stdin.on('error', () => undefined);
     // Every notification comes before its conversation is fetched, each with its own message ID:
@@ -385,6 +363,7 @@ describe('replay', () => {
     }
     if (child.exitCode === null) child.stdin.end(`${JSON.stringify(resource('projects/acme/locations/global/conversations/late'))}\n`);
     expect(await closed).toBe(0);
+    const { stdout, stderr } = output;
     expect(stdout).toBe(
       'Final state of 1 conversation:\n  projects/acme/locations/global/conversations/late  IN_PROGRESS HUMAN_ASSIST_STAGE version=1\n',
     );
@@ -423,14 +402,9 @@ describe('replay', () => {
   });
 
   it('is part of npm start: docs/examples/start.mjs replays the bundled example, and exits 0 when every command answers as expected', async () => {
-    const child = spawn(process.execPath, ['docs/examples/start.mjs'], { cwd: ROOT });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.resume();
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
-    const played = stdout.split(`$ dialogflow-conversation replay ${EXAMPLE}\n`)[1]?.split('\n$ ')[0] ?? '';
+    const { output, closed } = spawnNode(['docs/examples/start.mjs']);
+    expect(await closed).toBe(0);
+    const played = output.stdout.split(`$ dialogflow-conversation replay ${EXAMPLE}\n`)[1]?.split('\n$ ')[0] ?? '';
     expect(played).toContain(finalState((await runCli(['replay', EXAMPLE])).stdout));
     expect(played).toContain('(exit status 1: line 9 is invalid on purpose)');
   });

@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT } from './cli-helpers.js';
-
-const REPORT_RSS = fileURLToPath(new URL('./support/report-usage.cjs', import.meta.url));
+import { REPORT_USAGE, spawnBin } from './cli-helpers.js';
 
 /** About 430 bytes, like a conversation with a phone number and telephony data. */
 const line = (i: number): string =>
@@ -21,16 +17,7 @@ const line = (i: number): string =>
 describe('validate on a large input, in a real process', () => {
   it('streams: about 100 MB through a 24 MB heap, every line answered, peak RSS under 100 MB', async () => {
     const LINES = 250_000;
-    const child = spawn(process.execPath, ['--max-old-space-size=24', '--require', REPORT_RSS, BIN, 'validate', '--quiet'], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, output, closed } = spawnBin(['validate', '--quiet'], ['--max-old-space-size=24', '--require', REPORT_USAGE]);
     // Write as fast as the child reads, no faster: the input never exists whole, here or there.
     let bytes = 0;
     for (let i = 0; i < LINES; i += 500) {
@@ -41,6 +28,7 @@ describe('validate on a large input, in a real process', () => {
     }
     child.stdin.end('{"name":"broken"\n');
     const code = await closed;
+    const { stdout, stderr } = output;
     expect(bytes).toBeGreaterThan(100_000_000);
     expect(stdout).toBe(`<stdin>:${LINES + 1}: error: invalid JSON: ${stdout.split('invalid JSON: ')[1]}`);
     expect(stderr).toContain(`validate: ${LINES + 1} checked: ${LINES} valid, 1 invalid\n`);
@@ -51,18 +39,13 @@ describe('validate on a large input, in a real process', () => {
   });
 
   it('stops quietly when its reader goes away (validate … | head)', async () => {
-    const child = spawn(process.execPath, [BIN, 'validate'], { cwd: ROOT });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, output, closed } = spawnBin(['validate']);
     child.stdout.once('data', () => child.stdout.destroy());
     child.stdin.on('error', () => {}); // the child may be gone before all input is written
     let text = '';
     for (let i = 0; i < 20_000; i++) text += line(i);
     child.stdin.end(text);
     expect(await closed).toBe(0);
-    expect(stderr).not.toContain('Error');
+    expect(output.stderr).not.toContain('Error');
   });
 });

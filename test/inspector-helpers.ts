@@ -70,3 +70,13 @@ export interface InspectedMachineSnapshot {
 /** The snapshot an actor or snapshot record carries. */
 export const inspected = (event: StatelyInspectionEvent | undefined): InspectedMachineSnapshot =>
   event !== undefined && 'snapshot' in event ? (event.snapshot as InspectedMachineSnapshot) : {};
+
+/** Connects as the browser page does, once the inspector server (started a moment ago) listens. */
+export const connectReceiverWhenListening = async (port: number): Promise<Receiver> => {
+  for (let i = 0; i < 100; i++) {
+    const receiver = await connectReceiver(port).catch(() => undefined);
+    if (receiver !== undefined) return receiver;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the inspector server did not listen on ${port}`);
+};

@@ -129,36 +129,20 @@ describe('the conversation machine', () => {
   });
 
   it('names every guard and action, for the inspector', () => {
-    expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual([
+    const guards = [
       'atIsTimestamp',
       'humanAssistStageRequested',
       'isInProgress',
       'observedDataIsValid',
       'reportedErrorIsValid',
       'virtualAgentConfigured',
-    ]);
-    expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual([
-      'countChange',
-      'recordEndTime',
-      'recordObservedData',
-      'recordUnrecoverableError',
-    ]);
+    ];
+    const actions = ['countChange', 'recordEndTime', 'recordObservedData', 'recordUnrecoverableError'];
+    expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual(guards);
+    expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual(actions);
     // The inspector draws the machine from its config: every guard and action appears there by name.
     const json = JSON.stringify(conversationMachine.config);
-    for (const name of [
-      'atIsTimestamp',
-      'humanAssistStageRequested',
-      'isInProgress',
-      'observedDataIsValid',
-      'reportedErrorIsValid',
-      'virtualAgentConfigured',
-      'countChange',
-      'recordEndTime',
-      'recordObservedData',
-      'recordUnrecoverableError',
-    ]) {
-      expect(json).toContain(`"${name}"`);
-    }
+    for (const name of [...guards, ...actions]) expect(json).toContain(`"${name}"`);
   });
 
   it('keeps its context plain JSON, and its persisted snapshots restore', () => {

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
 import { describe, type IssueSink } from '../wire/issue.js';
+import { isObject } from '../wire/json-value.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
 import { readTimestamp, type Timestamp } from '../wire/timestamp.js';
 import type { Notification } from './notification.js';
@@ -26,8 +27,6 @@ export interface PulledMessage {
   /** `0` when the subscription has no dead-letter policy. */
   readonly deliveryAttempt?: number | undefined;
 }
-
-const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null;
 
 /**
  * A PreciseDate or a Date as RFC 3339 (through its own `toISOString`), or the string itself;
@@ -60,7 +59,7 @@ const readPulled = (value: unknown, issues: IssueSink, options: NotificationData
     });
   }
   const publishedAt = time === undefined ? INVALID : readTimestamp(time, issues, '', 'publishTime');
-  const readAttributesOf =
+  const attributesRead =
     attributes === undefined || attributes === null ? Object.freeze({}) : readAttributes(attributes, issues, '', 'attributes');
   if (orderingKey !== undefined && orderingKey !== null && typeof orderingKey !== 'string') {
     issues.push({ path: 'orderingKey', message: `expected a string, got ${describe(orderingKey)}` });
@@ -69,11 +68,11 @@ const readPulled = (value: unknown, issues: IssueSink, options: NotificationData
   if (attempt !== undefined && !(typeof attempt === 'number' && Number.isInteger(attempt) && attempt > 0)) {
     issues.push({ path: 'deliveryAttempt', message: `expected a whole number ≥ 0, got ${describe(attempt)}` });
   }
-  if (issues.length > 0 || publishedAt === INVALID || readAttributesOf === INVALID) return INVALID;
+  if (issues.length > 0 || publishedAt === INVALID || attributesRead === INVALID) return INVALID;
   const delivery = makeDelivery({
     messageId: id as string,
     publishTime: publishedAt as Timestamp,
-    attributes: readAttributesOf,
+    attributes: attributesRead,
     orderingKey: typeof orderingKey === 'string' ? orderingKey : undefined,
     deliveryAttempt: attempt as number | undefined,
   });

@@ -1,6 +1,6 @@
 import { readInt32, readInteger, wholeNumberOfText } from '../wire/int32.js';
 import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
-import { defineEntry, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from '../wire/json-value.js';
+import { defineEntry, isObject, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from '../wire/json-value.js';
 import { keepUnknownField, readMessageObject } from '../wire/message.js';
 import { INVALID, type Invalid } from '../wire/reader.js';
 import { readTimestamp, type Timestamp, timestampFromEpoch, timestampToEpoch } from '../wire/timestamp.js';
@@ -372,8 +372,6 @@ const readFields = (
 
 // ---------------------------------------------------------------------------------------------
 // Message objects (protobufjs, Google's client) to ProtoJSON
-
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null;
 
 /**
  * The keys of a map as protobufjs decoded it. protobufjs sets map entries by assignment, so an

@@ -14,6 +14,9 @@ export interface JsonObject {
  */
 export const MAX_DEPTH = 100;
 
+/** @internal Whether a value is an object (arrays and class instances included): one whose properties can be read. */
+export const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null;
+
 const isPlainObject = (value: object): boolean => {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
