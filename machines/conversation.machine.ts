@@ -1,9 +1,11 @@
 import { assign, type EventObject, setup, stateIn } from 'xstate';
 import { conversationNameKind } from '../src/wire/conversation-name.js';
 import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
+import type { ConversationStage } from '../src/wire/conversation-stage.js';
 import { formatIssue } from '../src/wire/decode-error.js';
 import type { IssueSink } from '../src/wire/issue.js';
 import type { JsonObject } from '../src/wire/json-value.js';
+import type { LifecycleState } from '../src/wire/lifecycle-state.js';
 import { canonicalTimestampOf, readTimestamp } from '../src/wire/timestamp.js';
 import {
   isObservedData,
@@ -14,16 +16,12 @@ import {
   type UnrecoverableErrorRecord,
 } from './joins.js';
 
-/** The lifecycle states a created conversation can be in. */
-export type ConversationLifecycle = 'IN_PROGRESS' | 'COMPLETED';
-
-/** The stages a created conversation can be in. */
-export type ConversationStageName = 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
+export type { ConversationStage, LifecycleState };
 
 /** The machine's state value: one state per region. */
 export interface ConversationStateValue {
-  readonly lifecycle: ConversationLifecycle;
-  readonly stage: ConversationStageName;
+  readonly lifecycle: LifecycleState;
+  readonly stage: ConversationStage;
 }
 
 /** What starting a conversation needs: the facts of a CreateConversation call. */
@@ -33,7 +31,7 @@ export interface ConversationMachineInput {
   /** Whether the profile has a Dialogflow virtual agent (`automatedAgentConfig`). */
   readonly virtualAgent: boolean;
   /** The stage the create request asks for, if any. */
-  readonly conversationStage?: ConversationStageName | undefined;
+  readonly conversationStage?: ConversationStage | undefined;
   readonly name?: string | undefined;
   /** RFC 3339. The aggregate passes it canonical (UTC); `createConversation` accepts any offset. */
   readonly startTime: string;
@@ -71,10 +69,10 @@ export interface ObservedConversationData {
 
 /**
  * What can happen to a conversation.
- * - `handoff`: the backend hands the conversation to a human agent.
+ * - `handOff`: the backend hands the conversation to a human agent.
  * - `complete`: the conversation is completed (CompleteConversation, or Dialogflow reporting that it
  *   finished); `at`, when known, becomes its end time.
- * - `handoff.observed`: Dialogflow moved the conversation to a human agent (seen in a notification or
+ * - `handOff.observed`: Dialogflow moved the conversation to a human agent (seen in a notification or
  *   a fetched resource). A fact, so accepted even once the conversation has completed: it happened
  *   before the end.
  * - `data.observed`: a fetched resource reported output-only data (a name for a conversation created
@@ -84,9 +82,9 @@ export interface ObservedConversationData {
  *   notification). A fact, taken in every state; recorded once, however often it is delivered.
  */
 export type ConversationMachineEvent =
-  | { readonly type: 'handoff'; readonly at?: string | undefined }
+  | { readonly type: 'handOff'; readonly at?: string | undefined }
   | { readonly type: 'complete'; readonly at?: string | undefined }
-  | { readonly type: 'handoff.observed'; readonly at?: string | undefined }
+  | { readonly type: 'handOff.observed'; readonly at?: string | undefined }
   | { readonly type: 'data.observed'; readonly data: ObservedConversationData }
   | { readonly type: 'error.observed'; readonly error: UnrecoverableErrorRecord };
 
@@ -140,7 +138,7 @@ const startingInput = (event: EventObject): ConversationMachineInput | undefined
  * const actor = createActor(conversationMachine, {
  *   input: { conversationProfile: 'projects/p/conversationProfiles/support', virtualAgent: true, startTime: '2026-11-23T10:00:00Z' },
  * }).start();
- * actor.send({ type: 'handoff' });
+ * actor.send({ type: 'handOff' });
  * actor.getSnapshot().value; // { lifecycle: 'IN_PROGRESS', stage: 'HUMAN_ASSIST_STAGE' }
  * ```
  */
@@ -245,14 +243,14 @@ export const conversationMachine = setup({
         VIRTUAL_AGENT_STAGE: {
           description: 'A Dialogflow virtual agent answers the customer.',
           on: {
-            handoff: { guard: 'isInProgress', target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
-            'handoff.observed': { target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
+            handOff: { guard: 'isInProgress', target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
+            'handOff.observed': { target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
           },
         },
         HUMAN_ASSIST_STAGE: {
           description: 'A human agent answers; Dialogflow listens and suggests. There is no way back.',
           on: {
-            'handoff.observed': { target: 'HUMAN_ASSIST_STAGE' },
+            'handOff.observed': { target: 'HUMAN_ASSIST_STAGE' },
           },
         },
       },

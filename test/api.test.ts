@@ -1,14 +1,13 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeConversation,
   decodeListConversationsResponse,
-  encodeConversation,
   encodeCreateConversationRequest,
   encodeListConversationsRequest,
   lifecycleStateFilter,
   parseListConversationsResponse,
-} from '../src/index.js';
+} from '../src/dialogflow/index.js';
+import { decodeConversation, encodeConversation } from '../src/index.js';
 import { asJson, canonicalConversationJson } from './arbitraries.js';
 import { left, right } from './helpers.js';
 

@@ -6,16 +6,15 @@ import {
   type Conversation,
   type ConversationName,
   type ConversationProfileName,
-  conversationMachine,
   createConversation,
   decodeConversation,
-  decodeNotification,
   type Notification,
   type PubSubDelivery,
   type Timestamp,
-  toMachineEvent,
   toMachineSnapshot,
 } from '../src/index.js';
+import { conversationMachine, toMachineEvent } from '../src/machine/index.js';
+import { decodeNotification } from '../src/notifications/index.js';
 import { aggregate, NOTIFICATION_TYPES } from './arbitraries.js';
 import { given } from './decider-spec.js';
 import { left, right } from './helpers.js';
@@ -121,13 +120,17 @@ describe('applying a notification', () => {
     expect(
       right(applyNotification(inProgress, notification('CONVERSATION_FINISHED', {}, undefined, 'projects/acme/conversations/c-42'))).events,
     ).toHaveLength(1);
+    // Nor with any other location: a conversation is known by its project and ID (conversationKey).
     expect(
-      left(
+      right(
         applyNotification(
           inProgress,
-          notification('CONVERSATION_FINISHED', {}, undefined, 'projects/acme/locations/us/conversations/c-42'),
+          notification('CONVERSATION_FINISHED', {}, undefined, 'projects/acme/locations/us-central1/conversations/c-42'),
         ),
-      ).type,
+      ).events,
+    ).toHaveLength(1);
+    expect(
+      left(applyNotification(inProgress, notification('CONVERSATION_FINISHED', {}, undefined, 'projects/other/conversations/c-42'))).type,
     ).toBe('WrongConversation');
     // A conversation created here has no name until Dialogflow's is observed.
     const local = right(

@@ -4,16 +4,16 @@ import {
   type ConversationDomainEvent,
   type ConversationJson,
   type ConversationName,
-  ConversationPhoneNumber,
+  type ConversationPhoneNumber,
   decodeConversation,
   evolve,
   fromMachineSnapshot,
   type JsonObject,
   type Timestamp,
-  timestampFromEpoch,
   toMachineSnapshot,
   type UnrecoverableError,
 } from '../src/index.js';
+import { ConversationPhoneNumberCodec, timestampFromEpoch } from '../src/wire/index.js';
 
 /** JSON as it travels: what JSON.stringify then JSON.parse gives (no -0, no undefined). */
 export const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -344,7 +344,7 @@ export const unrecoverableError: fc.Arbitrary<UnrecoverableError> = fc.record(
 );
 
 const phoneNumberOf = (json: unknown): ConversationPhoneNumber => {
-  const decoded = ConversationPhoneNumber.decode(json);
+  const decoded = ConversationPhoneNumberCodec.decode(json);
   if (decoded._tag === 'Left') throw new Error('bad phone number');
   return decoded.right;
 };

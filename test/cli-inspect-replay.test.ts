@@ -10,9 +10,9 @@ import {
   type ConversationName,
   evolve,
   fromMachineSnapshot,
-  toMachineEvent,
   toMachineSnapshot,
 } from '../src/index.js';
+import { toMachineEvent } from '../src/machine/index.js';
 import { Collect, runCli } from './cli-helpers.js';
 import { repoPath } from './golden.js';
 import { right } from './helpers.js';
@@ -148,7 +148,7 @@ describe('inspect FILE: a replay log played into the inspector', () => {
       '@xstate.actor',
       'xstate.init',
       '@xstate.snapshot',
-      'handoff.observed',
+      'handOff.observed',
       '@xstate.snapshot',
     ]);
     expect(lines.some((l) => l.includes('c-20261123-0042'))).toBe(false);

@@ -1,23 +1,16 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import {
-  type ConversationLifecycle,
-  type ConversationStageName,
-  complete,
-  conversationMachine,
-  decodeConversation,
-  handOff,
-  toMachineSnapshot,
-} from '../src/index.js';
+import { type ConversationStage, complete, decodeConversation, handOff, type LifecycleState, toMachineSnapshot } from '../src/index.js';
+import { conversationMachine } from '../src/machine/index.js';
 import { right } from './helpers.js';
 
 // The commands answer from a table derived from the machine (src/conversation/rules.ts), never by
 // calling transition(): this checks, for every state and every command, that they answer exactly
 // as the machine does: the same acceptance, the same next state, the same data and version.
 
-const LIFECYCLES: ConversationLifecycle[] = ['IN_PROGRESS', 'COMPLETED'];
-const STAGES: ConversationStageName[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
+const LIFECYCLES: LifecycleState[] = ['IN_PROGRESS', 'COMPLETED'];
+const STAGES: ConversationStage[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
 const START = '2026-11-23T10:00:00Z';
 
 describe('every command, in every state: the aggregate answers as the machine does', () => {
@@ -48,7 +41,7 @@ describe('every command, in every state: the aggregate answers as the machine do
           const snapshot = toMachineSnapshot(conversation);
           const event = command.startsWith('complete')
             ? { type: 'complete' as const, at }
-            : { type: 'handoff' as const, ...(command === 'handOff' ? { at } : {}) };
+            : { type: 'handOff' as const, ...(command === 'handOff' ? { at } : {}) };
           const result = command.startsWith('complete')
             ? complete(conversation, at)
             : handOff(conversation, command === 'handOff' ? at : undefined);

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   type Conversation,
   ConversationCodec,
-  ConversationResource,
   decodeConversation,
   encodeConversation,
   parseConversation,
   stringifyConversation,
 } from '../src/index.js';
+import { ConversationResourceCodec } from '../src/wire/index.js';
 import { fixture, left, right, viaCodec } from './helpers.js';
 
 const base = {
@@ -326,11 +326,11 @@ describe('versions and the io-ts codecs', () => {
   });
 
   it('ConversationResource decodes partial bodies under ProtoJSON rules, defaults as absent', () => {
-    const body = right(viaCodec(ConversationResource, { conversation_profile: base.conversationProfile, conversationStage: 0 }));
+    const body = right(viaCodec(ConversationResourceCodec, { conversation_profile: base.conversationProfile, conversationStage: 0 }));
     expect(body).toEqual({ conversationProfile: base.conversationProfile });
-    expect(ConversationResource.encode(body)).toEqual({ conversationProfile: base.conversationProfile });
-    expect(right(viaCodec(ConversationResource, {}))).toEqual({});
-    expect(left(viaCodec(ConversationResource, { startTime: 'x' })).errors[0]?.path).toBe('startTime');
+    expect(ConversationResourceCodec.encode(body)).toEqual({ conversationProfile: base.conversationProfile });
+    expect(right(viaCodec(ConversationResourceCodec, {}))).toEqual({});
+    expect(left(viaCodec(ConversationResourceCodec, { startTime: 'x' })).errors[0]?.path).toBe('startTime');
   });
 });
 

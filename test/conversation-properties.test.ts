@@ -1,14 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ConversationCodec,
-  ConversationResource,
-  decodeConversation,
-  encodeConversation,
-  parseConversation,
-  stringifyConversation,
-  Timestamp,
-} from '../src/index.js';
+import { ConversationCodec, decodeConversation, encodeConversation, parseConversation, stringifyConversation } from '../src/index.js';
+import { ConversationResourceCodec, TimestampCodec } from '../src/wire/index.js';
 import { canonicalConversationJson, respelledConversationJson } from './arbitraries.js';
 import { right } from './helpers.js';
 
@@ -54,7 +47,7 @@ describe('properties of the conversation codec', () => {
           canonicalConversationJson.chain((c) => fc.jsonValue().map((v) => ({ ...c, x: v }))),
         ),
         (json) => {
-          for (const decode of [decodeConversation, ConversationCodec.decode, ConversationResource.decode, Timestamp.decode]) {
+          for (const decode of [decodeConversation, ConversationCodec.decode, ConversationResourceCodec.decode, TimestampCodec.decode]) {
             expect(() => decode(json)).not.toThrow();
           }
           expect(() => parseConversation(JSON.stringify(json))).not.toThrow();

@@ -3,9 +3,9 @@ import { assign, setup } from 'xstate';
 import { conversationMachine } from '../machines/conversation.machine.js';
 import { conversationDiagram } from '../src/cli/commands/diagram.js';
 import { importOptional } from '../src/cli/optional.js';
-import { allStates, chartOf } from '../src/diagram/chart.js';
-import { toDot } from '../src/diagram/dot.js';
-import { toMermaid } from '../src/diagram/mermaid.js';
+import { chartToDot as toDot } from '../src/machine/dot.js';
+import { chartToMermaid as toMermaid } from '../src/machine/mermaid.js';
+import { allStates, chartOf } from '../src/machine/structure.js';
 import { runCli } from './cli-helpers.js';
 import { expectGeneratedFile, expectGeneratedSection } from './golden.js';
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationStage, LifecycleState } from '../src/index.js';
+import { ConversationStageCodec, LifecycleStateCodec } from '../src/wire/index.js';
 import { left, right, viaCodec } from './helpers.js';
 
 describe('enums: names or numbers in, names out', () => {
   it.each([
     ['IN_PROGRESS', 'IN_PROGRESS'],
     ['COMPLETED', 'COMPLETED'],
-    ['LIFECYCLE_STATE_UNSPECIFIED', 'LIFECYCLE_STATE_UNSPECIFIED'],
-    [0, 'LIFECYCLE_STATE_UNSPECIFIED'],
     [1, 'IN_PROGRESS'],
     [2, 'COMPLETED'],
     [2.0, 'COMPLETED'],
@@ -15,9 +13,8 @@ describe('enums: names or numbers in, names out', () => {
     ['2', 'COMPLETED'],
     ['1e0', 'IN_PROGRESS'],
     ['1.0', 'IN_PROGRESS'],
-    ['-0', 'LIFECYCLE_STATE_UNSPECIFIED'],
   ])('LifecycleState %j → %s', (input, name) => {
-    expect(right(viaCodec(LifecycleState, input))).toBe(name);
+    expect(right(viaCodec(LifecycleStateCodec, input))).toBe(name);
   });
 
   it.each([
@@ -25,7 +22,7 @@ describe('enums: names or numbers in, names out', () => {
     [2, 'HUMAN_ASSIST_STAGE'],
     ['HUMAN_ASSIST_STAGE', 'HUMAN_ASSIST_STAGE'],
   ])('ConversationStage %j → %s', (input, name) => {
-    expect(right(viaCodec(ConversationStage, input))).toBe(name);
+    expect(right(viaCodec(ConversationStageCodec, input))).toBe(name);
   });
 
   it.each([
@@ -47,14 +44,22 @@ describe('enums: names or numbers in, names out', () => {
     ['toString'],
     ['constructor'],
   ])('rejects %j with the names and numbers it takes', (input) => {
-    expect(left(viaCodec(LifecycleState, input)).message).toMatch(
+    expect(left(viaCodec(LifecycleStateCodec, input)).message).toMatch(
       /^expected a LifecycleState \(LIFECYCLE_STATE_UNSPECIFIED, IN_PROGRESS, COMPLETED, or its number 0 to 2\), got /,
     );
   });
 
+  it.each([['LIFECYCLE_STATE_UNSPECIFIED'], [0], ['-0']])('refuses the default %j: it is not a lifecycle state', (input) => {
+    expect(left(viaCodec(LifecycleStateCodec, input)).message).toMatch(/^expected IN_PROGRESS or COMPLETED, got /);
+  });
+
+  it.each([['CONVERSATION_STAGE_UNSPECIFIED'], [0]])('refuses the default %j: it is not a stage', (input) => {
+    expect(left(viaCodec(ConversationStageCodec, input)).message).toMatch(/^expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got /);
+  });
+
   it('encodes the name', () => {
-    expect(LifecycleState.encode('COMPLETED')).toBe('COMPLETED');
-    expect(ConversationStage.is('HUMAN_ASSIST_STAGE')).toBe(true);
-    expect(ConversationStage.is(2)).toBe(false);
+    expect(LifecycleStateCodec.encode('COMPLETED')).toBe('COMPLETED');
+    expect(ConversationStageCodec.is('HUMAN_ASSIST_STAGE')).toBe(true);
+    expect(ConversationStageCodec.is(2)).toBe(false);
   });
 });

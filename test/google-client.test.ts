@@ -4,15 +4,12 @@ import { fromProto3JSON, toProto3JSON } from 'proto3-json-serializer';
 import type protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import {
-  type Conversation,
-  decodeConversation,
-  encodeConversation,
   fromGoogleConversation,
   type GoogleConversation,
   type GoogleConversationMessage,
-  parseConversation,
   toGoogleConversation,
-} from '../src/index.js';
+} from '../src/google/index.js';
+import { type Conversation, decodeConversation, encodeConversation, parseConversation } from '../src/index.js';
 import { schemaConversationJson } from './arbitraries.js';
 import { googleType } from './google.js';
 import { left, right } from './helpers.js';

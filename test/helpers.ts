@@ -1,6 +1,7 @@
 import { type Either, isLeft, isRight } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { type DecodeError, fromValidationErrors } from '../src/index.js';
+import type { DecodeError } from '../src/index.js';
+import { fromValidationErrors } from '../src/wire/index.js';
 
 /** The decoded value, or a test failure that shows the errors. */
 export const right = <E, A>(result: Either<E, A>): A => {

@@ -17,7 +17,7 @@ const INPUT = {
 /** Plays create, hand off, complete on a live actor inspected by `inspect`. */
 const play = (inspect: Observer<InspectionEvent>): void => {
   const actor = createActor(conversationMachine, { input: INPUT, inspect }).start();
-  actor.send({ type: 'handoff', at: '2026-11-23T10:02:00Z' });
+  actor.send({ type: 'handOff', at: '2026-11-23T10:02:00Z' });
   actor.send({ type: 'complete', at: '2026-11-23T10:16:00Z' });
   actor.stop();
 };
@@ -37,7 +37,7 @@ const EXPECTED_STEPS = [
   'actor conversation',
   'event xstate.init',
   'snapshot IN_PROGRESS VIRTUAL_AGENT_STAGE v1',
-  'event handoff',
+  'event handOff',
   'snapshot IN_PROGRESS HUMAN_ASSIST_STAGE v2',
   'event complete',
   'snapshot COMPLETED HUMAN_ASSIST_STAGE v3',
@@ -77,8 +77,8 @@ describe('the machine in the Stately inspector', () => {
       'virtualAgentConfigured',
       undefined,
     ]);
-    expect(definition.states.stage.states.VIRTUAL_AGENT_STAGE.on.handoff.guard).toBe('isInProgress');
-    expect(keys(definition.states.stage.states.VIRTUAL_AGENT_STAGE.on)).toEqual(['handoff', 'handoff.observed']);
+    expect(definition.states.stage.states.VIRTUAL_AGENT_STAGE.on.handOff.guard).toBe('isInProgress');
+    expect(keys(definition.states.stage.states.VIRTUAL_AGENT_STAGE.on)).toEqual(['handOff', 'handOff.observed']);
     expect(keys(definition.states.lifecycle.states.IN_PROGRESS.on)).toEqual(['complete']);
   });
 
@@ -117,12 +117,12 @@ describe('the machine in the Stately inspector', () => {
     const recorded: StatelyInspectionEvent[] = [];
     const inspector = createInspector({ send: (event) => recorded.push(event) });
     const actor = createActor(conversationMachine, { snapshot: toMachineSnapshot(stored), inspect: inspector.inspect }).start();
-    actor.send({ type: 'handoff.observed', at: '2026-11-23T09:05:00Z' });
+    actor.send({ type: 'handOff.observed', at: '2026-11-23T09:05:00Z' });
     await settle(recorded, 5);
     expect(steps(recorded).slice(1)).toEqual([
       'event xstate.init',
       'snapshot IN_PROGRESS VIRTUAL_AGENT_STAGE v7',
-      'event handoff.observed',
+      'event handOff.observed',
       'snapshot IN_PROGRESS HUMAN_ASSIST_STAGE v8',
     ]);
     // The inspector shows what the aggregate would have done.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Int32 } from '../src/index.js';
+import { Int32Codec } from '../src/wire/index.js';
 import { left, right, viaCodec } from './helpers.js';
 
 describe('Int32: ProtoJSON accepts numbers and numeric strings, whole and in range', () => {
@@ -23,9 +23,9 @@ describe('Int32: ProtoJSON accepts numbers and numeric strings, whole and in ran
     [-0, 0],
   ])('%j → %j', (input, expected) => {
     if (expected === undefined) {
-      expect(left(viaCodec(Int32, input)).message).toContain('expected an int32');
+      expect(left(viaCodec(Int32Codec, input)).message).toContain('expected an int32');
     } else {
-      expect(Object.is(right(viaCodec(Int32, input)), expected)).toBe(true);
+      expect(Object.is(right(viaCodec(Int32Codec, input)), expected)).toBe(true);
     }
   });
 
@@ -55,13 +55,13 @@ describe('Int32: ProtoJSON accepts numbers and numeric strings, whole and in ran
     ['1e400', 'expected an int32 (-2147483648 to 2147483647), got "1e400"'],
     ['3e9', 'expected an int32 (-2147483648 to 2147483647), got "3e9"'],
   ])('rejects %j', (input, message) => {
-    expect(left(viaCodec(Int32, input)).message).toBe(message);
+    expect(left(viaCodec(Int32Codec, input)).message).toBe(message);
   });
 
   it('encodes as a JSON number', () => {
-    expect(Int32.encode(44)).toBe(44);
-    expect(Int32.is(44)).toBe(true);
-    expect(Int32.is(1.5)).toBe(false);
-    expect(Int32.is('44')).toBe(false);
+    expect(Int32Codec.encode(44)).toBe(44);
+    expect(Int32Codec.is(44)).toBe(true);
+    expect(Int32Codec.is(1.5)).toBe(false);
+    expect(Int32Codec.is('44')).toBe(false);
   });
 });

@@ -6,11 +6,8 @@ import { getSimplePaths } from 'xstate/graph';
 import {
   type Conversation,
   type ConversationError,
-  type ConversationMachineEvent,
-  type ConversationMachineInput,
   type ConversationPhoneNumber,
   complete,
-  conversationMachine,
   createConversation,
   evolve,
   handOff,
@@ -18,6 +15,7 @@ import {
   toMachineSnapshot,
   type UnrecoverableError,
 } from '../src/index.js';
+import { type ConversationMachineEvent, type ConversationMachineInput, conversationMachine } from '../src/machine/index.js';
 import { right } from './helpers.js';
 
 type Snapshot = SnapshotFrom<typeof conversationMachine>;
@@ -33,11 +31,11 @@ const STARTS: ReadonlyArray<ConversationMachineInput> = [
   { ...base, virtualAgent: false },
 ];
 const EVENTS: ReadonlyArray<ConversationMachineEvent> = [
-  { type: 'handoff', at: '2026-11-23T10:05:00Z' },
-  { type: 'handoff' },
+  { type: 'handOff', at: '2026-11-23T10:05:00Z' },
+  { type: 'handOff' },
   { type: 'complete', at: '2026-11-23T10:30:00Z' },
   { type: 'complete' },
-  { type: 'handoff.observed', at: '2026-11-23T10:04:00Z' },
+  { type: 'handOff.observed', at: '2026-11-23T10:04:00Z' },
   { type: 'data.observed', data: { endTime: '2026-11-23T10:31:00Z', phoneNumber: { phoneNumber: '+1 650' } } },
   { type: 'error.observed', error: { publishTime: '2026-11-23T10:03:00Z', messageId: '7', errorStatus: { code: 9 } } },
 ];
@@ -45,13 +43,13 @@ const EVENTS: ReadonlyArray<ConversationMachineEvent> = [
 /** What the aggregate does with the machine event: the command where there is one, else the fact. */
 const applyToAggregate = (c: Conversation, event: ConversationMachineEvent): Either<ConversationError, { conversation: Conversation }> => {
   switch (event.type) {
-    case 'handoff':
+    case 'handOff':
       return handOff(c, event.at);
     case 'complete':
       return event.at === undefined
         ? E.right({ conversation: evolve(c, { type: 'ConversationCompleted', data: { conversation: c.name } }) })
         : complete(c, event.at);
-    case 'handoff.observed':
+    case 'handOff.observed':
       return E.right({ conversation: evolve(c, { type: 'ConversationHandedOff', data: { conversation: c.name } }) });
     case 'data.observed':
       return E.right({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, getInitialSnapshot, transition } from 'xstate';
 import { ConversationInputError, conversationMachine, StartingStageError } from '../machines/conversation.machine.js';
-import { conversationMachine as exported } from '../src/index.js';
+import { conversationMachine as exported } from '../src/machine/index.js';
 
 const input = { conversationProfile: 'projects/p/conversationProfiles/support', startTime: '2026-11-23T10:00:00Z' };
 
@@ -33,9 +33,9 @@ describe('the conversation machine', () => {
 
   it('hands off one way, and completes for good', () => {
     const actor = createActor(conversationMachine, { input: { ...input, virtualAgent: true } }).start();
-    actor.send({ type: 'handoff' });
+    actor.send({ type: 'handOff' });
     expect(actor.getSnapshot().value).toEqual({ lifecycle: 'IN_PROGRESS', stage: 'HUMAN_ASSIST_STAGE' });
-    expect(actor.getSnapshot().can({ type: 'handoff' })).toBe(false);
+    expect(actor.getSnapshot().can({ type: 'handOff' })).toBe(false);
     actor.send({ type: 'complete', at: '2026-11-23T10:30:00Z' });
     const done = actor.getSnapshot();
     expect(done.value).toEqual({ lifecycle: 'COMPLETED', stage: 'HUMAN_ASSIST_STAGE' });
@@ -49,9 +49,9 @@ describe('the conversation machine', () => {
   it('refuses a handoff command once completed, but takes an observed handoff: it happened before the end', () => {
     const start = getInitialSnapshot(conversationMachine, { ...input, virtualAgent: true });
     const [completed] = transition(conversationMachine, start, { type: 'complete' });
-    expect(completed.can({ type: 'handoff' })).toBe(false);
-    expect(completed.can({ type: 'handoff.observed' })).toBe(true);
-    const [observed] = transition(conversationMachine, completed, { type: 'handoff.observed' });
+    expect(completed.can({ type: 'handOff' })).toBe(false);
+    expect(completed.can({ type: 'handOff.observed' })).toBe(true);
+    const [observed] = transition(conversationMachine, completed, { type: 'handOff.observed' });
     expect(observed.value).toEqual({ lifecycle: 'COMPLETED', stage: 'HUMAN_ASSIST_STAGE' });
     expect(completed.context.endTime).toBeUndefined();
   });

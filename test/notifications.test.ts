@@ -2,17 +2,8 @@ import * as fc from 'fast-check';
 import { fromProto3JSON } from 'proto3-json-serializer';
 import type protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeNotification,
-  decodeNotificationData,
-  decodePulledMessage,
-  decodePushDelivery,
-  encodeNotification,
-  type Notification,
-  NotificationCodec,
-  NotificationType,
-  type PulledMessage,
-} from '../src/index.js';
+import { decodeNotificationData, decodePulledMessage, decodePushDelivery, type Notification, type PulledMessage } from '../src/index.js';
+import { decodeNotification, encodeNotification, NotificationCodec, NotificationTypeCodec } from '../src/notifications/index.js';
 import { NOTIFICATION_TYPES, notificationJson } from './arbitraries.js';
 import { googleType } from './google.js';
 import { left, right, viaCodec } from './helpers.js';
@@ -63,7 +54,7 @@ describe('decoding a ConversationEvent (JSON format)', () => {
       expect(right(decodeNotification({ conversation, type: numbers[i] })).type).toBe(type);
     });
     expect(right(decodeNotification({ conversation })).type).toBe('TYPE_UNSPECIFIED');
-    expect(right(viaCodec(NotificationType, 7))).toBe('NEW_RECOGNITION_RESULT');
+    expect(right(viaCodec(NotificationTypeCodec, 7))).toBe('NEW_RECOGNITION_RESULT');
   });
 
   it("takes enum numbers quoted, as protobuf's C++, Java and Python parsers do, under int32 rules", () => {

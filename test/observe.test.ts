@@ -5,16 +5,15 @@ import {
   applyNotification,
   type Conversation,
   complete,
-  conversationMachine,
   createConversation,
   decodeConversation,
-  decodeNotification,
   encodeConversation,
   handOff,
   observe,
-  toMachineEvent,
   toMachineSnapshot,
 } from '../src/index.js';
+import { conversationMachine, toMachineEvent } from '../src/machine/index.js';
+import { decodeNotification } from '../src/notifications/index.js';
 import { aggregate } from './arbitraries.js';
 import { given } from './decider-spec.js';
 import { left, right } from './helpers.js';

@@ -102,7 +102,8 @@ describe('the package, packed as npm publishes it', () => {
     it('imports by its public name, decodes, runs commands', async () => {
       await writeFile(
         join(project, 'use.mjs'),
-        `import { parseConversation, stringifyConversation, handOff, conversationMachine } from 'dialogflow-conversation';
+        `import { parseConversation, stringifyConversation, handOff } from 'dialogflow-conversation';
+import { conversationMachine } from 'dialogflow-conversation/machine';
 const decoded = parseConversation('{"name":"projects/p/conversations/c","lifecycle_state":1,"conversationProfile":"projects/p/conversationProfiles/s","startTime":"2026-11-23T10:00:00+01:00","conversationStage":"VIRTUAL_AGENT_STAGE"}');
 if (decoded._tag !== 'Right') throw new Error(decoded.left.message);
 const handed = handOff(decoded.right);

@@ -1,13 +1,13 @@
 import type * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
 import {
-  ConversationName,
-  ConversationProfileName,
+  ConversationNameCodec,
+  ConversationProfileNameCodec,
   formatConversationName,
   formatConversationProfileName,
   parseConversationName,
   parseConversationProfileName,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { left, right, viaCodec } from './helpers.js';
 
 describe('resource names are branded strings of a fixed shape', () => {
@@ -18,13 +18,13 @@ describe('resource names are branded strings of a fixed shape', () => {
     'projects/example.com:acme/conversations/c_1',
     'projects/123456789012/locations/europe-west2/conversations/a.b~c',
   ])('conversation name %s', (name) => {
-    expect(right(viaCodec(ConversationName, name))).toBe(name);
+    expect(right(viaCodec(ConversationNameCodec, name))).toBe(name);
   });
 
   it.each(['projects/acme/conversationProfiles/support', 'projects/acme/locations/global/conversationProfiles/support-en-us'])(
     'conversation profile name %s',
     (name) => {
-      expect(right(viaCodec(ConversationProfileName, name))).toBe(name);
+      expect(right(viaCodec(ConversationProfileNameCodec, name))).toBe(name);
     },
   );
 
@@ -44,22 +44,22 @@ describe('resource names are branded strings of a fixed shape', () => {
     ['projects/acme/conversations/c42', 'profile'],
     ['projects/acme/conversationprofiles/p', 'profile'],
   ])('rejects %j as a %s name', (name, kind) => {
-    const codec = (kind === 'profile' ? ConversationProfileName : ConversationName) as unknown as t.Type<string, string, unknown>;
+    const codec = (kind === 'profile' ? ConversationProfileNameCodec : ConversationNameCodec) as unknown as t.Type<string, string, unknown>;
     expect(left(viaCodec(codec, name)).message).toContain(
       `expected a ${kind === 'profile' ? 'conversation profile' : 'conversation'} name like projects/{project}/`,
     );
   });
 
   it('rejects non-strings', () => {
-    expect(left(viaCodec(ConversationName, 42)).message).toContain('got 42');
+    expect(left(viaCodec(ConversationNameCodec, 42)).message).toContain('got 42');
   });
 
   it('splits and builds names', () => {
-    const name = right(viaCodec(ConversationName, 'projects/acme/locations/global/conversations/c-42'));
+    const name = right(viaCodec(ConversationNameCodec, 'projects/acme/locations/global/conversations/c-42'));
     expect(parseConversationName(name)).toEqual({ project: 'acme', location: 'global', id: 'c-42' });
     expect(formatConversationName({ project: 'acme', id: 'c-42' })).toBe('projects/acme/conversations/c-42');
     expect(formatConversationName({ project: 'acme', id: 'c/42' })).toBeUndefined();
-    const profile = right(viaCodec(ConversationProfileName, 'projects/acme/conversationProfiles/support'));
+    const profile = right(viaCodec(ConversationProfileNameCodec, 'projects/acme/conversationProfiles/support'));
     expect(parseConversationProfileName(profile)).toEqual({ project: 'acme', id: 'support' });
     expect(formatConversationProfileName({ project: 'acme', location: 'global', id: 'support' })).toBe(
       'projects/acme/locations/global/conversationProfiles/support',

@@ -1,24 +1,15 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import { EVENT_TYPES } from '../src/conversation/rules.js';
-import {
-  type ConversationEventType,
-  type ConversationLifecycle,
-  type ConversationMachineEvent,
-  type ConversationStageName,
-  conversationMachine,
-  evolve,
-  ruleFor,
-  toMachineEvent,
-  toMachineSnapshot,
-} from '../src/index.js';
+import { type ConversationEventType, EVENT_TYPES, ruleFor } from '../src/conversation/rules.js';
+import { type ConversationStage, evolve, type LifecycleState, toMachineSnapshot } from '../src/index.js';
+import { type ConversationMachineEvent, conversationMachine, toMachineEvent } from '../src/machine/index.js';
 import { aggregateWithFact, canonicalTimestamp } from './arbitraries.js';
 
-const LIFECYCLES: ConversationLifecycle[] = ['IN_PROGRESS', 'COMPLETED'];
-const STAGES: ConversationStageName[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
+const LIFECYCLES: LifecycleState[] = ['IN_PROGRESS', 'COMPLETED'];
+const STAGES: ConversationStage[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
 /** The events that move states; the ones that carry data are checked below, with data. */
-const EVENTS: ConversationEventType[] = ['handoff', 'complete', 'handoff.observed'];
+const EVENTS: ConversationEventType[] = ['handOff', 'complete', 'handOff.observed'];
 const ALL_EVENTS: ConversationEventType[] = [...EVENTS, 'data.observed', 'error.observed'];
 
 describe('the rules the aggregate uses are the machine’s own', () => {
@@ -58,21 +49,21 @@ describe('the rules the aggregate uses are the machine’s own', () => {
     expect([...EVENT_TYPES].sort()).toEqual([...ALL_EVENTS].sort());
     const table = LIFECYCLES.flatMap((l) => STAGES.flatMap((s) => ALL_EVENTS.map((e) => [l, s, e, ruleFor(l, s, e)] as const)));
     expect(table.filter(([, , , r]) => r.allowed).map(([l, s, e]) => `${l} ${s} ${e}`)).toEqual([
-      'IN_PROGRESS VIRTUAL_AGENT_STAGE handoff',
+      'IN_PROGRESS VIRTUAL_AGENT_STAGE handOff',
       'IN_PROGRESS VIRTUAL_AGENT_STAGE complete',
-      'IN_PROGRESS VIRTUAL_AGENT_STAGE handoff.observed',
+      'IN_PROGRESS VIRTUAL_AGENT_STAGE handOff.observed',
       'IN_PROGRESS VIRTUAL_AGENT_STAGE data.observed',
       'IN_PROGRESS VIRTUAL_AGENT_STAGE error.observed',
       'IN_PROGRESS HUMAN_ASSIST_STAGE complete',
-      'IN_PROGRESS HUMAN_ASSIST_STAGE handoff.observed',
+      'IN_PROGRESS HUMAN_ASSIST_STAGE handOff.observed',
       'IN_PROGRESS HUMAN_ASSIST_STAGE data.observed',
       'IN_PROGRESS HUMAN_ASSIST_STAGE error.observed',
       'COMPLETED VIRTUAL_AGENT_STAGE complete',
-      'COMPLETED VIRTUAL_AGENT_STAGE handoff.observed',
+      'COMPLETED VIRTUAL_AGENT_STAGE handOff.observed',
       'COMPLETED VIRTUAL_AGENT_STAGE data.observed',
       'COMPLETED VIRTUAL_AGENT_STAGE error.observed',
       'COMPLETED HUMAN_ASSIST_STAGE complete',
-      'COMPLETED HUMAN_ASSIST_STAGE handoff.observed',
+      'COMPLETED HUMAN_ASSIST_STAGE handOff.observed',
       'COMPLETED HUMAN_ASSIST_STAGE data.observed',
       'COMPLETED HUMAN_ASSIST_STAGE error.observed',
     ]);

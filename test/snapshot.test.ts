@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import {
   applyNotification,
-  conversationMachine,
   createConversation,
   decodeConversation,
-  decodeNotification,
   fromMachineSnapshot,
   handOff,
   type Timestamp,
   toMachineSnapshot,
 } from '../src/index.js';
+import { conversationMachine } from '../src/machine/index.js';
+import { decodeNotification } from '../src/notifications/index.js';
 import { left, right } from './helpers.js';
 
 const json = {
@@ -51,7 +51,7 @@ describe('an aggregate becomes a machine snapshot and back', () => {
   it('runs as an actor and comes back as the same aggregate the commands give', () => {
     const c = right(decodeConversation(json));
     const actor = createActor(conversationMachine, { snapshot: toMachineSnapshot(c) }).start();
-    actor.send({ type: 'handoff', at: '2026-11-23T10:05:00Z' });
+    actor.send({ type: 'handOff', at: '2026-11-23T10:05:00Z' });
     actor.send({ type: 'complete', at: '2026-11-23T10:30:00Z' });
     const viaActor = right(fromMachineSnapshot(actor.getSnapshot()));
     const viaCommands = right(handOff(c, '2026-11-23T10:05:00Z')).conversation;
@@ -100,7 +100,7 @@ describe('an aggregate becomes a machine snapshot and back', () => {
           { type: 'data.observed', data: u },
           { type: 'error.observed', error: v },
           { type: 'complete', at: u },
-          { type: 'handoff', at: v },
+          { type: 'handOff', at: v },
         ]) {
           actor.send(event as never);
         }

@@ -1,15 +1,16 @@
 import * as fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { compareTimestamps, fromValidationErrors, Timestamp, timestampFromEpoch, timestampToEpoch } from '../src/index.js';
+import type { Timestamp } from '../src/index.js';
+import { compareTimestamps, fromValidationErrors, TimestampCodec, timestampFromEpoch, timestampToEpoch } from '../src/wire/index.js';
 
 const decode = (u: unknown): string => {
-  const result = Timestamp.decode(u);
+  const result = TimestampCodec.decode(u);
   if (isLeft(result)) throw new Error(fromValidationErrors(result.left).message);
   return result.right;
 };
 const problem = (u: unknown): string => {
-  const result = Timestamp.decode(u);
+  const result = TimestampCodec.decode(u);
   if (isRight(result)) throw new Error(`accepted ${String(u)} as ${result.right}`);
   return fromValidationErrors(result.left).message;
 };

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import type { ConversationLifecycle, ConversationStageName } from '../../machines/conversation.machine.js';
+import type { ConversationStage, LifecycleState } from '../../machines/conversation.machine.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
 import { type ConversationJson, readConversationFields, writeConversation } from '../wire/conversation-resource.js';
@@ -78,12 +78,12 @@ export const readConversation = (
   return makeConversation(
     {
       name: read.name === '' ? undefined : (read.name as ConversationName | undefined),
-      lifecycleState: read.lifecycleState as ConversationLifecycle,
+      lifecycleState: read.lifecycleState as LifecycleState,
       conversationProfile: read.conversationProfile as ConversationProfileName,
       phoneNumber: read.phoneNumber as ConversationPhoneNumber | undefined,
       startTime: read.startTime as Timestamp,
       endTime: read.endTime as Timestamp | undefined,
-      conversationStage: read.conversationStage as ConversationStageName,
+      conversationStage: read.conversationStage as ConversationStage,
       unknownFields: read.unknownFields,
     },
     options.version,
@@ -181,7 +181,7 @@ const isConversation = (u: unknown): u is Conversation =>
   typeof (u as Conversation).lifecycleState === 'string' &&
   typeof (u as Conversation).conversationStage === 'string';
 
-export interface ConversationCodecC extends t.Type<Conversation, ConversationJson, unknown> {}
+export interface ConversationCodec extends t.Type<Conversation, ConversationJson, unknown> {}
 
 /**
  * io-ts codec for a Conversation returned by Dialogflow: decodes into the aggregate (version 0),
@@ -192,7 +192,7 @@ export interface ConversationCodecC extends t.Type<Conversation, ConversationJso
  * t.type({ conversations: t.array(ConversationCodec) }).decode(page);
  * ```
  */
-export const ConversationCodec: ConversationCodecC = codecFromReader<Conversation, ConversationJson>(
+export const ConversationCodec: ConversationCodec = codecFromReader<Conversation, ConversationJson>(
   'Conversation',
   isConversation,
   (value, issues, parent, key) => readConversation(value, issues, parent, key, SERVER_CALLERS),

@@ -1,4 +1,4 @@
-import type { ConversationLifecycle, ConversationStageName } from '../../machines/conversation.machine.js';
+import type { ConversationStage, LifecycleState } from '../../machines/conversation.machine.js';
 import type { UnrecoverableErrorRecord } from '../../machines/joins.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
@@ -28,12 +28,12 @@ export interface UnrecoverableError extends UnrecoverableErrorRecord {
 export interface Conversation {
   /** Absent until Dialogflow has named the conversation (a locally created one has none yet). */
   readonly name?: ConversationName | undefined;
-  readonly lifecycleState: ConversationLifecycle;
+  readonly lifecycleState: LifecycleState;
   readonly conversationProfile: ConversationProfileName;
   readonly phoneNumber?: ConversationPhoneNumber | undefined;
   readonly startTime: Timestamp;
   readonly endTime?: Timestamp | undefined;
-  readonly conversationStage: ConversationStageName;
+  readonly conversationStage: ConversationStage;
   /**
    * Fields kept verbatim and emitted again: those this library does not model
    * (`telephonyConnectionInfo`, `initialConversationProfile`, `ingestedContextReferences`,

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { getInitialSnapshot } from 'xstate';
 import {
   type ConversationMachineInput,
-  type ConversationStageName,
+  type ConversationStage,
   conversationMachine,
   StartingStageError,
 } from '../../machines/conversation.machine.js';
@@ -105,7 +105,7 @@ const decideCreate = (input: CreateConversationInput): E.Either<ConversationErro
     data: Object.freeze({
       conversation: name,
       conversationProfile: profile,
-      conversationStage: (snapshot.value as { stage: ConversationStageName }).stage,
+      conversationStage: (snapshot.value as { stage: ConversationStage }).stage,
       startTime,
     }),
   });
@@ -145,7 +145,7 @@ export const decide = (
   const at = command.at === undefined && command.type === 'HandOff' ? undefined : readAt(command.at, state.startTime, issues);
   if (issues.length > 0) return E.left(invalidArgument(issues));
   if (command.type === 'HandOff') {
-    const rule = ruleFor(state.lifecycleState, state.conversationStage, 'handoff');
+    const rule = ruleFor(state.lifecycleState, state.conversationStage, 'handOff');
     if (!rule.allowed) return E.left(illegalCommand('handOff', state.lifecycleState, state.conversationStage));
     if (!rule.changes) return E.right(NO_EVENTS);
     const event: ConversationHandedOff = Object.freeze({
@@ -201,7 +201,7 @@ export function evolve(state: Conversation | undefined, event: ConversationDomai
   const rule = ruleFor(
     state.lifecycleState,
     state.conversationStage,
-    event.type === 'ConversationHandedOff' ? 'handoff.observed' : 'complete',
+    event.type === 'ConversationHandedOff' ? 'handOff.observed' : 'complete',
   );
   if (!rule.changes) return state;
   const endTime = event.type === 'ConversationCompleted' && rule.recordsEndTime ? event.data.endTime : undefined;

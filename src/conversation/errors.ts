@@ -1,4 +1,4 @@
-import type { ConversationLifecycle, ConversationStageName } from '../../machines/conversation.machine.js';
+import type { ConversationStage, LifecycleState } from '../../machines/conversation.machine.js';
 import { formatIssue } from '../wire/decode-error.js';
 import type { DecodeIssue } from '../wire/issue.js';
 
@@ -20,8 +20,8 @@ export interface IllegalCommand {
   readonly type: 'IllegalCommand';
   readonly message: string;
   readonly command: 'createConversation' | 'handOff' | 'complete';
-  readonly lifecycleState: ConversationLifecycle;
-  readonly conversationStage: ConversationStageName;
+  readonly lifecycleState: LifecycleState;
+  readonly conversationStage: ConversationStage;
 }
 
 /** A command other than create was given no conversation. */
@@ -76,8 +76,8 @@ export const invalidArgument = (errors: ReadonlyArray<DecodeIssue>): InvalidArgu
 /** @internal */
 export const illegalCommand = (
   command: IllegalCommand['command'],
-  lifecycleState: ConversationLifecycle,
-  conversationStage: ConversationStageName,
+  lifecycleState: LifecycleState,
+  conversationStage: ConversationStage,
 ): IllegalCommand =>
   Object.freeze({
     type: 'IllegalCommand' as const,

@@ -1,4 +1,4 @@
-import type { ConversationStageName } from '../../machines/conversation.machine.js';
+import type { ConversationStage } from '../../machines/conversation.machine.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
 import type { UnknownFields } from '../wire/message.js';
@@ -15,7 +15,7 @@ export interface ConversationCreated {
   readonly data: {
     readonly conversation?: ConversationName | undefined;
     readonly conversationProfile: ConversationProfileName;
-    readonly conversationStage: ConversationStageName;
+    readonly conversationStage: ConversationStage;
     readonly startTime: Timestamp;
   };
 }

@@ -59,7 +59,7 @@ export const decideObserve = (
   const events: ConversationDomainEvent[] = [];
   if (
     state.conversationStage !== remote.conversationStage &&
-    ruleFor(state.lifecycleState, state.conversationStage, 'handoff.observed').changes
+    ruleFor(state.lifecycleState, state.conversationStage, 'handOff.observed').changes
   ) {
     events.push(Object.freeze({ type: 'ConversationHandedOff', data: Object.freeze({ conversation, at: undefined }) }));
   }

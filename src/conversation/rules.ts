@@ -1,9 +1,9 @@
 import { transition } from 'xstate';
 import {
-  type ConversationLifecycle,
   type ConversationMachineEvent,
-  type ConversationStageName,
+  type ConversationStage,
   conversationMachine,
+  type LifecycleState,
 } from '../../machines/conversation.machine.js';
 
 /** The machine's event types: what can be asked of, or observed on, a conversation. */
@@ -13,8 +13,8 @@ export type ConversationEventType = ConversationMachineEvent['type'];
 export interface Rule {
   /** Whether the machine has a transition for it (an illegal command when false). */
   readonly allowed: boolean;
-  readonly lifecycleState: ConversationLifecycle;
-  readonly conversationStage: ConversationStageName;
+  readonly lifecycleState: LifecycleState;
+  readonly conversationStage: ConversationStage;
   /**
    * Whether it counts as a change (the version grows). For the events that carry data
    * (`data.observed`, `error.observed`): whether new data is joined and counted; data already
@@ -25,12 +25,12 @@ export interface Rule {
   readonly recordsEndTime: boolean;
 }
 
-export const LIFECYCLES: ReadonlyArray<ConversationLifecycle> = ['IN_PROGRESS', 'COMPLETED'];
-export const STAGES: ReadonlyArray<ConversationStageName> = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
+export const LIFECYCLES: ReadonlyArray<LifecycleState> = ['IN_PROGRESS', 'COMPLETED'];
+export const STAGES: ReadonlyArray<ConversationStage> = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
 export const EVENT_TYPES: ReadonlyArray<ConversationEventType> = [
-  'handoff',
+  'handOff',
   'complete',
-  'handoff.observed',
+  'handOff.observed',
   'data.observed',
   'error.observed',
 ];
@@ -68,7 +68,7 @@ const deriveRules = (): Readonly<Record<ConversationEventType, ReadonlyArray<Rul
       for (const type of EVENT_TYPES) {
         const event = probeEvent(type);
         const [next] = transition(conversationMachine, snapshot, event);
-        const value = next.value as { lifecycle: ConversationLifecycle; stage: ConversationStageName };
+        const value = next.value as { lifecycle: LifecycleState; stage: ConversationStage };
         rules[type][stateIndex(lifecycle, stage)] = Object.freeze({
           allowed: snapshot.can(event),
           lifecycleState: value.lifecycle,
@@ -83,7 +83,7 @@ const deriveRules = (): Readonly<Record<ConversationEventType, ReadonlyArray<Rul
 };
 
 /** Position of a state pair in the derived table; a branch or two rather than a string key. */
-const stateIndex = (lifecycle: ConversationLifecycle, stage: ConversationStageName): number =>
+const stateIndex = (lifecycle: LifecycleState, stage: ConversationStage): number =>
   (lifecycle === 'COMPLETED' ? 2 : 0) + (stage === 'HUMAN_ASSIST_STAGE' ? 1 : 0);
 
 const RULES = deriveRules();
@@ -93,8 +93,8 @@ const RULES = deriveRules();
  *
  * @example
  * ```ts
- * ruleFor('COMPLETED', 'VIRTUAL_AGENT_STAGE', 'handoff').allowed; // false
+ * ruleFor('COMPLETED', 'VIRTUAL_AGENT_STAGE', 'handOff').allowed; // false
  * ```
  */
-export const ruleFor = (lifecycle: ConversationLifecycle, stage: ConversationStageName, type: ConversationEventType): Rule =>
+export const ruleFor = (lifecycle: LifecycleState, stage: ConversationStage, type: ConversationEventType): Rule =>
   RULES[type][stateIndex(lifecycle, stage)]!;

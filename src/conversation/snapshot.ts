@@ -38,7 +38,7 @@ const contextOf = (c: Conversation): ConversationMachineContext => ({
  * @example
  * ```ts
  * const actor = createActor(conversationMachine, { snapshot: toMachineSnapshot(conversation) }).start();
- * actor.send({ type: 'handoff' });
+ * actor.send({ type: 'handOff' });
  * ```
  */
 export const toMachineSnapshot = (conversation: Conversation): ConversationSnapshot =>
@@ -128,7 +128,7 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
 
 /**
  * The machine event that a domain event is, so an actor can follow what the aggregate does: a
- * handoff is `handoff.observed`, a completion `complete` (its end time as `at`), observed data
+ * handoff is `handOff.observed`, a completion `complete` (its end time as `at`), observed data
  * `data.observed`, a recorded error `error.observed`. `undefined` for `ConversationCreated`, which
  * is the machine's input, not an event.
  *
@@ -145,7 +145,7 @@ export const toMachineEvent = (event: ConversationDomainEvent): ConversationMach
     case 'ConversationCreated':
       return undefined;
     case 'ConversationHandedOff':
-      return { type: 'handoff.observed', at: event.data.at };
+      return { type: 'handOff.observed', at: event.data.at };
     case 'ConversationCompleted':
       return { type: 'complete', at: event.data.endTime };
     case 'ConversationDataObserved': {

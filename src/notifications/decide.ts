@@ -18,7 +18,7 @@ const one = (event: ConversationDomainEvent): E.Either<ConversationError, Readon
  * arrive in, nor on how often each arrives:
  * - `CONVERSATION_FINISHED` completes (the machine's `complete`; no end time: a notification does
  *   not carry one, and `publishTime` is not it);
- * - `HUMAN_INTERVENTION_NEEDED` hands off (`handoff.observed`, taken even once completed: it happened
+ * - `HUMAN_INTERVENTION_NEEDED` hands off (`handOff.observed`, taken even once completed: it happened
  *   before the end), at its `publishTime`;
  * - `UNRECOVERABLE_ERROR` records the error (`error.observed`), once per distinct error;
  * - the other types change nothing.
@@ -48,7 +48,7 @@ export const decideNotification = (
         ? one({ type: 'ConversationCompleted', data: Object.freeze({ conversation, endTime: undefined }) })
         : E.right(NO_EVENTS);
     case 'HUMAN_INTERVENTION_NEEDED':
-      return ruleFor(state.lifecycleState, state.conversationStage, 'handoff.observed').changes
+      return ruleFor(state.lifecycleState, state.conversationStage, 'handOff.observed').changes
         ? one({ type: 'ConversationHandedOff', data: Object.freeze({ conversation, at: notification.delivery?.publishTime }) })
         : E.right(NO_EVENTS);
     case 'UNRECOVERABLE_ERROR': {

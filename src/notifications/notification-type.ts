@@ -46,15 +46,15 @@ export const notificationTypeEnum = protoEnum<NotificationType>(
   NOTIFICATION_TYPE_NUMBERS,
 );
 
-export interface NotificationTypeC extends t.Type<NotificationType, NotificationType, unknown> {}
+export interface NotificationTypeCodec extends t.Type<NotificationType, NotificationType, unknown> {}
 
 /**
  * io-ts codec for `ConversationEvent.Type`: names or numbers in, names out.
  *
  * @example
  * ```ts
- * NotificationType.decode(3); // right('HUMAN_INTERVENTION_NEEDED')
- * NotificationType.decode(6); // left: 6 is not a ConversationEvent.Type
+ * NotificationTypeCodec.decode(3); // right('HUMAN_INTERVENTION_NEEDED')
+ * NotificationTypeCodec.decode(6); // left: 6 is not a ConversationEvent.Type
  * ```
  */
-export const NotificationType: NotificationTypeC = protoEnumCodec(notificationTypeEnum);
+export const NotificationTypeCodec: NotificationTypeCodec = protoEnumCodec(notificationTypeEnum);

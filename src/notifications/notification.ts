@@ -149,7 +149,7 @@ const isNotification = (u: unknown): u is Notification =>
   typeof (u as Notification).type === 'string' &&
   notificationTypeEnum.names.includes((u as Notification).type);
 
-export interface NotificationCodecC extends t.Type<Notification, NotificationJson, unknown> {}
+export interface NotificationCodec extends t.Type<Notification, NotificationJson, unknown> {}
 
 /**
  * io-ts codec for a `ConversationEvent` in ProtoJSON: decodes as {@link decodeNotification} does,
@@ -160,7 +160,7 @@ export interface NotificationCodecC extends t.Type<Notification, NotificationJso
  * t.array(NotificationCodec).decode(batch);
  * ```
  */
-export const NotificationCodec: NotificationCodecC = codecFromReader<Notification, NotificationJson>(
+export const NotificationCodec: NotificationCodec = codecFromReader<Notification, NotificationJson>(
   'ConversationEvent',
   isNotification,
   (value, issues, parent, key) => readNotification(value, issues, parent, key, undefined),

@@ -15,18 +15,18 @@ export type ConversationName = t.Branded<string, ConversationNameBrand>;
 /** @internal */
 export const conversationNameKind = resourceNameKind<ConversationNameBrand>('conversations', 'conversation name');
 
-export interface ConversationNameC extends t.Type<ConversationName, string, unknown> {}
+export interface ConversationNameCodec extends t.Type<ConversationName, string, unknown> {}
 
 /**
  * io-ts codec for a conversation's resource name.
  *
  * @example
  * ```ts
- * ConversationName.decode('projects/acme/locations/global/conversations/c-42'); // right(...)
- * ConversationName.decode('projects/acme/conversationProfiles/p');              // left
+ * ConversationNameCodec.decode('projects/acme/locations/global/conversations/c-42'); // right(...)
+ * ConversationNameCodec.decode('projects/acme/conversationProfiles/p');              // left
  * ```
  */
-export const ConversationName: ConversationNameC = codecFromReader<ConversationName, string>(
+export const ConversationNameCodec: ConversationNameCodec = codecFromReader<ConversationName, string>(
   'ConversationName',
   conversationNameKind.is,
   conversationNameKind.read,
@@ -54,22 +54,49 @@ export const parseConversationName = (name: ConversationName): ResourceNameParts
  */
 export const formatConversationName = (parts: ResourceNameParts): ConversationName | undefined => conversationNameKind.format(parts);
 
+export interface ConversationKeyBrand {
+  readonly ConversationKey: unique symbol;
+}
+
 /**
- * Whether two names denote the same conversation. A name without `locations/` is in the global
- * location, so `projects/p/conversations/c` and `projects/p/locations/global/conversations/c` are
- * the same conversation (Dialogflow's notifications use the first form, its resources may use the
- * second).
+ * What identifies a conversation wherever its name comes from: `projects/{project}/conversations/{id}`,
+ * the name without its location. Key stored conversations by it.
+ */
+export type ConversationKey = t.Branded<string, ConversationKeyBrand>;
+
+/**
+ * The key of a conversation (see {@link ConversationKey}), from any spelling of its name;
+ * `undefined` for a value that is not a conversation name.
+ *
+ * Dialogflow names a conversation `projects/{p}/locations/{l}/conversations/{id}` in its resources,
+ * but its notifications say `projects/{p}/conversations/{id}` even for a regional conversation, and
+ * some samples say `locations/global`. So a conversation is known by its project and its ID alone;
+ * this assumes conversation IDs are unique within a project, as Google's own agent-assist backend
+ * does when it strips the location before using a name as a key.
  *
  * @example
  * ```ts
- * sameConversation('projects/p/conversations/c', 'projects/p/locations/global/conversations/c'); // true
+ * conversationKey('projects/acme/locations/us-central1/conversations/c-42'); // 'projects/acme/conversations/c-42'
+ * conversationKey('projects/acme/conversations/c-42');                       // 'projects/acme/conversations/c-42'
+ * ```
+ */
+export const conversationKey = (name: string): ConversationKey | undefined => {
+  if (typeof name !== 'string') return undefined;
+  const parts = conversationNameKind.parse(name);
+  return parts === undefined ? undefined : (`projects/${parts.project}/conversations/${parts.id}` as ConversationKey);
+};
+
+/**
+ * Whether two names denote the same conversation: whether they have the same
+ * {@link conversationKey}, whatever their locations say.
+ *
+ * @example
+ * ```ts
+ * sameConversation('projects/p/conversations/c', 'projects/p/locations/us-central1/conversations/c'); // true
  * ```
  */
 export const sameConversation = (a: ConversationName, b: ConversationName): boolean => {
   if (a === b) return true;
-  const x = conversationNameKind.parse(a);
-  const y = conversationNameKind.parse(b);
-  return (
-    x !== undefined && y !== undefined && x.project === y.project && x.id === y.id && (x.location ?? 'global') === (y.location ?? 'global')
-  );
+  const x = conversationKey(a);
+  return x !== undefined && x === conversationKey(b);
 };

@@ -20,17 +20,17 @@ export const conversationProfileNameKind = resourceNameKind<ConversationProfileN
   8,
 );
 
-export interface ConversationProfileNameC extends t.Type<ConversationProfileName, string, unknown> {}
+export interface ConversationProfileNameCodec extends t.Type<ConversationProfileName, string, unknown> {}
 
 /**
  * io-ts codec for a conversation profile's resource name.
  *
  * @example
  * ```ts
- * ConversationProfileName.decode('projects/acme/conversationProfiles/support'); // right(...)
+ * ConversationProfileNameCodec.decode('projects/acme/conversationProfiles/support'); // right(...)
  * ```
  */
-export const ConversationProfileName: ConversationProfileNameC = codecFromReader<ConversationProfileName, string>(
+export const ConversationProfileNameCodec: ConversationProfileNameCodec = codecFromReader<ConversationProfileName, string>(
   'ConversationProfileName',
   conversationProfileNameKind.is,
   conversationProfileNameKind.read,

@@ -1,10 +1,10 @@
 import type * as t from 'io-ts';
 import { type ConversationName, conversationNameKind } from './conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind } from './conversation-profile-name.js';
-import { type ConversationStage, conversationStageEnum } from './conversation-stage.js';
+import { type ConversationStageEnum, conversationStageEnum } from './conversation-stage.js';
 import { type IssueSink, type Path, stepInto } from './issue.js';
 import { isEmptyObject, type JsonObject, type JsonValue, readJsonObject } from './json-value.js';
-import { type LifecycleState, lifecycleStateEnum } from './lifecycle-state.js';
+import { type LifecycleStateEnum, lifecycleStateEnum } from './lifecycle-state.js';
 import { keepUnknownField, readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
 import { type ConversationPhoneNumber, type ConversationPhoneNumberJson, readPhoneNumber, writePhoneNumber } from './phone-number.js';
 import { codecFromReader, INVALID, type Invalid } from './reader.js';
@@ -72,12 +72,12 @@ export const CONVERSATION_FIELDS = [
  */
 export interface ConversationFieldsRead {
   readonly name: ConversationName | '' | Invalid | undefined;
-  readonly lifecycleState: LifecycleState | Invalid | undefined;
+  readonly lifecycleState: LifecycleStateEnum | Invalid | undefined;
   readonly conversationProfile: ConversationProfileName | '' | Invalid | undefined;
   readonly phoneNumber: ConversationPhoneNumber | Invalid | undefined;
   readonly startTime: Timestamp | Invalid | undefined;
   readonly endTime: Timestamp | Invalid | undefined;
-  readonly conversationStage: ConversationStage | Invalid | undefined;
+  readonly conversationStage: ConversationStageEnum | Invalid | undefined;
   /** The kept fields in canonical order (see {@link keptFields}); `undefined` when none. */
   readonly unknownFields: UnknownFields | undefined;
   /** Whether any field, kept ones included, was rejected. */
@@ -109,12 +109,12 @@ export const readConversationFields = (
 export const readAnyShape = (source: Record<string, unknown>, issues: IssueSink, here: Path, owned: boolean): ConversationFieldsRead => {
   const before = issues.length;
   let name: ConversationName | '' | Invalid | undefined;
-  let lifecycleState: LifecycleState | Invalid | undefined;
+  let lifecycleState: LifecycleStateEnum | Invalid | undefined;
   let conversationProfile: ConversationProfileName | '' | Invalid | undefined;
   let phoneNumber: ConversationPhoneNumber | Invalid | undefined;
   let startTime: Timestamp | Invalid | undefined;
   let endTime: Timestamp | Invalid | undefined;
-  let conversationStage: ConversationStage | Invalid | undefined;
+  let conversationStage: ConversationStageEnum | Invalid | undefined;
   let telephonyConnectionInfo: JsonObject | Invalid | undefined;
   let initialConversationProfile: JsonObject | Invalid | undefined;
   let ingestedContextReferences: JsonObject | Invalid | undefined;
@@ -337,7 +337,7 @@ const isConversationResource = (u: unknown): u is ConversationResource =>
   !Array.isArray(u) &&
   ((u as ConversationResource).startTime === undefined || isTimestamp((u as ConversationResource).startTime));
 
-export interface ConversationResourceC extends t.Type<ConversationResource, ConversationJson, unknown> {}
+export interface ConversationResourceCodec extends t.Type<ConversationResource, ConversationJson, unknown> {}
 
 /**
  * io-ts codec for a `Conversation` message with every field optional (a create request's body, a
@@ -346,10 +346,10 @@ export interface ConversationResourceC extends t.Type<ConversationResource, Conv
  *
  * @example
  * ```ts
- * ConversationResource.decode({ conversation_profile: 'projects/p/conversationProfiles/support' });
+ * ConversationResourceCodec.decode({ conversation_profile: 'projects/p/conversationProfiles/support' });
  * ```
  */
-export const ConversationResource: ConversationResourceC = codecFromReader<ConversationResource, ConversationJson>(
+export const ConversationResourceCodec: ConversationResourceCodec = codecFromReader<ConversationResource, ConversationJson>(
   'ConversationResource',
   isConversationResource,
   readConversationResource,

@@ -1,27 +1,55 @@
 import type * as t from 'io-ts';
+import { describe, type IssueSink, type Path } from './issue.js';
 import { protoEnum, protoEnumCodec } from './proto-enum.js';
+import { INVALID, type Invalid, pathAt } from './reader.js';
 
 /**
- * `Conversation.ConversationStage`: who answers the customer. In `VIRTUAL_AGENT_STAGE` a Dialogflow
- * virtual agent does; in `HUMAN_ASSIST_STAGE` a human agent does, with Dialogflow suggesting.
+ * Who answers the customer (`Conversation.conversation_stage`): in `VIRTUAL_AGENT_STAGE` a
+ * Dialogflow virtual agent does; in `HUMAN_ASSIST_STAGE` a human agent does, with Dialogflow
+ * suggesting. The stages a created conversation can be in.
  */
-export type ConversationStage = 'CONVERSATION_STAGE_UNSPECIFIED' | 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
+export type ConversationStage = 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
+
+/** @internal The wire enum: the stages and the default, `CONVERSATION_STAGE_UNSPECIFIED`. */
+export type ConversationStageEnum = 'CONVERSATION_STAGE_UNSPECIFIED' | ConversationStage;
 
 /** @internal The enum's names and numbers. */
-export const conversationStageEnum = protoEnum<ConversationStage>('ConversationStage', [
+export const conversationStageEnum = protoEnum<ConversationStageEnum>('ConversationStage', [
   'CONVERSATION_STAGE_UNSPECIFIED',
   'VIRTUAL_AGENT_STAGE',
   'HUMAN_ASSIST_STAGE',
 ]);
 
-export interface ConversationStageC extends t.Type<ConversationStage, ConversationStage, unknown> {}
+/** @internal Reads a stage, refusing the default (a stage a created conversation cannot be in). */
+export const readConversationStage = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): ConversationStage | Invalid => {
+  const before = issues.length;
+  const read = conversationStageEnum.read(value, issues, parent, key);
+  if (read === INVALID || read !== 'CONVERSATION_STAGE_UNSPECIFIED') return read;
+  if (issues.length === before) {
+    issues.push({ path: pathAt(parent, key), message: `expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got ${describe(value)}` });
+  }
+  return INVALID;
+};
+
+export interface ConversationStageCodec extends t.Type<ConversationStage, ConversationStage, unknown> {}
 
 /**
- * io-ts codec for `ConversationStage`: names or numbers in, names out.
+ * io-ts codec for a {@link ConversationStage}: names or numbers in (`"HUMAN_ASSIST_STAGE"`, `2`),
+ * names out. `CONVERSATION_STAGE_UNSPECIFIED` is refused: it is not a stage.
  *
  * @example
  * ```ts
- * ConversationStage.decode('HUMAN_ASSIST_STAGE'); // right('HUMAN_ASSIST_STAGE')
+ * ConversationStageCodec.decode('HUMAN_ASSIST_STAGE'); // right('HUMAN_ASSIST_STAGE')
+ * ConversationStageCodec.decode(1);                    // right('VIRTUAL_AGENT_STAGE')
  * ```
  */
-export const ConversationStage: ConversationStageC = protoEnumCodec(conversationStageEnum);
+export const ConversationStageCodec: ConversationStageCodec = protoEnumCodec<ConversationStageEnum, ConversationStage>(
+  conversationStageEnum,
+  (u): u is ConversationStage => u === 'VIRTUAL_AGENT_STAGE' || u === 'HUMAN_ASSIST_STAGE',
+  readConversationStage,
+);

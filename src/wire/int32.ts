@@ -97,7 +97,7 @@ const integerOfLiteral = (match: RegExpExecArray): bigint => {
 const isInt32 = (u: unknown): u is number =>
   typeof u === 'number' && Number.isInteger(u) && u >= INT32_MIN && u <= INT32_MAX && !Object.is(u, -0);
 
-export interface Int32C extends t.Type<number, number, unknown> {}
+export interface Int32Codec extends t.Type<number, number, unknown> {}
 
 /**
  * io-ts codec for a protobuf `int32` in ProtoJSON: a JSON number or a string in exact JSON number
@@ -106,8 +106,8 @@ export interface Int32C extends t.Type<number, number, unknown> {}
  *
  * @example
  * ```ts
- * Int32.decode('44'); // right(44)
- * Int32.decode(1.5);  // left: expected an int32, got 1.5
+ * Int32Codec.decode('44'); // right(44)
+ * Int32Codec.decode(1.5);  // left: expected an int32, got 1.5
  * ```
  */
-export const Int32: Int32C = codecFromReader<number, number>('Int32', isInt32, readInt32, (n) => n);
+export const Int32Codec: Int32Codec = codecFromReader<number, number>('Int32', isInt32, readInt32, (n) => n);

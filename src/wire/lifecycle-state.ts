@@ -1,20 +1,53 @@
 import type * as t from 'io-ts';
+import { describe, type IssueSink, type Path } from './issue.js';
 import { protoEnum, protoEnumCodec } from './proto-enum.js';
-
-/** `Conversation.LifecycleState`: whether a conversation is still going on. */
-export type LifecycleState = 'LIFECYCLE_STATE_UNSPECIFIED' | 'IN_PROGRESS' | 'COMPLETED';
-
-/** @internal The enum's names and numbers. */
-export const lifecycleStateEnum = protoEnum<LifecycleState>('LifecycleState', ['LIFECYCLE_STATE_UNSPECIFIED', 'IN_PROGRESS', 'COMPLETED']);
-
-export interface LifecycleStateC extends t.Type<LifecycleState, LifecycleState, unknown> {}
+import { INVALID, type Invalid, pathAt } from './reader.js';
 
 /**
- * io-ts codec for `LifecycleState`: names or numbers in, names out.
+ * Whether a conversation is still going on (`Conversation.lifecycle_state`): the lifecycle states
+ * a created conversation can be in.
+ */
+export type LifecycleState = 'IN_PROGRESS' | 'COMPLETED';
+
+/** @internal The wire enum: the states and the default, `LIFECYCLE_STATE_UNSPECIFIED`. */
+export type LifecycleStateEnum = 'LIFECYCLE_STATE_UNSPECIFIED' | LifecycleState;
+
+/** @internal The enum's names and numbers. */
+export const lifecycleStateEnum = protoEnum<LifecycleStateEnum>('LifecycleState', [
+  'LIFECYCLE_STATE_UNSPECIFIED',
+  'IN_PROGRESS',
+  'COMPLETED',
+]);
+
+/** @internal Reads a lifecycle state, refusing the default (a state no conversation is in). */
+export const readLifecycleState = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): LifecycleState | Invalid => {
+  const before = issues.length;
+  const read = lifecycleStateEnum.read(value, issues, parent, key);
+  if (read === INVALID || read !== 'LIFECYCLE_STATE_UNSPECIFIED') return read;
+  if (issues.length === before) {
+    issues.push({ path: pathAt(parent, key), message: `expected IN_PROGRESS or COMPLETED, got ${describe(value)}` });
+  }
+  return INVALID;
+};
+
+export interface LifecycleStateCodec extends t.Type<LifecycleState, LifecycleState, unknown> {}
+
+/**
+ * io-ts codec for a {@link LifecycleState}: names or numbers in (`"COMPLETED"`, `2`), names out.
+ * `LIFECYCLE_STATE_UNSPECIFIED` is refused: it is not a state.
  *
  * @example
  * ```ts
- * LifecycleState.decode(2); // right('COMPLETED')
+ * LifecycleStateCodec.decode(2); // right('COMPLETED')
  * ```
  */
-export const LifecycleState: LifecycleStateC = protoEnumCodec(lifecycleStateEnum);
+export const LifecycleStateCodec: LifecycleStateCodec = protoEnumCodec<LifecycleStateEnum, LifecycleState>(
+  lifecycleStateEnum,
+  (u): u is LifecycleState => u === 'IN_PROGRESS' || u === 'COMPLETED',
+  readLifecycleState,
+);

@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { Int32, readInt32 } from './int32.js';
+import { Int32Codec, readInt32 } from './int32.js';
 import { type IssueSink, type Path, stepInto } from './issue.js';
 import type { JsonValue } from './json-value.js';
 import { keepUnknownField, readMessageObject, readString, type UnknownFields, writeUnknownFields } from './message.js';
@@ -80,10 +80,12 @@ export const samePhoneNumber = (a: ConversationPhoneNumber, b: ConversationPhone
 const isPhoneNumber = (u: unknown): u is ConversationPhoneNumber => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
   const p = u as ConversationPhoneNumber;
-  return (p.countryCode === undefined || Int32.is(p.countryCode)) && (p.phoneNumber === undefined || typeof p.phoneNumber === 'string');
+  return (
+    (p.countryCode === undefined || Int32Codec.is(p.countryCode)) && (p.phoneNumber === undefined || typeof p.phoneNumber === 'string')
+  );
 };
 
-export interface ConversationPhoneNumberC extends t.Type<ConversationPhoneNumber, ConversationPhoneNumberJson, unknown> {}
+export interface ConversationPhoneNumberCodec extends t.Type<ConversationPhoneNumber, ConversationPhoneNumberJson, unknown> {}
 
 /**
  * io-ts codec for `ConversationPhoneNumber`. `countryCode` follows the int32 rules (a number or a
@@ -91,11 +93,14 @@ export interface ConversationPhoneNumberC extends t.Type<ConversationPhoneNumber
  *
  * @example
  * ```ts
- * ConversationPhoneNumber.decode({ phone_number: '+1 650-253-0000', countryCode: '1' });
+ * ConversationPhoneNumberCodec.decode({ phone_number: '+1 650-253-0000', countryCode: '1' });
  * // right({ countryCode: 1, phoneNumber: '+1 650-253-0000' })
  * ```
  */
-export const ConversationPhoneNumber: ConversationPhoneNumberC = codecFromReader<ConversationPhoneNumber, ConversationPhoneNumberJson>(
+export const ConversationPhoneNumberCodec: ConversationPhoneNumberCodec = codecFromReader<
+  ConversationPhoneNumber,
+  ConversationPhoneNumberJson
+>(
   'ConversationPhoneNumber',
   isPhoneNumber,
   (value, issues, parent, key) => readPhoneNumber(value, issues, parent, key, 0, false),

@@ -50,11 +50,12 @@ export const protoEnum = <N extends string>(
   return { typeName, unspecified: names[0], names, numberOf, nameOf, read };
 };
 
-/** An io-ts codec for a proto enum: decodes names or numbers, encodes names. */
-export const protoEnumCodec = <N extends string>(e: ProtoEnum<N>): t.Type<N, N, unknown> =>
-  codecFromReader<N, N>(
-    e.typeName,
-    (u): u is N => typeof u === 'string' && e.names.includes(u as N),
-    e.read,
-    (n) => n,
-  );
+/**
+ * An io-ts codec for a proto enum: decodes names or numbers, encodes names. `is` and `read` narrow
+ * it to some of the enum's values (the domain's, without the `*_UNSPECIFIED` default).
+ */
+export const protoEnumCodec = <N extends string, A extends N = N>(
+  e: ProtoEnum<N>,
+  is: (u: unknown) => u is A = (u): u is A => typeof u === 'string' && e.names.includes(u as N),
+  read: Reader<A> = e.read as Reader<A>,
+): t.Type<A, A, unknown> => codecFromReader<A, A>(e.typeName, is, read, (n) => n);

@@ -322,7 +322,7 @@ export const canonicalTimestampOf = (u: unknown): Timestamp | undefined => {
   return typeof result === 'string' ? result : undefined;
 };
 
-export interface TimestampC extends t.Type<Timestamp, string, unknown> {}
+export interface TimestampCodec extends t.Type<Timestamp, string, unknown> {}
 
 /**
  * io-ts codec for `google.protobuf.Timestamp` in ProtoJSON. Decodes RFC 3339 with any offset
@@ -331,11 +331,11 @@ export interface TimestampC extends t.Type<Timestamp, string, unknown> {}
  *
  * @example
  * ```ts
- * Timestamp.decode('2026-11-23T10:15:30.120+05:30'); // right('2026-11-23T04:45:30.120Z')
- * Timestamp.decode('2025-02-29T00:00:00Z');          // left: not a date in the calendar
+ * TimestampCodec.decode('2026-11-23T10:15:30.120+05:30'); // right('2026-11-23T04:45:30.120Z')
+ * TimestampCodec.decode('2025-02-29T00:00:00Z');          // left: not a date in the calendar
  * ```
  */
-export const Timestamp: TimestampC = codecFromReader<Timestamp, string>('Timestamp', isTimestamp, readTimestamp, (ts) => ts);
+export const TimestampCodec: TimestampCodec = codecFromReader<Timestamp, string>('Timestamp', isTimestamp, readTimestamp, (ts) => ts);
 
 /**
  * Compares two canonical timestamps in time order: negative, zero or positive.

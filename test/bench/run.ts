@@ -10,16 +10,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transition } from 'xstate';
-import {
-  complete,
-  conversationMachine,
-  encodeConversation,
-  handOff,
-  parseConversation,
-  parseListConversationsResponse,
-  stringifyConversation,
-  toMachineSnapshot,
-} from '../../src/index.js';
+import { parseListConversationsResponse } from '../../src/dialogflow/index.js';
+import { complete, encodeConversation, handOff, parseConversation, stringifyConversation, toMachineSnapshot } from '../../src/index.js';
+import { conversationMachine } from '../../src/machine/index.js';
 import { ConversationType, googleParse, googleStringify, ListConversationsResponseType, packageVersion } from './google.js';
 import { medians, retainedBytesPerItem } from './measure.js';
 import { completeText, conversationJson, conversationTexts, pageText, projectRoot, typicalText } from './payloads.js';
@@ -186,7 +179,7 @@ export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArra
     const m = await medians(
       {
         handOff: () => handOff(conversation, at),
-        transitionHandoff: () => transition(conversationMachine, snapshot, { type: 'handoff', at }),
+        transitionHandoff: () => transition(conversationMachine, snapshot, { type: 'handOff', at }),
         complete: () => complete(conversation, at),
         transitionComplete: () => transition(conversationMachine, snapshot, { type: 'complete', at }),
       },

@@ -5,9 +5,9 @@ import {
   type Conversation,
   type ConversationDomainEvent,
   type ConversationName,
+  conversationKey,
   decodeConversation,
   decodePushDelivery,
-  parseConversationName,
 } from '../../src/index.js';
 
 /** Where conversations live: any database with a compare-and-set on a version. */
@@ -28,11 +28,8 @@ export interface PushHandlerOptions {
   readonly attempts?: number;
 }
 
-/** One key per conversation however its name is spelled: notifications leave out `locations/global`. */
-export const storeKey = (name: ConversationName): string => {
-  const { project, location = 'global', id } = parseConversationName(name);
-  return `${project}/${location}/${id}`;
-};
+/** One key per conversation however its name is spelled: notifications leave out the location. */
+export const storeKey = (name: ConversationName): string => conversationKey(name) ?? name;
 
 /**
  * Handles one push and says what Pub/Sub should do: a 2xx status acknowledges the message, anything

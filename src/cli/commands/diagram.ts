@@ -1,8 +1,5 @@
-import { conversationMachine } from '../../../machines/conversation.machine.js';
-import { chartOf } from '../../diagram/chart.js';
-import { toDot } from '../../diagram/dot.js';
-import { toMermaid } from '../../diagram/mermaid.js';
-import { dotToSvg } from '../../diagram/svg.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { toDot, toMermaid, toSvg } from '../../machine/diagram.js';
 import { choiceOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -31,10 +28,11 @@ Examples:
 
 /** The conversation machine's chart in the given format. */
 export const conversationDiagram = async (format: Format): Promise<string> => {
-  const chart = chartOf(conversationMachine);
-  if (format === 'mermaid') return toMermaid(chart);
-  if (format === 'dot') return toDot(chart);
-  return dotToSvg(toDot(chart));
+  if (format === 'mermaid') return toMermaid();
+  if (format === 'dot') return toDot();
+  const svg = await toSvg();
+  if (E.isLeft(svg)) throw new Error(svg.left.message);
+  return svg.right;
 };
 
 /** `diagram [--format mermaid|dot|svg]`: the machine's state chart. */

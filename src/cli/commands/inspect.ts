@@ -1,6 +1,6 @@
 import { createConnection, createServer } from 'node:net';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { type ConversationName, ConversationName as ConversationNameCodec } from '../../wire/conversation-name.js';
+import { type ConversationName, ConversationNameCodec } from '../../wire/conversation-name.js';
 import { type ParsedArgs, parseCommandArgs, wholeNumberOption } from '../args.js';
 import type { Command } from '../command.js';
 import { checkReadable, openInput } from '../input.js';

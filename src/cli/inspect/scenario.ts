@@ -12,7 +12,7 @@ export const SCENARIO_INPUT = Object.freeze({
 
 /** What happens to it, in order. */
 export const SCENARIO_EVENTS: ReadonlyArray<ConversationMachineEvent> = Object.freeze([
-  { type: 'handoff', at: '2026-11-23T10:17:02Z' },
+  { type: 'handOff', at: '2026-11-23T10:17:02Z' },
   { type: 'complete', at: '2026-11-23T10:31:45Z' },
 ]);
 

@@ -1,7 +1,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { decodeListConversationsResponse } from '../../api/list-conversations.js';
 import { decodeConversation } from '../../conversation/codec.js';
 import type { Conversation } from '../../conversation/conversation.js';
+import { decodeListConversationsResponse } from '../../dialogflow/list-conversations.js';
 import type { Notification } from '../../notifications/notification.js';
 import { decodeNotification } from '../../notifications/notification.js';
 import { decodePushDelivery } from '../../notifications/push-delivery.js';

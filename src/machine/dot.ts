@@ -1,4 +1,4 @@
-import { allStates, type ChartState, transitionLabel } from './chart.js';
+import { allStates, type ChartState, transitionLabel } from './structure.js';
 
 /** A DOT string literal. */
 const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
@@ -11,7 +11,7 @@ const FONT = 'Helvetica,Arial,sans-serif';
  * eventless transitions, like `starting`) drawn as a choice diamond, final states doubled, state
  * descriptions as tooltips. Deterministic: the machine's own order throughout.
  */
-export const toDot = (root: ChartState): string => {
+export const chartToDot = (root: ChartState): string => {
   const out: string[] = [
     `digraph ${quote(root.id)} {`,
     `  graph [rankdir=LR, compound=true, fontname=${quote(FONT)}, fontsize=12, nodesep=0.35, ranksep=0.5, pad=0.2];`,

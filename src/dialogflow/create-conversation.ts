@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { ConversationStageName } from '../../machines/conversation.machine.js';
+import type { ConversationStage } from '../../machines/conversation.machine.js';
 import { type InvalidArgument, invalidArgument } from '../conversation/errors.js';
 import { type ConversationProfileName, conversationProfileNameKind } from '../wire/conversation-profile-name.js';
 import { conversationStageEnum } from '../wire/conversation-stage.js';
@@ -18,7 +18,7 @@ export interface CreateConversationRequestInput {
    */
   readonly conversation: {
     readonly conversationProfile: string;
-    readonly conversationStage?: ConversationStageName | 'CONVERSATION_STAGE_UNSPECIFIED' | undefined;
+    readonly conversationStage?: ConversationStage | 'CONVERSATION_STAGE_UNSPECIFIED' | undefined;
   };
   /**
    * The ID to give the conversation, instead of one Dialogflow picks: `[a-zA-Z][a-zA-Z0-9_-]*`, 3 to
@@ -30,7 +30,7 @@ export interface CreateConversationRequestInput {
 /** The body of a CreateConversation request: the input fields of a `Conversation`, nothing else. */
 export interface CreateConversationBody {
   readonly conversationProfile: ConversationProfileName;
-  readonly conversationStage?: ConversationStageName;
+  readonly conversationStage?: ConversationStage;
 }
 
 /** A CreateConversation request, ready to send. */
@@ -88,7 +88,7 @@ export const encodeCreateConversationRequest = (
   const parent = parentKind.read(input?.parent, issues, '', 'parent');
   const conversation = input?.conversation;
   let profile: ConversationProfileName | typeof INVALID = INVALID;
-  let stage: ConversationStageName | undefined;
+  let stage: ConversationStage | undefined;
   if (typeof conversation !== 'object' || conversation === null) {
     issues.push({ path: 'conversation', message: `expected the conversation to create, got ${describe(conversation)}` });
   } else {

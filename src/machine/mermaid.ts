@@ -1,11 +1,11 @@
-import { allStates, type ChartState, type ChartTransition, transitionLabel } from './chart.js';
+import { allStates, type ChartState, type ChartTransition, transitionLabel } from './structure.js';
 
 /**
  * The chart as a Mermaid `stateDiagram-v2`, which GitHub and many Markdown viewers draw. Regions of
  * a parallel state are separated by `--`; eventless transitions are labelled with their guard, and
  * the fallback after guarded ones with `[else]`. Deterministic: the machine's own order throughout.
  */
-export const toMermaid = (root: ChartState): string => {
+export const chartToMermaid = (root: ChartState): string => {
   const names = mermaidNames(root);
   const lines = ['stateDiagram-v2'];
   const name = (id: string): string => names.get(id) ?? id;
