@@ -39,7 +39,14 @@ export type {
   ConversationHandedOff,
 } from './conversation/events.js';
 // Persisting it: as a machine snapshot.
-export { type ConversationSnapshot, fromMachineSnapshot, toMachineSnapshot } from './conversation/snapshot.js';
+export {
+  type ConversationSnapshot,
+  fromMachineSnapshot,
+  fromPersistedSnapshot,
+  type PersistedConversation,
+  toMachineSnapshot,
+  toPersistedSnapshot,
+} from './conversation/snapshot.js';
 // What Dialogflow reports: notifications.
 export { applyNotification } from './notifications/apply.js';
 export type { Notification, PubSubDelivery } from './notifications/notification.js';

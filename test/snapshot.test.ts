@@ -6,9 +6,11 @@ import {
   createConversation,
   decodeConversation,
   fromMachineSnapshot,
+  fromPersistedSnapshot,
   handOff,
   type Timestamp,
   toMachineSnapshot,
+  toPersistedSnapshot,
 } from '../src/index.js';
 import { conversationMachine } from '../src/machine/index.js';
 import { decodeNotification } from '../src/notifications/index.js';
@@ -134,6 +136,26 @@ describe('an aggregate becomes a machine snapshot and back', () => {
     ]);
     expect(left(fromMachineSnapshot({ ...stored, context: { ...stored.context, unrecoverableErrors: 3 } })).errors[0]?.path).toBe(
       'context.unrecoverableErrors',
+    );
+  });
+});
+
+describe('a conversation persisted as JSON, with its schema version', () => {
+  it('round trips through JSON text, version and recorded errors included', () => {
+    const c = right(decodeConversation(json, { version: 5 }));
+    const stored = JSON.parse(JSON.stringify(toPersistedSnapshot(c)));
+    expect(stored.schemaVersion).toBe(1);
+    expect(right(fromPersistedSnapshot(stored))).toEqual(c);
+    // A bare persisted snapshot (an actor's getPersistedSnapshot()) reads too.
+    expect(right(fromPersistedSnapshot(stored.snapshot))).toEqual(c);
+  });
+
+  it('refuses a schema version it does not know, and a damaged snapshot, with paths', () => {
+    const c = right(decodeConversation(json));
+    const stored = JSON.parse(JSON.stringify(toPersistedSnapshot(c)));
+    expect(left(fromPersistedSnapshot({ ...stored, schemaVersion: 99 })).errors[0]?.path).toBe('schemaVersion');
+    expect(left(fromPersistedSnapshot({ ...stored, snapshot: { ...stored.snapshot, context: 5 } })).errors[0]?.path).toBe(
+      'snapshot.context',
     );
   });
 });

@@ -6,7 +6,7 @@ import {
   conversationMachine,
 } from '../../machines/conversation.machine.js';
 import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
-import { type DecodeError, decodeError, versionProblem } from '../wire/decode-error.js';
+import { type DecodeError, decodeError, nestDecodeError, unreadableInput, versionProblem } from '../wire/decode-error.js';
 import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
 import { writePhoneNumber } from '../wire/phone-number.js';
@@ -163,5 +163,66 @@ export const toMachineEvent = (event: ConversationDomainEvent): ConversationMach
     }
     case 'ConversationErrorRecorded':
       return { type: 'error.observed', error: event.data.error };
+  }
+};
+
+/** The layout of the machine's context that {@link toPersistedSnapshot} writes today. */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/**
+ * A conversation as stored: the machine's persisted snapshot (`actor.getPersistedSnapshot()`, plain
+ * JSON) and, beside it, the schema version of its layout, as xstate advises, so a later version of
+ * this library can read it and migrate it.
+ */
+export interface PersistedConversation {
+  readonly schemaVersion: number;
+  readonly snapshot: JsonObject;
+}
+
+/**
+ * The conversation as JSON to store (see {@link PersistedConversation}); read it back with
+ * {@link fromPersistedSnapshot}.
+ *
+ * @example
+ * ```ts
+ * await db.query('insert into conversations (key, version, snapshot) values ($1, $2, $3)', [
+ *   conversationKey(c.name), c.version, JSON.stringify(toPersistedSnapshot(c)),
+ * ]);
+ * ```
+ */
+export const toPersistedSnapshot = (conversation: Conversation): PersistedConversation =>
+  Object.freeze({
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    snapshot: JSON.parse(JSON.stringify(toMachineSnapshot(conversation))) as JsonObject,
+  });
+
+/**
+ * The conversation a stored {@link PersistedConversation} holds, whatever schema version of this
+ * library wrote it (older layouts are migrated), checked with the wire format's rules. A bare
+ * persisted snapshot (without the envelope) is read as the current layout. Never throws.
+ *
+ * @example
+ * ```ts
+ * const conversation = fromPersistedSnapshot(JSON.parse(row.snapshot));
+ * ```
+ */
+export const fromPersistedSnapshot = (stored: unknown): E.Either<DecodeError, Conversation> => {
+  try {
+    if (!isRecord(stored) || !('schemaVersion' in stored)) return fromMachineSnapshot(stored);
+    const { schemaVersion, snapshot } = stored;
+    if (schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
+      return E.left(
+        decodeError([
+          {
+            path: 'schemaVersion',
+            message: `expected a schema version this library reads (1 to ${SNAPSHOT_SCHEMA_VERSION}), got ${describe(schemaVersion)}`,
+          },
+        ]),
+      );
+    }
+    const read = fromMachineSnapshot(snapshot);
+    return E.isRight(read) ? read : E.left(nestDecodeError('snapshot', read.left));
+  } catch (cause) {
+    return E.left(decodeError([unreadableInput(cause)]));
   }
 };
