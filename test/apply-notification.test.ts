@@ -189,7 +189,7 @@ describe('as a decider: given the history, when a notification, then the events'
 // ---------------------------------------------------------------------------------------------
 // Order independence
 
-const PUBLISH_TIMES = ['2026-11-23T10:01:00Z', '2026-11-23T10:02:00.5Z', '2026-11-23T10:03:00Z'];
+const PUBLISH_TIMES = ['2026-11-23T10:01:00Z', '2026-11-23T10:02:00.500Z', '2026-11-23T10:03:00Z'];
 
 /** A notification about `conversation`, from small pools of IDs and times, so distinct ones collide often. */
 const notificationFor = (conversation: string): fc.Arbitrary<Notification> =>

@@ -410,6 +410,14 @@ export const aggregateWithFact = aggregate.chain((conversation) => {
     event: fc.oneof(
       observedData.map((data) => ({ type: 'ConversationDataObserved' as const, data: { conversation: conversation.name, ...data } })),
       unrecoverableError.map((error) => ({ type: 'ConversationErrorRecorded' as const, data: { conversation: conversation.name, error } })),
+      fc.option(canonicalTimestamp, { nil: undefined }).map((at) => ({
+        type: 'ConversationHandedOff' as const,
+        data: { conversation: conversation.name, at: at as Timestamp | undefined },
+      })),
+      fc.option(canonicalTimestamp, { nil: undefined }).map((endTime) => ({
+        type: 'ConversationCompleted' as const,
+        data: { conversation: conversation.name, endTime: endTime as Timestamp | undefined },
+      })),
       ...known,
     ),
   });

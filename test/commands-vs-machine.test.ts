@@ -1,19 +1,29 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import { type ConversationStage, complete, decodeConversation, handOff, type LifecycleState, toMachineSnapshot } from '../src/index.js';
-import { conversationMachine } from '../src/machine/index.js';
+import {
+  type ConversationStage,
+  complete,
+  decodeConversation,
+  evolve,
+  handOff,
+  type LifecycleState,
+  toMachineSnapshot,
+} from '../src/index.js';
+import { conversationMachine, toMachineEvent } from '../src/machine/index.js';
+import { aggregateWithFact } from './arbitraries.js';
 import { right } from './helpers.js';
 
-// The commands answer from a table derived from the machine (src/conversation/rules.ts), never by
-// calling transition(): this checks, for every state and every command, that they answer exactly
-// as the machine does: the same acceptance, the same next state, the same data and version.
+// The aggregate runs the machine's transitions, guards and actions itself (src/conversation/rules.ts),
+// never by calling transition(): the one check that, for every state, every command and every fact,
+// it answers exactly as the machine does: the same acceptance, the same next state, the same data
+// and version, and no events when nothing changes.
 
 const LIFECYCLES: LifecycleState[] = ['IN_PROGRESS', 'COMPLETED'];
 const STAGES: ConversationStage[] = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
 const START = '2026-11-23T10:00:00Z';
 
-describe('every command, in every state: the aggregate answers as the machine does', () => {
+describe('every command and every fact, in every state: the aggregate answers as transition() does', () => {
   it('handOff and complete, with and without a known end time, at any time after the start or at a malformed one', () => {
     fc.assert(
       fc.property(
@@ -59,9 +69,27 @@ describe('every command, in every state: the aggregate answers as the machine do
           expect(mine.value).toEqual(next.value);
           expect(mine.context).toEqual(next.context);
           expect(result.right.events.length > 0).toBe(next.context.version !== snapshot.context.version);
+          if (result.right.events.length === 0) expect(result.right.conversation).toBe(conversation);
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('the facts (a handoff, a completion, observed data, a reported error), new, known or contradicting: evolve does what transition() does', () => {
+    fc.assert(
+      fc.property(aggregateWithFact, ({ conversation, event }) => {
+        const machineEvent = toMachineEvent(event);
+        if (machineEvent === undefined) throw new Error('a fact has a machine event');
+        const snapshot = toMachineSnapshot(conversation);
+        const [next] = transition(conversationMachine, snapshot, machineEvent);
+        const evolved = evolve(conversation, event);
+        expect(toMachineSnapshot(evolved).value).toEqual(next.value);
+        expect(toMachineSnapshot(evolved).context).toEqual(next.context);
+        // No change: the very same aggregate.
+        if (next.context.version === conversation.version) expect(evolved).toBe(conversation);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -294,11 +294,13 @@ describe('immutability', () => {
     expect(c.unknownFields?.extra).toEqual({ list: [{ a: 1 }] });
   });
 
-  it('an encoded object is fresh: changing it changes nothing held', () => {
+  it('an encoded object is fresh, and what it shares is frozen: changing it changes nothing held', () => {
     const c = right(decodeConversation({ ...base, phoneNumber: { phoneNumber: '+1' } }));
     const out = encodeConversation(c) as Record<string, unknown>;
     out.name = 'x';
-    (out.phoneNumber as Record<string, unknown>).phoneNumber = 'y';
+    expect(() => {
+      (out.phoneNumber as Record<string, unknown>).phoneNumber = 'y';
+    }).toThrow(TypeError);
     expect(c.name).toBe(base.name);
     expect(c.phoneNumber?.phoneNumber).toBe('+1');
   });

@@ -102,6 +102,7 @@ describe('the machine in the Stately inspector', () => {
       name: INPUT.name,
       conversationProfile: INPUT.conversationProfile,
       startTime: INPUT.startTime,
+      virtualAgent: INPUT.virtualAgent,
       endTime: '2026-11-23T10:16:00Z',
     });
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, getInitialSnapshot, transition } from 'xstate';
-import { ConversationInputError, conversationMachine, StartingStageError } from '../machines/conversation.machine.js';
+import {
+  ConversationInputError,
+  type ConversationMachineInput,
+  conversationMachine,
+  StartingStageError,
+} from '../machines/conversation.machine.js';
 import { conversationMachine as exported } from '../src/machine/index.js';
 
 const input = { conversationProfile: 'projects/p/conversationProfiles/support', startTime: '2026-11-23T10:00:00Z' };
@@ -19,7 +24,14 @@ describe('the conversation machine', () => {
   ])('starts %j in %s, in progress, at version 1', (facts, stage) => {
     const snapshot = getInitialSnapshot(conversationMachine, { ...input, ...facts });
     expect(snapshot.value).toEqual({ lifecycle: 'IN_PROGRESS', stage });
-    expect(snapshot.context).toEqual({ version: 1, ...input });
+    // The facts of the input are kept in the context, where the starting choice's guards read them.
+    const { conversationStage, ...rest } = facts as { virtualAgent: boolean; conversationStage?: string };
+    expect(snapshot.context).toEqual({
+      version: 1,
+      ...input,
+      ...rest,
+      ...(conversationStage === undefined ? {} : { requestedConversationStage: conversationStage }),
+    });
   });
 
   it('fails to start when VIRTUAL_AGENT_STAGE is asked of a profile without a virtual agent', () => {
@@ -35,7 +47,11 @@ describe('the conversation machine', () => {
     const actor = createActor(conversationMachine, { input: { ...input, virtualAgent: true } }).start();
     actor.send({ type: 'handOff' });
     expect(actor.getSnapshot().value).toEqual({ lifecycle: 'IN_PROGRESS', stage: 'HUMAN_ASSIST_STAGE' });
-    expect(actor.getSnapshot().can({ type: 'handOff' })).toBe(false);
+    // Handing off again is accepted (a retried command) and changes nothing.
+    const handedOff = actor.getSnapshot();
+    expect(handedOff.can({ type: 'handOff' })).toBe(true);
+    actor.send({ type: 'handOff' });
+    expect(actor.getSnapshot().context).toEqual(handedOff.context);
     actor.send({ type: 'complete', at: '2026-11-23T10:30:00Z' });
     const done = actor.getSnapshot();
     expect(done.value).toEqual({ lifecycle: 'COMPLETED', stage: 'HUMAN_ASSIST_STAGE' });
@@ -68,7 +84,9 @@ describe('the conversation machine', () => {
     expect((errors[0] as Error).message).toMatch(
       /^conversationProfile: expected a conversation profile name .*; name: expected a conversation name .*; startTime: 2025-02-29 is not a date in the calendar/,
     );
-    const untyped = createActor(conversationMachine, { input: { conversationProfile: 'projects/p/conversationProfiles/x' } });
+    const untyped = createActor(conversationMachine, {
+      input: { conversationProfile: 'projects/p/conversationProfiles/x' } as unknown as ConversationMachineInput,
+    });
     untyped.subscribe({ error: (e) => errors.push(e) });
     untyped.start();
     expect(errors[1]).toBeInstanceOf(ConversationInputError);
@@ -85,11 +103,11 @@ describe('the conversation machine', () => {
       expect(actor.getSnapshot().can({ type: 'complete', at })).toBe(false);
       actor.send({ type: 'complete', at });
       expect(actor.getSnapshot().value).toEqual({ lifecycle: 'IN_PROGRESS', stage: 'VIRTUAL_AGENT_STAGE' });
-      expect(actor.getSnapshot().context).toEqual({ version: 1, ...input });
+      expect(actor.getSnapshot().context).toEqual({ version: 1, ...input, virtualAgent: true });
     }
     actor.send({ type: 'complete', at: '2026-11-23T11:30:00.25+01:00' });
     expect(actor.getSnapshot().value).toEqual({ lifecycle: 'COMPLETED', stage: 'VIRTUAL_AGENT_STAGE' });
-    expect(actor.getSnapshot().context).toEqual({ version: 2, ...input, endTime: '2026-11-23T10:30:00.250Z' });
+    expect(actor.getSnapshot().context).toEqual({ version: 2, ...input, virtualAgent: true, endTime: '2026-11-23T10:30:00.250Z' });
     // Completed: completing again is accepted only with a valid time, and changes nothing.
     expect(actor.getSnapshot().can({ type: 'complete', at: 'later' })).toBe(false);
     expect(actor.getSnapshot().can({ type: 'complete' })).toBe(true);
@@ -133,7 +151,7 @@ describe('the conversation machine', () => {
       'atIsTimestamp',
       'humanAssistStageRequested',
       'isInProgress',
-      'observedDataIsValid',
+      'observedDataAgrees',
       'reportedErrorIsValid',
       'virtualAgentConfigured',
     ];

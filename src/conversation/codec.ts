@@ -153,7 +153,8 @@ export const parseConversation = (text: string, options?: DecodeOptions): E.Eith
 };
 
 /**
- * The conversation as canonical ProtoJSON: a fresh, JSON-safe object, fields in proto order,
+ * The conversation as canonical ProtoJSON: a fresh, JSON-safe object (its nested values are the
+ * aggregate's own, frozen), fields in proto order,
  * defaults left out, timestamps in UTC, unknown fields as they came. Not the `version`.
  *
  * @example

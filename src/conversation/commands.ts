@@ -34,7 +34,8 @@ export const createConversation = (input: CreateConversationInput): E.Either<Con
 
 /**
  * Hands the conversation from the virtual agent to a human agent (`VIRTUAL_AGENT_STAGE` →
- * `HUMAN_ASSIST_STAGE`). Refused once it is in `HUMAN_ASSIST_STAGE` or `COMPLETED`.
+ * `HUMAN_ASSIST_STAGE`). Handing off again while in progress is accepted and changes nothing (no
+ * events, same version), so a backend can retry its own command; refused once `COMPLETED`.
  *
  * @example
  * ```ts

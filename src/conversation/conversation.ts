@@ -1,39 +1,27 @@
-import type { ConversationStage, LifecycleState } from '../../machines/conversation.machine.js';
-import type { UnrecoverableErrorRecord } from '../../machines/joins.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
-import type { JsonObject } from '../wire/json-value.js';
+import type { ConversationStage } from '../wire/conversation-stage.js';
+import type { LifecycleState } from '../wire/lifecycle-state.js';
 import type { UnknownFields } from '../wire/message.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import type { Timestamp } from '../wire/timestamp.js';
+import type { UnrecoverableError } from './unrecoverable-errors.js';
+
+export type { UnrecoverableError };
 
 /**
- * An unrecoverable error Dialogflow reported for a conversation (an `UNRECOVERABLE_ERROR`
- * notification, usually a telephony misconfiguration; Dialogflow may stop responding after one).
+ * A conversation's data besides its two states: the resource's fields in the wire's own words (each
+ * message field as canonical ProtoJSON), what Dialogflow reported in notifications, and a version.
+ * The machine's context holds exactly this, so the machine's actions and the aggregate share one
+ * implementation (`machines/conversation.actions.ts`).
  */
-export interface UnrecoverableError extends UnrecoverableErrorRecord {
-  /** When Pub/Sub received the notification, if it came in a push delivery. */
-  readonly publishTime?: Timestamp | undefined;
-  /** The Pub/Sub message ID, if it came in a push delivery. */
-  readonly messageId?: string | undefined;
-  /** The notification's `errorStatus`, a `google.rpc.Status` (`{ code, message, details }`), as canonical ProtoJSON. */
-  readonly errorStatus?: JsonObject | undefined;
-}
-
-/**
- * A Dialogflow V2 conversation as an immutable aggregate: the resource's fields in the wire's own
- * words, its two states (set by the machine's rules), and a `version` for optimistic concurrency.
- * Frozen at runtime; change it only through commands, which return a new one.
- */
-export interface Conversation {
+export interface ConversationData {
   /** Absent until Dialogflow has named the conversation (a locally created one has none yet). */
   readonly name?: ConversationName | undefined;
-  readonly lifecycleState: LifecycleState;
   readonly conversationProfile: ConversationProfileName;
   readonly phoneNumber?: ConversationPhoneNumber | undefined;
   readonly startTime: Timestamp;
   readonly endTime?: Timestamp | undefined;
-  readonly conversationStage: ConversationStage;
   /**
    * Fields kept verbatim and emitted again: those this library does not model
    * (`telephonyConnectionInfo`, `initialConversationProfile`, `ingestedContextReferences`,
@@ -47,10 +35,27 @@ export interface Conversation {
    */
   readonly unrecoverableErrors?: ReadonlyArray<UnrecoverableError> | undefined;
   /**
+   * Whether the conversation profile has a Dialogflow virtual agent (`automatedAgentConfig`), when
+   * known: given to `createConversation`, or to a decode. Not part of the resource.
+   */
+  readonly virtualAgent?: boolean | undefined;
+  /** The stage the create request asked for, for a conversation created here. Not part of the resource. */
+  readonly requestedConversationStage?: ConversationStage | undefined;
+  /**
    * Grows by one with every change. A decoded conversation starts at 0 (or the version you pass);
    * a created one at 1. Not part of the wire format.
    */
   readonly version: number;
+}
+
+/**
+ * A Dialogflow V2 conversation as an immutable aggregate: its data and its two states, which only
+ * the machine's rules move. Frozen at runtime; change it only through commands, which return a new
+ * one.
+ */
+export interface Conversation extends ConversationData {
+  readonly lifecycleState: LifecycleState;
+  readonly conversationStage: ConversationStage;
 }
 
 /** The parts of a conversation that are not its version. */
@@ -73,5 +78,7 @@ export const makeConversation = (fields: ConversationFields, version: number): C
     conversationStage: fields.conversationStage,
     unknownFields: fields.unknownFields,
     unrecoverableErrors: fields.unrecoverableErrors,
+    virtualAgent: fields.virtualAgent,
+    requestedConversationStage: fields.requestedConversationStage,
     version,
   });

@@ -1,6 +1,7 @@
-import type { ConversationStage } from '../../machines/conversation.machine.js';
+import type { ConversationMachineEvent } from '../../machines/conversation.machine.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
+import type { ConversationStage } from '../wire/conversation-stage.js';
 import type { UnknownFields } from '../wire/message.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import type { Timestamp } from '../wire/timestamp.js';
@@ -17,6 +18,10 @@ export interface ConversationCreated {
     readonly conversationProfile: ConversationProfileName;
     readonly conversationStage: ConversationStage;
     readonly startTime: Timestamp;
+    /** Whether the profile has a virtual agent. */
+    readonly virtualAgent?: boolean | undefined;
+    /** The stage the create request asked for, if any. */
+    readonly requestedConversationStage?: ConversationStage | undefined;
   };
 }
 
@@ -83,3 +88,44 @@ export interface ConversationChange {
   /** Empty when the command changed nothing (the conversation is then the same, same version). */
   readonly events: ReadonlyArray<ConversationDomainEvent>;
 }
+
+/**
+ * The machine event that a domain event is, so an actor can follow what the aggregate does (and
+ * the aggregate's `evolve` runs the machine's rules on it): a handoff is `handOff.observed`, a
+ * completion `complete` (its end time as `at`), observed data `data.observed`, a recorded error
+ * `error.observed`. `undefined` for `ConversationCreated`, which is the machine's input, not an
+ * event, and for anything that is not a domain event.
+ *
+ * @example
+ * ```ts
+ * for (const event of change.events) {
+ *   const machineEvent = toMachineEvent(event);
+ *   if (machineEvent) actor.send(machineEvent);
+ * }
+ * ```
+ */
+export const toMachineEvent = (event: ConversationDomainEvent): ConversationMachineEvent | undefined => {
+  switch (event?.type) {
+    case 'ConversationHandedOff':
+      return { type: 'handOff.observed', at: event.data.at };
+    case 'ConversationCompleted':
+      return { type: 'complete', at: event.data.endTime };
+    case 'ConversationDataObserved': {
+      const { name, startTime, endTime, phoneNumber, unknownFields } = event.data;
+      return {
+        type: 'data.observed',
+        data: {
+          ...(name === undefined ? {} : { name }),
+          ...(startTime === undefined ? {} : { startTime }),
+          ...(endTime === undefined ? {} : { endTime }),
+          ...(phoneNumber === undefined ? {} : { phoneNumber }),
+          ...(unknownFields === undefined ? {} : { unknownFields }),
+        },
+      };
+    }
+    case 'ConversationErrorRecorded':
+      return { type: 'error.observed', error: event.data.error };
+    default:
+      return undefined;
+  }
+};

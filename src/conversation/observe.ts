@@ -1,52 +1,81 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { joinObservedData } from '../../machines/joins.js';
-import { type ConversationName, sameConversation } from '../wire/conversation-name.js';
-import { sameConversationProfile } from '../wire/conversation-profile-name.js';
-import { type ConversationPhoneNumber, samePhoneNumber } from '../wire/phone-number.js';
-import { compareTimestamps, type Timestamp } from '../wire/timestamp.js';
+import type { ConversationName } from '../wire/conversation-name.js';
 import type { Conversation } from './conversation.js';
 import type { ConversationError, RegressedField } from './errors.js';
-import type { ConversationDomainEvent } from './events.js';
-import { ruleFor } from './rules.js';
-
-const regressionsOf = (local: Conversation, remote: Conversation): RegressedField[] => {
-  const found: RegressedField[] = [];
-  if (local.name !== undefined && remote.name !== undefined && !sameConversation(local.name, remote.name)) {
-    found.push({ field: 'name', local: local.name, remote: remote.name });
-  }
-  if (!sameConversationProfile(local.conversationProfile, remote.conversationProfile)) {
-    found.push({ field: 'conversationProfile', local: local.conversationProfile, remote: remote.conversationProfile });
-  }
-  if (local.lifecycleState === 'COMPLETED' && remote.lifecycleState === 'IN_PROGRESS') {
-    found.push({ field: 'lifecycleState', local: local.lifecycleState, remote: remote.lifecycleState });
-  }
-  if (local.conversationStage === 'HUMAN_ASSIST_STAGE' && remote.conversationStage === 'VIRTUAL_AGENT_STAGE') {
-    found.push({ field: 'conversationStage', local: local.conversationStage, remote: remote.conversationStage });
-  }
-  if (local.endTime !== undefined && remote.endTime !== undefined && compareTimestamps(remote.endTime, local.endTime) < 0) {
-    found.push({ field: 'endTime', local: local.endTime, remote: remote.endTime });
-  }
-  return found;
-};
+import { type ConversationDataObserved, type ConversationDomainEvent, toMachineEvent } from './events.js';
+import { type ObservedConversationData, observedDataChanges, observedDataContradictions } from './observed-data.js';
+import { step } from './rules.js';
 
 const describeRegression = (r: RegressedField): string =>
   r.field === 'name' || r.field === 'conversationProfile'
     ? `${r.field} is ${r.remote} there, ${r.local} here`
     : `${r.field} would go back from ${r.local} to ${r.remote}`;
 
+/** The order regressions are listed in: the resource's field order. */
+const FIELD_ORDER: ReadonlyArray<RegressedField['field']> = [
+  'name',
+  'conversationProfile',
+  'lifecycleState',
+  'conversationStage',
+  'endTime',
+];
+
+/** What a fetched resource reports besides its states. */
+const observedDataOf = (remote: Conversation): ObservedConversationData => ({
+  name: remote.name,
+  conversationProfile: remote.conversationProfile,
+  startTime: remote.startTime,
+  endTime: remote.endTime,
+  phoneNumber: remote.phoneNumber,
+  unknownFields: remote.unknownFields,
+});
+
 /**
- * @internal What a freshly fetched resource teaches a local conversation, as domain events: the
- * forward moves as the commands make them (`ConversationHandedOff`, then `ConversationCompleted`
- * with the server's end time), then the output-only data it did not have
- * (`ConversationDataObserved`). A resource that is behind (or contradicts) it is refused with a
- * {@link Regression} that names each field.
+ * @internal What a freshly fetched resource teaches a local conversation, as domain events, all
+ * through the machine's rules: where a region's state differs, the fact that moves the local
+ * conversation there (`ConversationHandedOff`, then `ConversationCompleted` with the server's end
+ * time); then the data it did not have (`ConversationDataObserved`). Where the machine has no such
+ * fact (`COMPLETED` back to `IN_PROGRESS`, `HUMAN_ASSIST_STAGE` back to `VIRTUAL_AGENT_STAGE`), or
+ * the data contradicts what is known (another name or profile, an earlier end time), the resource
+ * is behind or about another conversation: a {@link Regression} naming each field.
  */
 export const decideObserve = (
   remote: Conversation,
   state: Conversation,
 ): E.Either<ConversationError, ReadonlyArray<ConversationDomainEvent>> => {
-  const regressions = regressionsOf(state, remote);
+  const conversation = (state.name ?? remote.name) as ConversationName | undefined;
+  const regressions = observedDataContradictions(state, observedDataOf(remote));
+  const events: ConversationDomainEvent[] = [];
+  let current = state;
+  const move = (event: ConversationDomainEvent, reached: (c: Conversation) => boolean): boolean => {
+    const machineEvent = toMachineEvent(event);
+    if (machineEvent === undefined) return false;
+    const { next } = step(current, machineEvent);
+    if (!reached(next)) return false;
+    events.push(Object.freeze(event));
+    current = next;
+    return true;
+  };
+  if (
+    state.conversationStage !== remote.conversationStage &&
+    !move(
+      { type: 'ConversationHandedOff', data: Object.freeze({ conversation, at: undefined }) },
+      (c) => c.conversationStage === remote.conversationStage,
+    )
+  ) {
+    regressions.push({ field: 'conversationStage', local: state.conversationStage, remote: remote.conversationStage });
+  }
+  if (
+    state.lifecycleState !== remote.lifecycleState &&
+    !move(
+      { type: 'ConversationCompleted', data: Object.freeze({ conversation, endTime: remote.endTime }) },
+      (c) => c.lifecycleState === remote.lifecycleState,
+    )
+  ) {
+    regressions.push({ field: 'lifecycleState', local: state.lifecycleState, remote: remote.lifecycleState });
+  }
   if (regressions.length > 0) {
+    regressions.sort((a, b) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field));
     return E.left(
       Object.freeze({
         type: 'Regression' as const,
@@ -55,47 +84,13 @@ export const decideObserve = (
       }),
     );
   }
-  const conversation = (state.name ?? remote.name) as ConversationName | undefined;
-  const events: ConversationDomainEvent[] = [];
-  if (
-    state.conversationStage !== remote.conversationStage &&
-    ruleFor(state.lifecycleState, state.conversationStage, 'handOff.observed').changes
-  ) {
-    events.push(Object.freeze({ type: 'ConversationHandedOff', data: Object.freeze({ conversation, at: undefined }) }));
-  }
-  let endTime = state.endTime;
-  if (state.lifecycleState !== remote.lifecycleState) {
-    const rule = ruleFor(state.lifecycleState, remote.conversationStage, 'complete');
-    if (rule.changes) {
-      events.push(Object.freeze({ type: 'ConversationCompleted', data: Object.freeze({ conversation, endTime: remote.endTime }) }));
-      if (rule.recordsEndTime && remote.endTime !== undefined) endTime = remote.endTime;
-    }
-  }
-  const changed = joinObservedData<ConversationPhoneNumber>(
-    { ...state, endTime },
-    {
-      name: remote.name,
-      startTime: remote.startTime,
-      endTime: remote.endTime,
-      phoneNumber: remote.phoneNumber,
-      unknownFields: remote.unknownFields,
-    },
-    samePhoneNumber,
-  );
+  const changed = observedDataChanges(current, observedDataOf(remote));
   if (changed !== undefined) {
-    events.push(
-      Object.freeze({
-        type: 'ConversationDataObserved',
-        data: Object.freeze({
-          conversation,
-          name: changed.name as ConversationName | undefined,
-          startTime: changed.startTime as Timestamp | undefined,
-          endTime: changed.endTime as Timestamp | undefined,
-          phoneNumber: changed.phoneNumber,
-          unknownFields: changed.unknownFields,
-        }),
-      }),
-    );
+    const event: ConversationDataObserved = {
+      type: 'ConversationDataObserved',
+      data: Object.freeze({ conversation, ...changed }),
+    };
+    events.push(Object.freeze(event));
   }
   return E.right(Object.freeze(events));
 };

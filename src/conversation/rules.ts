@@ -1,100 +1,284 @@
-import { transition } from 'xstate';
+import { matchesState } from 'xstate';
+import { type ContextUpdate, type ConversationActionName, conversationActions } from '../../machines/conversation.actions.js';
+import { conversationGuards, conversationStateGuards } from '../../machines/conversation.guards.js';
 import {
+  type ConversationMachineArgs,
+  type ConversationMachineContext,
   type ConversationMachineEvent,
-  type ConversationStage,
   conversationMachine,
-  type LifecycleState,
 } from '../../machines/conversation.machine.js';
-
-/** The machine's event types: what can be asked of, or observed on, a conversation. */
-export type ConversationEventType = ConversationMachineEvent['type'];
-
-/** What the machine does with one event in one state. */
-export interface Rule {
-  /** Whether the machine has a transition for it (an illegal command when false). */
-  readonly allowed: boolean;
-  readonly lifecycleState: LifecycleState;
-  readonly conversationStage: ConversationStage;
-  /**
-   * Whether it counts as a change (the version grows). For the events that carry data
-   * (`data.observed`, `error.observed`): whether new data is joined and counted; data already
-   * there changes nothing.
-   */
-  readonly changes: boolean;
-  /** Whether the event's `at` becomes the end time. */
-  readonly recordsEndTime: boolean;
-}
-
-export const LIFECYCLES: ReadonlyArray<LifecycleState> = ['IN_PROGRESS', 'COMPLETED'];
-export const STAGES: ReadonlyArray<ConversationStage> = ['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'];
-export const EVENT_TYPES: ReadonlyArray<ConversationEventType> = [
-  'handOff',
-  'complete',
-  'handOff.observed',
-  'data.observed',
-  'error.observed',
-];
-
-const PROBE_START = '2000-01-01T00:00:00Z';
-const PROBE_AT = '2000-01-02T00:00:00Z';
-
-/** One event of each type, carrying data the probe snapshot does not have yet. */
-const probeEvent = (type: ConversationEventType): ConversationMachineEvent => {
-  switch (type) {
-    case 'data.observed':
-      return { type, data: { phoneNumber: { phoneNumber: 'probe' } } };
-    case 'error.observed':
-      return { type, error: { messageId: 'probe' } };
-    default:
-      return { type, at: PROBE_AT };
-  }
-};
+import { type ChartState, type ChartTransition, chartOf } from '../machine/structure.js';
+import type { ConversationStage } from '../wire/conversation-stage.js';
+import type { LifecycleState } from '../wire/lifecycle-state.js';
+import { type Conversation, makeConversation } from './conversation.js';
 
 /**
- * Asks the machine, once, what each event does in each state, by running `transition()` on a probe
- * snapshot. The machine's guards look at states, and at the form of an event's `at`, which the
- * commands check first; so one probe per (state, event) answers for every well-formed event;
- * `test/rules.test.ts` checks that against `transition()` on real data for every state and event.
+ * The machine's rules as the aggregate runs them: its transitions, read once from the chart's
+ * structure (the same reading the diagrams make), with each guard and action resolved by name to the
+ * function the machine's `setup` holds. Nothing here states a rule; a transition, guard or action
+ * added to the machine is followed here without a change, and one this module cannot run (a guard
+ * or action that is not among the shared ones) stops the module from loading.
+ *
+ * A conversation takes an event as xstate does in a parallel machine: each region's state offers
+ * its transitions for the event, then its ancestors' (the root's facts); the first whose guard
+ * passes is taken; the root's, shared by both regions, is taken once; actions run in order, each
+ * seeing the changes of the ones before.
  */
-const deriveRules = (): Readonly<Record<ConversationEventType, ReadonlyArray<Rule>>> => {
-  const rules = {} as Record<ConversationEventType, Rule[]>;
-  for (const type of EVENT_TYPES) rules[type] = [];
-  for (const lifecycle of LIFECYCLES) {
-    for (const stage of STAGES) {
-      const snapshot = conversationMachine.resolveState({
-        value: { lifecycle, stage },
-        context: { version: 0, conversationProfile: 'projects/probe/conversationProfiles/probe', startTime: PROBE_START },
-      });
-      for (const type of EVENT_TYPES) {
-        const event = probeEvent(type);
-        const [next] = transition(conversationMachine, snapshot, event);
-        const value = next.value as { lifecycle: LifecycleState; stage: ConversationStage };
-        rules[type][stateIndex(lifecycle, stage)] = Object.freeze({
-          allowed: snapshot.can(event),
-          lifecycleState: value.lifecycle,
-          conversationStage: value.stage,
-          changes: next.context.version !== snapshot.context.version,
-          recordsEndTime: next.context.endTime === PROBE_AT && snapshot.context.endTime !== PROBE_AT,
-        });
-      }
+
+type Region = 'lifecycle' | 'stage';
+type EventType = ConversationMachineEvent['type'];
+
+/** One transition, resolved. */
+interface Rule {
+  readonly guard: ((args: ConversationMachineArgs, lifecycle: LifecycleState, stage: ConversationStage) => boolean) | undefined;
+  /** The region and the state it moves to; `undefined` for the root's targetless facts. */
+  readonly region: Region | undefined;
+  readonly target: string | undefined;
+  readonly actions: ReadonlyArray<(args: ConversationMachineArgs) => ContextUpdate>;
+}
+
+const isActionName = (name: string): name is ConversationActionName => Object.hasOwn(conversationActions, name);
+
+const resolveGuard = (name: string | undefined): Rule['guard'] => {
+  if (name === undefined) return undefined;
+  if (Object.hasOwn(conversationGuards, name)) return conversationGuards[name as keyof typeof conversationGuards];
+  if (Object.hasOwn(conversationStateGuards, name)) {
+    // Asked of xstate once, for every pair of states an aggregate can be in.
+    const required = conversationStateGuards[name as keyof typeof conversationStateGuards];
+    const holds = new Set<string>();
+    for (const lifecycle of LIFECYCLE_STATES) {
+      for (const stage of STAGES) if (matchesState(required, { lifecycle, stage })) holds.add(`${lifecycle} ${stage}`);
     }
+    const table: Readonly<Record<string, Readonly<Record<string, boolean>>>> = Object.fromEntries(
+      LIFECYCLE_STATES.map((lifecycle) => [
+        lifecycle,
+        Object.fromEntries(STAGES.map((stage) => [stage, holds.has(`${lifecycle} ${stage}`)])),
+      ]),
+    );
+    return (_args, lifecycle, stage) => table[lifecycle]?.[stage] === true;
+  }
+  throw new Error(`the machine's guard ${name} is not one the aggregate shares (machines/conversation.guards.ts)`);
+};
+
+const regionOf = new Map<string, { readonly region: Region; readonly key: string }>();
+
+const resolve = (t: ChartTransition, sourceId: string): Rule => {
+  const [target] = t.targets;
+  const place = target === undefined || target === sourceId ? regionOf.get(sourceId) : regionOf.get(target);
+  return {
+    guard: resolveGuard(t.guard),
+    region: place?.region,
+    target: place?.key,
+    actions: t.actions.map((name) => {
+      if (!isActionName(name))
+        throw new Error(`the machine's action ${name} is not one the aggregate shares (machines/conversation.actions.ts)`);
+      return conversationActions[name];
+    }),
+  };
+};
+
+const byEvent = (state: ChartState): Map<string, Rule[]> => {
+  const rules = new Map<string, Rule[]>();
+  for (const t of state.transitions) {
+    if (t.event === undefined) continue;
+    const list = rules.get(t.event) ?? [];
+    list.push(resolve(t, state.id));
+    rules.set(t.event, list);
   }
   return rules;
 };
 
-/** Position of a state pair in the derived table; a branch or two rather than a string key. */
-const stateIndex = (lifecycle: LifecycleState, stage: ConversationStage): number =>
-  (lifecycle === 'COMPLETED' ? 2 : 0) + (stage === 'HUMAN_ASSIST_STAGE' ? 1 : 0);
+const chart = chartOf(conversationMachine);
+const regionNode = (key: Region): ChartState => {
+  const node = chart.children.find((c) => c.key === key);
+  if (node === undefined) throw new Error(`the machine has no ${key} region`);
+  return node;
+};
+const REGIONS: Readonly<Record<Region, ChartState>> = { lifecycle: regionNode('lifecycle'), stage: regionNode('stage') };
+for (const region of ['lifecycle', 'stage'] as const) {
+  for (const state of REGIONS[region].children) regionOf.set(state.id, { region, key: state.key });
+}
+/** @internal The lifecycle states and the stages an aggregate can be in, as the chart lists them. */
+export const LIFECYCLE_STATES = REGIONS.lifecycle.children.map((s) => s.key) as ReadonlyArray<LifecycleState>;
+/** @internal */
+export const STAGES = REGIONS.stage.children.filter((s) => !s.transient).map((s) => s.key) as ReadonlyArray<ConversationStage>;
 
-const RULES = deriveRules();
+const ROOT_RULES = byEvent(chart);
+const STATE_RULES: Readonly<Record<Region, ReadonlyMap<string, Map<string, Rule[]>>>> = {
+  lifecycle: new Map(REGIONS.lifecycle.children.map((s) => [s.key, byEvent(s)])),
+  stage: new Map(REGIONS.stage.children.map((s) => [s.key, byEvent(s)])),
+};
+
+const NO_RULES: ReadonlyArray<Rule> = [];
+
+/** The first rule whose guard passes. */
+const select = (
+  rules: ReadonlyArray<Rule>,
+  args: ConversationMachineArgs,
+  lifecycle: LifecycleState,
+  stage: ConversationStage,
+): Rule | undefined => {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as Rule;
+    if (rule.guard === undefined || rule.guard(args, lifecycle, stage)) return rule;
+  }
+  return undefined;
+};
+
+/** The data of a conversation as actions change it: the context's fields, built into an aggregate once. */
+class Draft implements ConversationMachineContext {
+  name: Conversation['name'];
+  conversationProfile: Conversation['conversationProfile'];
+  phoneNumber: Conversation['phoneNumber'];
+  startTime: Conversation['startTime'];
+  endTime: Conversation['endTime'];
+  unknownFields: Conversation['unknownFields'];
+  unrecoverableErrors: Conversation['unrecoverableErrors'];
+  virtualAgent: Conversation['virtualAgent'];
+  requestedConversationStage: Conversation['requestedConversationStage'];
+  version: number;
+  changed = false;
+
+  constructor(c: ConversationMachineContext) {
+    this.name = c.name;
+    this.conversationProfile = c.conversationProfile;
+    this.phoneNumber = c.phoneNumber;
+    this.startTime = c.startTime;
+    this.endTime = c.endTime;
+    this.unknownFields = c.unknownFields;
+    this.unrecoverableErrors = c.unrecoverableErrors;
+    this.virtualAgent = c.virtualAgent;
+    this.requestedConversationStage = c.requestedConversationStage;
+    this.version = c.version;
+  }
+
+  /** Takes an action's changes, as `assign` does: each field it names. */
+  apply(update: ContextUpdate): void {
+    for (const key in update) {
+      this.changed = true;
+      switch (key as keyof ContextUpdate) {
+        case 'name':
+          this.name = update.name;
+          break;
+        case 'conversationProfile':
+          if (update.conversationProfile !== undefined) this.conversationProfile = update.conversationProfile;
+          break;
+        case 'phoneNumber':
+          this.phoneNumber = update.phoneNumber;
+          break;
+        case 'startTime':
+          if (update.startTime !== undefined) this.startTime = update.startTime;
+          break;
+        case 'endTime':
+          this.endTime = update.endTime;
+          break;
+        case 'unknownFields':
+          this.unknownFields = update.unknownFields;
+          break;
+        case 'unrecoverableErrors':
+          this.unrecoverableErrors = update.unrecoverableErrors;
+          break;
+        case 'virtualAgent':
+          this.virtualAgent = update.virtualAgent;
+          break;
+        case 'requestedConversationStage':
+          this.requestedConversationStage = update.requestedConversationStage;
+          break;
+        case 'version':
+          if (update.version !== undefined) this.version = update.version;
+          break;
+      }
+    }
+  }
+
+  build(lifecycleState: LifecycleState, conversationStage: ConversationStage): Conversation {
+    return makeConversation(
+      {
+        name: this.name,
+        lifecycleState,
+        conversationProfile: this.conversationProfile,
+        phoneNumber: this.phoneNumber,
+        startTime: this.startTime,
+        endTime: this.endTime,
+        conversationStage,
+        unknownFields: this.unknownFields,
+        unrecoverableErrors: this.unrecoverableErrors,
+        virtualAgent: this.virtualAgent,
+        requestedConversationStage: this.requestedConversationStage,
+      },
+      this.version,
+    );
+  }
+}
+
+/** What the machine does with an event: refuses it, takes it and changes nothing, or changes the conversation. */
+export type Answer = 'refused' | 'unchanged' | 'changed';
+
+/** What the machine does with an event: whether it takes it, and the conversation after it. */
+export interface Step {
+  /** Whether the machine has an enabled transition for it (`snapshot.can(event)`). */
+  readonly allowed: boolean;
+  /** The conversation after it: the very same one when nothing changed. */
+  readonly next: Conversation;
+}
+
+const REFUSED = 0;
 
 /**
- * What the machine does with `type` when a conversation is `lifecycle` in `stage`.
- *
- * @example
- * ```ts
- * ruleFor('COMPLETED', 'VIRTUAL_AGENT_STAGE', 'handOff').allowed; // false
- * ```
+ * Runs one machine event on a conversation, as the machine would: its transitions, guards and
+ * actions; `REFUSED` when it has no enabled transition, the very same conversation when nothing
+ * changes. `build: false` only answers (`true` for a change), building nothing.
  */
-export const ruleFor = (lifecycle: LifecycleState, stage: ConversationStage, type: ConversationEventType): Rule =>
-  RULES[type][stateIndex(lifecycle, stage)]!;
+function take(c: Conversation, event: ConversationMachineEvent, build: true): Conversation | typeof REFUSED;
+function take(c: Conversation, event: ConversationMachineEvent, build: false): Conversation | typeof REFUSED | true;
+function take(c: Conversation, event: ConversationMachineEvent, build: boolean): Conversation | typeof REFUSED | true {
+  const lifecycle = c.lifecycleState;
+  const stage = c.conversationStage;
+  const args: { context: ConversationMachineContext; event: ConversationMachineEvent } = { context: c, event };
+  const type: EventType = event.type;
+  const root = ROOT_RULES.get(type) ?? NO_RULES;
+  const fromLifecycle =
+    select(STATE_RULES.lifecycle.get(lifecycle)?.get(type) ?? NO_RULES, args, lifecycle, stage) ?? select(root, args, lifecycle, stage);
+  const fromStage =
+    select(STATE_RULES.stage.get(stage)?.get(type) ?? NO_RULES, args, lifecycle, stage) ?? select(root, args, lifecycle, stage);
+  if (fromLifecycle === undefined && fromStage === undefined) return REFUSED;
+  let nextLifecycle = lifecycle;
+  let nextStage = stage;
+  let draft: Draft | undefined;
+  // Each region's chosen rule; one both regions chose (a root fact) runs once.
+  for (let r = 0; r < 2; r++) {
+    const rule = r === 0 ? fromLifecycle : fromStage === fromLifecycle ? undefined : fromStage;
+    if (rule === undefined) continue;
+    if (rule.target !== undefined) {
+      if (rule.region === 'lifecycle') nextLifecycle = rule.target as LifecycleState;
+      else if (rule.region === 'stage') nextStage = rule.target as ConversationStage;
+    }
+    for (let a = 0; a < rule.actions.length; a++) {
+      const update = (rule.actions[a] as (args: ConversationMachineArgs) => ContextUpdate)(args);
+      if (draft === undefined) {
+        draft = new Draft(c);
+        // The draft holds the context's fields: each action sees the changes of the ones before, as in xstate.
+        args.context = draft;
+      }
+      draft.apply(update);
+    }
+  }
+  if (draft?.changed !== true && nextLifecycle === lifecycle && nextStage === stage) return c;
+  if (!build) return true;
+  return (draft ?? new Draft(c)).build(nextLifecycle, nextStage);
+}
+
+/** The machine's answer to an event, without building the next conversation (what `decide` needs). */
+export const answer = (c: Conversation, event: ConversationMachineEvent): Answer => {
+  const taken = take(c, event, false);
+  return taken === REFUSED ? 'refused' : taken === c ? 'unchanged' : 'changed';
+};
+
+/**
+ * Runs one machine event on a conversation, as the machine would: its transitions, guards and
+ * actions. Pure; the conversation is the machine's context (the aggregate holds the same fields).
+ */
+export const step = (c: Conversation, event: ConversationMachineEvent): Step => {
+  const taken = take(c, event, true);
+  return taken === REFUSED ? { allowed: false, next: c } : { allowed: true, next: taken };
+};

@@ -1,19 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SnapshotFrom } from 'xstate';
-import {
-  type ConversationMachineContext,
-  type ConversationMachineEvent,
-  conversationMachine,
-} from '../../machines/conversation.machine.js';
+import { type ConversationMachineContext, conversationMachine } from '../../machines/conversation.machine.js';
 import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
+import type { ConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError, nestDecodeError, unreadableInput, versionProblem } from '../wire/decode-error.js';
 import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
-import { writePhoneNumber } from '../wire/phone-number.js';
 import { INVALID } from '../wire/reader.js';
 import { decodeWith } from './codec.js';
 import { type Conversation, makeConversation } from './conversation.js';
-import type { ConversationDomainEvent } from './events.js';
 import { readUnrecoverableErrors } from './unrecoverable-errors.js';
 
 /** A snapshot of the conversation machine, as actors hold them. */
@@ -26,9 +21,11 @@ const contextOf = (c: Conversation): ConversationMachineContext => ({
   conversationProfile: c.conversationProfile,
   startTime: c.startTime,
   ...(c.endTime === undefined ? {} : { endTime: c.endTime }),
-  ...(c.phoneNumber === undefined ? {} : { phoneNumber: writePhoneNumber(c.phoneNumber) as JsonObject }),
+  ...(c.phoneNumber === undefined ? {} : { phoneNumber: c.phoneNumber }),
   ...(c.unknownFields === undefined ? {} : { unknownFields: c.unknownFields }),
   ...(c.unrecoverableErrors === undefined ? {} : { unrecoverableErrors: c.unrecoverableErrors }),
+  ...(c.virtualAgent === undefined ? {} : { virtualAgent: c.virtualAgent }),
+  ...(c.requestedConversationStage === undefined ? {} : { requestedConversationStage: c.requestedConversationStage }),
 });
 
 /**
@@ -77,8 +74,21 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   if (!isRecord(value)) problems.push({ path: 'value', message: `expected { lifecycle, stage }, got ${describe(value)}` });
   if (!isRecord(context)) problems.push({ path: 'context', message: `expected the machine's context, got ${describe(context)}` });
   if (!isRecord(value) || !isRecord(context)) return E.left(decodeError(problems));
-  const { version, unknownFields, unrecoverableErrors, ...fields } = context;
+  const { version, unknownFields, unrecoverableErrors, virtualAgent, requestedConversationStage, ...fields } = context;
   const errors = readUnrecoverableErrors(unrecoverableErrors, problems, 'context', 'unrecoverableErrors');
+  if (virtualAgent !== undefined && typeof virtualAgent !== 'boolean') {
+    problems.push({ path: 'context.virtualAgent', message: `expected a boolean, got ${describe(virtualAgent)}` });
+  }
+  if (
+    requestedConversationStage !== undefined &&
+    requestedConversationStage !== 'VIRTUAL_AGENT_STAGE' &&
+    requestedConversationStage !== 'HUMAN_ASSIST_STAGE'
+  ) {
+    problems.push({
+      path: 'context.requestedConversationStage',
+      message: `expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got ${describe(requestedConversationStage)}`,
+    });
+  }
   const badVersion = versionProblem(version);
   if (badVersion !== undefined) problems.push({ path: 'context.version', message: badVersion });
   const json: Record<string, unknown> = { ...fields, lifecycleState: value.lifecycle, conversationStage: value.stage };
@@ -104,9 +114,19 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   const decoded = decodeWith(json, false, { version: version as number }, false);
   if (E.isRight(decoded)) {
     const c = decoded.right;
-    return errors === undefined || errors === INVALID
+    return errors === undefined && virtualAgent === undefined && requestedConversationStage === undefined
       ? decoded
-      : E.right(makeConversation({ ...c, unrecoverableErrors: errors }, c.version));
+      : E.right(
+          makeConversation(
+            {
+              ...c,
+              unrecoverableErrors: errors === INVALID ? undefined : errors,
+              virtualAgent: virtualAgent as boolean | undefined,
+              requestedConversationStage: requestedConversationStage as ConversationStage | undefined,
+            },
+            c.version,
+          ),
+        );
   }
   // Point each problem at the snapshot's own layout: states in `value`, data in `context`.
   return E.left(
@@ -124,46 +144,6 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
       }),
     ),
   );
-};
-
-/**
- * The machine event that a domain event is, so an actor can follow what the aggregate does: a
- * handoff is `handOff.observed`, a completion `complete` (its end time as `at`), observed data
- * `data.observed`, a recorded error `error.observed`. `undefined` for `ConversationCreated`, which
- * is the machine's input, not an event.
- *
- * @example
- * ```ts
- * for (const event of change.events) {
- *   const machineEvent = toMachineEvent(event);
- *   if (machineEvent) actor.send(machineEvent);
- * }
- * ```
- */
-export const toMachineEvent = (event: ConversationDomainEvent): ConversationMachineEvent | undefined => {
-  switch (event.type) {
-    case 'ConversationCreated':
-      return undefined;
-    case 'ConversationHandedOff':
-      return { type: 'handOff.observed', at: event.data.at };
-    case 'ConversationCompleted':
-      return { type: 'complete', at: event.data.endTime };
-    case 'ConversationDataObserved': {
-      const { name, startTime, endTime, phoneNumber, unknownFields } = event.data;
-      return {
-        type: 'data.observed',
-        data: {
-          ...(name === undefined ? {} : { name }),
-          ...(startTime === undefined ? {} : { startTime }),
-          ...(endTime === undefined ? {} : { endTime }),
-          ...(phoneNumber === undefined ? {} : { phoneNumber: writePhoneNumber(phoneNumber) as JsonObject }),
-          ...(unknownFields === undefined ? {} : { unknownFields }),
-        },
-      };
-    }
-    case 'ConversationErrorRecorded':
-      return { type: 'error.observed', error: event.data.error };
-  }
 };
 
 /** The layout of the machine's context that {@link toPersistedSnapshot} writes today. */

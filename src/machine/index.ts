@@ -15,6 +15,6 @@ export {
   type ObservedConversationData,
   StartingStageError,
 } from '../../machines/conversation.machine.js';
-export type { UnrecoverableErrorRecord } from '../../machines/joins.js';
-export { type ConversationSnapshot, fromMachineSnapshot, toMachineEvent, toMachineSnapshot } from '../conversation/snapshot.js';
+export { toMachineEvent } from '../conversation/events.js';
+export { type ConversationSnapshot, fromMachineSnapshot, toMachineSnapshot } from '../conversation/snapshot.js';
 export { type DiagramError, toDot, toMermaid, toSvg } from './diagram.js';

@@ -6,7 +6,7 @@ import { type IssueSink, type Path, stepInto } from './issue.js';
 import { isEmptyObject, type JsonObject, type JsonValue, readJsonObject } from './json-value.js';
 import { type LifecycleStateEnum, lifecycleStateEnum } from './lifecycle-state.js';
 import { keepUnknownField, readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
-import { type ConversationPhoneNumber, type ConversationPhoneNumberJson, readPhoneNumber, writePhoneNumber } from './phone-number.js';
+import { type ConversationPhoneNumber, readPhoneNumber } from './phone-number.js';
 import { codecFromReader, INVALID, type Invalid } from './reader.js';
 import { isTimestamp, readTimestamp, type Timestamp } from './timestamp.js';
 
@@ -18,7 +18,7 @@ export interface ConversationJson {
   readonly name?: string;
   readonly lifecycleState?: 'IN_PROGRESS' | 'COMPLETED';
   readonly conversationProfile?: string;
-  readonly phoneNumber?: ConversationPhoneNumberJson;
+  readonly phoneNumber?: ConversationPhoneNumber;
   readonly startTime?: string;
   readonly endTime?: string;
   readonly conversationStage?: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
@@ -26,7 +26,7 @@ export interface ConversationJson {
   readonly initialConversationProfile?: JsonObject;
   readonly ingestedContextReferences?: JsonObject;
   readonly initialGeneratorContexts?: JsonObject;
-  readonly [unknownField: string]: JsonValue | ConversationPhoneNumberJson | undefined;
+  readonly [unknownField: string]: JsonValue | ConversationPhoneNumber | undefined;
 }
 
 /**
@@ -319,11 +319,11 @@ const readConversationResource = (
  * @internal
  */
 export const writeConversation = (c: ConversationResource): ConversationJson => {
-  const out: Record<string, JsonValue | ConversationPhoneNumberJson> = {};
+  const out: Record<string, JsonValue | ConversationPhoneNumber> = {};
   if (c.name !== undefined && c.name !== '') out.name = c.name;
   if (c.lifecycleState !== undefined) out.lifecycleState = c.lifecycleState;
   if (c.conversationProfile !== undefined && c.conversationProfile !== '') out.conversationProfile = c.conversationProfile;
-  if (c.phoneNumber !== undefined) out.phoneNumber = writePhoneNumber(c.phoneNumber);
+  if (c.phoneNumber !== undefined) out.phoneNumber = c.phoneNumber;
   if (c.startTime !== undefined) out.startTime = c.startTime;
   if (c.endTime !== undefined) out.endTime = c.endTime;
   if (c.conversationStage !== undefined) out.conversationStage = c.conversationStage;

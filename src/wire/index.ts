@@ -30,7 +30,7 @@ export type { DecodeIssue } from './issue.js';
 export type { JsonArray, JsonObject, JsonValue } from './json-value.js';
 export { type LifecycleState, LifecycleStateCodec } from './lifecycle-state.js';
 export type { UnknownFields } from './message.js';
-export { type ConversationPhoneNumber, ConversationPhoneNumberCodec, type ConversationPhoneNumberJson } from './phone-number.js';
+export { type ConversationPhoneNumber, ConversationPhoneNumberCodec } from './phone-number.js';
 export type { ResourceNameParts } from './resource-name.js';
 export {
   compareTimestamps,

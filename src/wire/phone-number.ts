@@ -1,28 +1,25 @@
 import type * as t from 'io-ts';
-import { Int32Codec, readInt32 } from './int32.js';
+import { readInt32 } from './int32.js';
 import { type IssueSink, type Path, stepInto } from './issue.js';
 import type { JsonValue } from './json-value.js';
-import { keepUnknownField, readMessageObject, readString, type UnknownFields, writeUnknownFields } from './message.js';
-import { codecFromReader, INVALID, type Invalid } from './reader.js';
+import { keepUnknownField, readMessageObject, readString } from './message.js';
+import { codecFromReader, INVALID, type Invalid, runReader } from './reader.js';
 
-/** `ConversationPhoneNumber`: how to reach a conversation over telephony. Both fields output only. */
+/**
+ * `ConversationPhoneNumber`, how to reach a conversation over telephony, as canonical ProtoJSON:
+ * `countryCode` (added in 2025; older payloads lack it) and `phoneNumber`, each absent at its
+ * default, then any fields newer than this library, kept as they came. Both output only.
+ */
 export interface ConversationPhoneNumber {
-  /** The country calling code (added in 2025; older payloads lack it). */
-  readonly countryCode?: number | undefined;
-  /** The phone number to call to join the conversation. */
-  readonly phoneNumber?: string | undefined;
-  /** Fields of this message that the library does not model, kept verbatim. */
-  readonly unknownFields?: UnknownFields | undefined;
-}
-
-/** `ConversationPhoneNumber` as canonical ProtoJSON. */
-export interface ConversationPhoneNumberJson {
+  /** The country calling code. */
   readonly countryCode?: number;
+  /** The phone number to call to join the conversation. */
   readonly phoneNumber?: string;
+  /** Fields newer than this library, kept verbatim. */
   readonly [unknownField: string]: JsonValue | undefined;
 }
 
-/** @internal Reader used by the Conversation decoder. */
+/** @internal Reader used by the Conversation decoder: both spellings, `null` as absent, canonical out. */
 export const readPhoneNumber = (
   value: unknown,
   issues: IssueSink,
@@ -56,40 +53,30 @@ export const readPhoneNumber = (
     }
   }
   if (issues.length !== before) return INVALID;
-  return Object.freeze({
-    // Defaults (0, "") are the same as absent in proto3.
-    countryCode: countryCode === 0 ? undefined : (countryCode as number | undefined),
-    phoneNumber: phoneNumber === '' ? undefined : (phoneNumber as string | undefined),
-    unknownFields: unknownFields === undefined ? undefined : Object.freeze(unknownFields),
-  });
-};
-
-/** @internal Canonical ProtoJSON of a phone number: field order, defaults left out, kept fields last. */
-export const writePhoneNumber = (p: ConversationPhoneNumber): ConversationPhoneNumberJson => {
   const out: Record<string, JsonValue> = {};
-  if (p.countryCode !== undefined && p.countryCode !== 0) out.countryCode = p.countryCode;
-  if (p.phoneNumber !== undefined && p.phoneNumber !== '') out.phoneNumber = p.phoneNumber;
-  writeUnknownFields(out, p.unknownFields);
-  return out;
+  // Defaults (0, "") are the same as absent in proto3.
+  if (countryCode !== undefined && countryCode !== 0) out.countryCode = countryCode as number;
+  if (phoneNumber !== undefined && phoneNumber !== '') out.phoneNumber = phoneNumber as string;
+  if (unknownFields !== undefined) {
+    for (const k of Object.keys(unknownFields))
+      Object.defineProperty(out, k, { value: unknownFields[k], enumerable: true, writable: true, configurable: true });
+  }
+  return Object.freeze(out) as ConversationPhoneNumber;
 };
 
-/** @internal Whether two phone numbers are the same (as their canonical ProtoJSON). */
-export const samePhoneNumber = (a: ConversationPhoneNumber, b: ConversationPhoneNumber): boolean =>
-  a === b || JSON.stringify(writePhoneNumber(a)) === JSON.stringify(writePhoneNumber(b));
-
-const isPhoneNumber = (u: unknown): u is ConversationPhoneNumber => {
+/** @internal Whether a value is a phone number in canonical form (what the reader returns). */
+export const isPhoneNumberJson = (u: unknown): u is ConversationPhoneNumber => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
-  const p = u as ConversationPhoneNumber;
-  return (
-    (p.countryCode === undefined || Int32Codec.is(p.countryCode)) && (p.phoneNumber === undefined || typeof p.phoneNumber === 'string')
-  );
+  const { value, issues } = runReader((v, sink, parent, key) => readPhoneNumber(v, sink, parent, key, 1, false), u);
+  return value !== INVALID && issues.length === 0 && JSON.stringify(value) === JSON.stringify(u);
 };
 
-export interface ConversationPhoneNumberCodec extends t.Type<ConversationPhoneNumber, ConversationPhoneNumberJson, unknown> {}
+export interface ConversationPhoneNumberCodec extends t.Type<ConversationPhoneNumber, ConversationPhoneNumber, unknown> {}
 
 /**
  * io-ts codec for `ConversationPhoneNumber`. `countryCode` follows the int32 rules (a number or a
- * numeric string); either spelling of each name is accepted; unknown fields are kept.
+ * numeric string); either spelling of each name is accepted; unknown fields are kept; out comes
+ * canonical ProtoJSON.
  *
  * @example
  * ```ts
@@ -97,12 +84,9 @@ export interface ConversationPhoneNumberCodec extends t.Type<ConversationPhoneNu
  * // right({ countryCode: 1, phoneNumber: '+1 650-253-0000' })
  * ```
  */
-export const ConversationPhoneNumberCodec: ConversationPhoneNumberCodec = codecFromReader<
-  ConversationPhoneNumber,
-  ConversationPhoneNumberJson
->(
+export const ConversationPhoneNumberCodec: ConversationPhoneNumberCodec = codecFromReader<ConversationPhoneNumber, ConversationPhoneNumber>(
   'ConversationPhoneNumber',
-  isPhoneNumber,
+  isPhoneNumberJson,
   (value, issues, parent, key) => readPhoneNumber(value, issues, parent, key, 0, false),
-  writePhoneNumber,
+  (p) => p,
 );

@@ -1,0 +1,41 @@
+import { type ObservedConversationData, observedDataChanges } from '../src/conversation/observed-data.js';
+import { type UnrecoverableError, withRecordedError } from '../src/conversation/unrecoverable-errors.js';
+import { canonicalTimestampOf } from '../src/wire/timestamp.js';
+import type { ConversationMachineArgs, ConversationMachineContext } from './conversation.types.js';
+
+/** What an action does: the context fields it changes. */
+export type ContextUpdate = Partial<ConversationMachineContext>;
+
+const NOTHING: ContextUpdate = Object.freeze({});
+
+/**
+ * The machine's actions, as pure functions from the context and the event to the fields they
+ * change. The machine wraps each in `assign` under its name; the aggregate's `evolve` calls the
+ * same function by the same name, so a conversation changes in one way only.
+ */
+export const conversationActions = {
+  /** One more change: the version grows by one. */
+  countChange: ({ context }: ConversationMachineArgs): ContextUpdate => ({ version: context.version + 1 }),
+  /** The completion's `at`, when known, becomes the end time (in UTC). */
+  recordEndTime: ({ event }: ConversationMachineArgs): ContextUpdate => {
+    const endTime = event.type === 'complete' ? canonicalTimestampOf(event.at) : undefined;
+    return endTime === undefined ? NOTHING : { endTime };
+  },
+  // The two facts that carry data count their own change: whether a fact is new depends on the
+  // context, and only a new one grows the version. The guards take facts only in the form the wire
+  // format gives (conversation.guards.ts).
+  /** Joins what a fetched resource reported and the conversation did not have; one change when anything is new. */
+  recordObservedData: ({ context, event }: ConversationMachineArgs): ContextUpdate => {
+    const changes = event.type === 'data.observed' ? observedDataChanges(context, event.data as ObservedConversationData) : undefined;
+    return changes === undefined ? NOTHING : { ...changes, version: context.version + 1 };
+  },
+  /** Adds a reported error to the record, in its place; one change when it was not recorded yet. */
+  recordUnrecoverableError: ({ context, event }: ConversationMachineArgs): ContextUpdate => {
+    if (event.type !== 'error.observed') return NOTHING;
+    const recorded = withRecordedError(context.unrecoverableErrors, event.error as UnrecoverableError);
+    return recorded === context.unrecoverableErrors ? NOTHING : { unrecoverableErrors: recorded, version: context.version + 1 };
+  },
+};
+
+/** The names of the actions above. */
+export type ConversationActionName = keyof typeof conversationActions;
