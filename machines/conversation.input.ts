@@ -1,7 +1,7 @@
 import type { ConversationName } from '../src/wire/conversation-name.js';
 import { conversationNameKind } from '../src/wire/conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
-import type { ConversationStage } from '../src/wire/conversation-stage.js';
+import { type ConversationStage, isConversationStage } from '../src/wire/conversation-stage.js';
 import { formatIssue } from '../src/wire/decode-error.js';
 import { type DecodeIssue, describe, type IssueSink } from '../src/wire/issue.js';
 import { INVALID } from '../src/wire/reader.js';
@@ -70,7 +70,7 @@ export const checkMachineInput = (input: unknown): CheckedMachineInput | Readonl
     if (typeof virtualAgent !== 'boolean')
       issues.push({ path: 'virtualAgent', message: `expected a boolean, got ${describe(virtualAgent)}` });
     const stage = own('conversationStage');
-    if (stage !== undefined && stage !== 'VIRTUAL_AGENT_STAGE' && stage !== 'HUMAN_ASSIST_STAGE') {
+    if (stage !== undefined && !isConversationStage(stage)) {
       issues.push({ path: 'conversationStage', message: `expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got ${describe(stage)}` });
     }
     const rawName = own('name');

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { SnapshotFrom } from 'xstate';
 import { type ConversationMachineContext, conversationMachine } from '../../machines/conversation.machine.js';
 import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
-import type { ConversationStage } from '../wire/conversation-stage.js';
+import { type ConversationStage, isConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError, nestDecodeError, unreadableInput, versionProblem } from '../wire/decode-error.js';
 import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
@@ -79,11 +79,7 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   if (virtualAgent !== undefined && typeof virtualAgent !== 'boolean') {
     problems.push({ path: 'context.virtualAgent', message: `expected a boolean, got ${describe(virtualAgent)}` });
   }
-  if (
-    requestedConversationStage !== undefined &&
-    requestedConversationStage !== 'VIRTUAL_AGENT_STAGE' &&
-    requestedConversationStage !== 'HUMAN_ASSIST_STAGE'
-  ) {
+  if (requestedConversationStage !== undefined && !isConversationStage(requestedConversationStage)) {
     problems.push({
       path: 'context.requestedConversationStage',
       message: `expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got ${describe(requestedConversationStage)}`,

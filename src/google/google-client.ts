@@ -4,6 +4,7 @@ import type { Conversation } from '../conversation/conversation.js';
 import { messagePlan } from '../proto/descriptor.js';
 import { canonicalToMessage, messageToJson, readProtoJson } from '../proto/proto-json.js';
 import { type ConversationResource, writeConversation } from '../wire/conversation-resource.js';
+import type { ConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
 import type { IssueSink } from '../wire/issue.js';
 import { INVALID } from '../wire/reader.js';
@@ -53,7 +54,7 @@ export interface GoogleConversationMessage {
   readonly phoneNumber?: { readonly countryCode?: number; readonly phoneNumber?: string };
   readonly startTime?: { readonly seconds: number; readonly nanos: number };
   readonly endTime?: { readonly seconds: number; readonly nanos: number };
-  readonly conversationStage?: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
+  readonly conversationStage?: ConversationStage;
   readonly telephonyConnectionInfo?: object;
   readonly initialConversationProfile?: object;
   readonly ingestedContextReferences?: { readonly [key: string]: object };

@@ -1,7 +1,7 @@
 import type * as t from 'io-ts';
 import { type ConversationName, conversationNameKind } from './conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind } from './conversation-profile-name.js';
-import { type ConversationStageEnum, conversationStageEnum } from './conversation-stage.js';
+import { type ConversationStage, type ConversationStageEnum, conversationStageEnum } from './conversation-stage.js';
 import { type IssueSink, type Path, stepInto } from './issue.js';
 import { isEmptyObject, type JsonObject, type JsonValue, readJsonObject } from './json-value.js';
 import { type LifecycleStateEnum, lifecycleStateEnum } from './lifecycle-state.js';
@@ -21,7 +21,7 @@ export interface ConversationJson {
   readonly phoneNumber?: ConversationPhoneNumber;
   readonly startTime?: string;
   readonly endTime?: string;
-  readonly conversationStage?: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
+  readonly conversationStage?: ConversationStage;
   readonly telephonyConnectionInfo?: JsonObject;
   readonly initialConversationProfile?: JsonObject;
   readonly ingestedContextReferences?: JsonObject;
@@ -42,7 +42,7 @@ export interface ConversationResource {
   readonly phoneNumber?: ConversationPhoneNumber | undefined;
   readonly startTime?: Timestamp | undefined;
   readonly endTime?: Timestamp | undefined;
-  readonly conversationStage?: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined;
+  readonly conversationStage?: ConversationStage | undefined;
   readonly unknownFields?: UnknownFields | undefined;
 }
 
@@ -305,9 +305,7 @@ const readConversationResource = (
     startTime: read.startTime as Timestamp | undefined,
     endTime: read.endTime as Timestamp | undefined,
     conversationStage:
-      read.conversationStage === 'CONVERSATION_STAGE_UNSPECIFIED'
-        ? undefined
-        : (read.conversationStage as 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined),
+      read.conversationStage === 'CONVERSATION_STAGE_UNSPECIFIED' ? undefined : (read.conversationStage as ConversationStage | undefined),
     unknownFields: read.unknownFields,
   });
 };

@@ -10,6 +10,9 @@ import { INVALID, type Invalid, pathAt } from './reader.js';
  */
 export type ConversationStage = 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE';
 
+/** Whether a value is a {@link ConversationStage}. */
+export const isConversationStage = (u: unknown): u is ConversationStage => u === 'VIRTUAL_AGENT_STAGE' || u === 'HUMAN_ASSIST_STAGE';
+
 /** @internal The wire enum: the stages and the default, `CONVERSATION_STAGE_UNSPECIFIED`. */
 export type ConversationStageEnum = 'CONVERSATION_STAGE_UNSPECIFIED' | ConversationStage;
 
@@ -50,6 +53,6 @@ export interface ConversationStageCodec extends t.Type<ConversationStage, Conver
  */
 export const ConversationStageCodec: ConversationStageCodec = protoEnumCodec<ConversationStageEnum, ConversationStage>(
   conversationStageEnum,
-  (u): u is ConversationStage => u === 'VIRTUAL_AGENT_STAGE' || u === 'HUMAN_ASSIST_STAGE',
+  isConversationStage,
   readConversationStage,
 );

@@ -9,6 +9,9 @@ import { INVALID, type Invalid, pathAt } from './reader.js';
  */
 export type LifecycleState = 'IN_PROGRESS' | 'COMPLETED';
 
+/** Whether a value is a {@link LifecycleState}. */
+export const isLifecycleState = (u: unknown): u is LifecycleState => u === 'IN_PROGRESS' || u === 'COMPLETED';
+
 /** @internal The wire enum: the states and the default, `LIFECYCLE_STATE_UNSPECIFIED`. */
 export type LifecycleStateEnum = 'LIFECYCLE_STATE_UNSPECIFIED' | LifecycleState;
 
@@ -48,6 +51,6 @@ export interface LifecycleStateCodec extends t.Type<LifecycleState, LifecycleSta
  */
 export const LifecycleStateCodec: LifecycleStateCodec = protoEnumCodec<LifecycleStateEnum, LifecycleState>(
   lifecycleStateEnum,
-  (u): u is LifecycleState => u === 'IN_PROGRESS' || u === 'COMPLETED',
+  isLifecycleState,
   readLifecycleState,
 );
