@@ -1,6 +1,6 @@
 import { type ObservedConversationData, observedDataChanges } from '../src/conversation/observed-data.js';
 import { type UnrecoverableError, withRecordedError } from '../src/conversation/unrecoverable-errors.js';
-import { canonicalTimestampOf } from '../src/wire/timestamp.js';
+import { canonicalTimestampOf } from '../src/wire/well-known-types.js';
 import type { ConversationMachineArgs, ConversationMachineContext } from './conversation.types.js';
 
 /** What an action does: the context fields it changes. */
@@ -16,6 +16,9 @@ const NOTHING: ContextUpdate = Object.freeze({});
 export const conversationActions = {
   /** One more change: the version grows by one. */
   countChange: ({ context }: ConversationMachineArgs): ContextUpdate => ({ version: context.version + 1 }),
+  /** The handoff moved the stage: it is known from now on, no longer inferred from the profile. */
+  recordHandOff: ({ context }: ConversationMachineArgs): ContextUpdate =>
+    context.conversationStageInferred === undefined ? NOTHING : { conversationStageInferred: undefined },
   /** The completion's `at`, when known, becomes the end time (in UTC). */
   recordEndTime: ({ event }: ConversationMachineArgs): ContextUpdate => {
     const endTime = event.type === 'complete' ? canonicalTimestampOf(event.at) : undefined;

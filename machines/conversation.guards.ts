@@ -1,6 +1,6 @@
 import { isObservedData, observedDataContradictions } from '../src/conversation/observed-data.js';
 import { isUnrecoverableError } from '../src/conversation/unrecoverable-errors.js';
-import { canonicalTimestampOf } from '../src/wire/timestamp.js';
+import { canonicalTimestampOf } from '../src/wire/well-known-types.js';
 import type { ConversationMachineArgs } from './conversation.types.js';
 
 /**

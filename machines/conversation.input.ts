@@ -5,7 +5,7 @@ import { type ConversationStage, isConversationStage } from '../src/wire/convers
 import { formatIssue } from '../src/wire/decode-error.js';
 import { type DecodeIssue, describe, type IssueSink } from '../src/wire/issue.js';
 import { INVALID } from '../src/wire/reader.js';
-import { readTimestamp, type Timestamp } from '../src/wire/timestamp.js';
+import { readTimestamp, type Timestamp } from '../src/wire/well-known-types.js';
 
 /** What starting a conversation needs: the facts of a CreateConversation call and of its profile. */
 export interface ConversationMachineInput {

@@ -44,6 +44,7 @@ export const conversationMachine = setup({
   },
   actions: {
     countChange: assign(conversationActions.countChange),
+    recordHandOff: assign(conversationActions.recordHandOff),
     recordEndTime: assign(conversationActions.recordEndTime),
     recordObservedData: assign(conversationActions.recordObservedData),
     recordUnrecoverableError: assign(conversationActions.recordUnrecoverableError),
@@ -112,8 +113,8 @@ export const conversationMachine = setup({
         VIRTUAL_AGENT_STAGE: {
           description: 'A Dialogflow virtual agent answers the customer.',
           on: {
-            handOff: { guard: 'isInProgress', target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
-            'handOff.observed': { target: 'HUMAN_ASSIST_STAGE', actions: 'countChange' },
+            handOff: { guard: 'isInProgress', target: 'HUMAN_ASSIST_STAGE', actions: ['recordHandOff', 'countChange'] },
+            'handOff.observed': { target: 'HUMAN_ASSIST_STAGE', actions: ['recordHandOff', 'countChange'] },
           },
         },
         HUMAN_ASSIST_STAGE: {

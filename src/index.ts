@@ -63,4 +63,4 @@ export type { DecodeIssue } from './wire/issue.js';
 export type { JsonObject, JsonValue } from './wire/json-value.js';
 export type { LifecycleState } from './wire/lifecycle-state.js';
 export type { ConversationPhoneNumber } from './wire/phone-number.js';
-export type { Timestamp } from './wire/timestamp.js';
+export type { Timestamp } from './wire/well-known-types.js';

@@ -14,6 +14,7 @@ import {
   type UnrecoverableError,
 } from '../src/index.js';
 import { ConversationPhoneNumberCodec, timestampFromEpoch } from '../src/wire/index.js';
+import { right } from './helpers.js';
 
 /** JSON as it travels: what JSON.stringify then JSON.parse gives (no -0, no undefined). */
 export const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -39,7 +40,7 @@ export const epoch = fc.record({
     fc.integer({ min: 0, max: 999_999_999 }),
   ),
 });
-export const canonicalTimestamp = epoch.map((t) => timestampFromEpoch(t) as string);
+export const canonicalTimestamp = epoch.map((t) => right(timestampFromEpoch(t)) as string);
 
 const KNOWN = new Set([
   'name',
@@ -69,7 +70,58 @@ const unknownKey = fc
   .oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'))
   .filter((k) => !KNOWN.has(k));
 const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }).map(asJson);
-const nonEmptyMap = fc.dictionary(fc.string({ maxLength: 8 }), jsonObject, { minKeys: 1, maxKeys: 3 }).map(asJson);
+
+const text = fc.string({ minLength: 1, maxLength: 10 });
+const base64 = fc.uint8Array({ minLength: 1, maxLength: 8 }).map((b) => Buffer.from(b).toString('base64'));
+const contextReference = fc.record(
+  {
+    contextContents: fc.array(
+      fc.record(
+        {
+          content: text,
+          contentFormat: fc.constantFrom('JSON', 'PLAIN_TEXT'),
+          ingestionTime: canonicalTimestamp,
+          answerRecord: text,
+        },
+        { requiredKeys: [] },
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+    updateMode: fc.constantFrom('APPEND', 'OVERWRITE'),
+    languageCode: fc.constantFrom('en-US', 'ja'),
+    createTime: canonicalTimestamp,
+  },
+  { requiredKeys: [] },
+);
+
+/** The kept fields of a Conversation, as canonical ProtoJSON of their proto types (the engine checks them). */
+const keptFields = {
+  telephonyConnectionInfo: fc.record(
+    {
+      dialedNumber: text,
+      sdp: text,
+      sipHeaders: fc.array(fc.record({ name: text, value: text }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
+      extraMimeContents: fc.array(fc.record({ mimeType: text, content: base64 }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  ),
+  initialConversationProfile: fc.record(
+    {
+      name: conversationProfileName,
+      displayName: text,
+      languageCode: fc.constantFrom('en-US', 'de'),
+      createTime: canonicalTimestamp,
+      timeZone: fc.constantFrom('Europe/Paris', 'America/New_York'),
+    },
+    { requiredKeys: [] },
+  ),
+  ingestedContextReferences: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), contextReference, { minKeys: 1, maxKeys: 2 }),
+  initialGeneratorContexts: fc.dictionary(
+    fc.string({ minLength: 1, maxLength: 6 }),
+    fc.record({ generatorType: fc.constantFrom('FREE_FORM', 'SUMMARIZATION', 'TRANSLATION') }, { requiredKeys: [] }),
+    { minKeys: 1, maxKeys: 2 },
+  ),
+};
 
 /** A conversation as canonical ProtoJSON, the way Dialogflow returns it (every required field set). */
 export const canonicalConversationJson: fc.Arbitrary<ConversationJson> = fc
@@ -88,10 +140,7 @@ export const canonicalConversationJson: fc.Arbitrary<ConversationJson> = fc
       startTime: canonicalTimestamp,
       endTime: canonicalTimestamp,
       conversationStage: fc.constantFrom('VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'),
-      telephonyConnectionInfo: jsonObject,
-      initialConversationProfile: jsonObject,
-      ingestedContextReferences: nonEmptyMap,
-      initialGeneratorContexts: nonEmptyMap,
+      ...keptFields,
     },
     { requiredKeys: ['name', 'lifecycleState', 'conversationProfile', 'startTime', 'conversationStage'] },
   )
@@ -423,29 +472,6 @@ export const aggregateWithFact = aggregate.chain((conversation) => {
   });
 });
 
-const text = fc.string({ minLength: 1, maxLength: 10 });
-const base64 = fc.uint8Array({ minLength: 1, maxLength: 8 }).map((b) => Buffer.from(b).toString('base64'));
-const contextReference = fc.record(
-  {
-    contextContents: fc.array(
-      fc.record(
-        {
-          content: text,
-          contentFormat: fc.constantFrom('JSON', 'PLAIN_TEXT'),
-          ingestionTime: canonicalTimestamp,
-          answerRecord: text,
-        },
-        { requiredKeys: [] },
-      ),
-      { minLength: 1, maxLength: 2 },
-    ),
-    updateMode: fc.constantFrom('APPEND', 'OVERWRITE'),
-    languageCode: fc.constantFrom('en-US', 'ja'),
-    createTime: canonicalTimestamp,
-  },
-  { requiredKeys: [] },
-);
-
 /**
  * A conversation as canonical ProtoJSON whose kept fields follow their proto types (so Google's
  * message types can hold them), and with no unknown field (Google's code drops those).
@@ -465,31 +491,7 @@ export const schemaConversationJson: fc.Arbitrary<ConversationJson> = fc.record(
     startTime: canonicalTimestamp,
     endTime: canonicalTimestamp,
     conversationStage: fc.constantFrom('VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'),
-    telephonyConnectionInfo: fc.record(
-      {
-        dialedNumber: text,
-        sdp: text,
-        sipHeaders: fc.array(fc.record({ name: text, value: text }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
-        extraMimeContents: fc.array(fc.record({ mimeType: text, content: base64 }, { requiredKeys: [] }), { minLength: 1, maxLength: 2 }),
-      },
-      { requiredKeys: [] },
-    ),
-    initialConversationProfile: fc.record(
-      {
-        name: conversationProfileName,
-        displayName: text,
-        languageCode: fc.constantFrom('en-US', 'de'),
-        createTime: canonicalTimestamp,
-        timeZone: fc.constantFrom('Europe/Paris', 'America/New_York'),
-      },
-      { requiredKeys: [] },
-    ),
-    ingestedContextReferences: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), contextReference, { minKeys: 1, maxKeys: 2 }),
-    initialGeneratorContexts: fc.dictionary(
-      fc.string({ minLength: 1, maxLength: 6 }),
-      fc.record({ generatorType: fc.constantFrom('FREE_FORM', 'SUMMARIZATION', 'TRANSLATION') }, { requiredKeys: [] }),
-      { minKeys: 1, maxKeys: 2 },
-    ),
+    ...keptFields,
   },
   { requiredKeys: ['name', 'lifecycleState', 'conversationProfile', 'startTime', 'conversationStage'] },
 ) as fc.Arbitrary<ConversationJson>;

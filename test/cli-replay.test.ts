@@ -142,7 +142,7 @@ describe('replay', () => {
       '- | 2 | not JSON | - | error: invalid JSON: …',
       '- | 3 | not an object | - | error: expected a JSON object (a Pub/Sub push, a ConversationEvent, a Conversation or a ListConversations page), got an array',
       expect.stringMatching(
-        /^- \| 4 \| Pub\/Sub push \| - \| error: message\.data\.type: expected a google\.cloud\.dialogflow\.v2\.ConversationEvent\.Type .*"HUMAN_INTERVENTION_NEDED"$/,
+        /^- \| 4 \| Pub\/Sub push \| - \| error: message\.data\.type: expected a ConversationEvent\.Type .*"HUMAN_INTERVENTION_NEDED"$/,
       ),
       expect.stringMatching(/^- \| 5 \| ConversationEvent \| - \| error: newMessagePayload\.createTime: /),
       expect.stringMatching(
@@ -153,7 +153,7 @@ describe('replay', () => {
       '- | 9 | fetched resource | c-1 | error: conversationStage: would go back from HUMAN_ASSIST_STAGE to VIRTUAL_AGENT_STAGE: a stale read? The conversation is kept as it was (kept: COMPLETED HUMAN_ASSIST_STAGE version=2)',
       `- | 10 | fetched resource (conversations[0]) | c-1 | error: conversations[0].conversationProfile: projects/acme/conversationProfiles/other here, ${PROFILE} in the conversation so far: it never changes (kept: COMPLETED HUMAN_ASSIST_STAGE version=2)`,
       '- | 10 | fetched resource (conversations[0]) | c-1 | error: conversations[0].endTime: would go back from 2026-11-23T10:30:00Z to 2026-11-23T10:20:00Z: a stale read? The conversation is kept as it was (kept: COMPLETED HUMAN_ASSIST_STAGE version=2)',
-      expect.stringMatching(/^- \| 11 \| fetched resource \| - \| error: lifecycleState: expected a LifecycleState/),
+      expect.stringMatching(/^- \| 11 \| fetched resource \| - \| error: lifecycleState: expected a Conversation.LifecycleState/),
     ]);
     // The good item of the page on line 6 played; line 8 moved the conversation forward; line 12 played after all the bad ones.
     expect(rowsOf(stdout, 6)[0]).toMatch(

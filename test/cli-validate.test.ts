@@ -38,7 +38,7 @@ describe('validate', () => {
       `${PAGE}:conversations[0]: ok projects/acme-contact-center/locations/global/conversations/c-20261123-0001 COMPLETED HUMAN_ASSIST_STAGE version=0`,
       `${PAGE}:conversations[1]: error: phoneNumber.countryCode: expected an int32, got 1.5`,
       `${PAGE}:conversations[1]: error: startTime: 2025-02-29 is not a date in the calendar, in "2025-02-29T09:05:00Z"`,
-      `${PAGE}:conversations[1]: error: conversationStage: expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got "CONVERSATION_STAGE_UNSPECIFIED"`,
+      `${PAGE}:conversations[1]: error: conversationStage: expected a Conversation.ConversationStage (CONVERSATION_STAGE_UNSPECIFIED, VIRTUAL_AGENT_STAGE, HUMAN_ASSIST_STAGE, or a number), got "HUMAN_ASSIST"`,
       `${PAGE}:conversations[2]: ok projects/acme-contact-center/locations/global/conversations/c-20261123-0003 IN_PROGRESS HUMAN_ASSIST_STAGE version=0`,
     ]);
   });
@@ -64,7 +64,7 @@ describe('validate', () => {
     expect(out).toHaveLength(5);
     expect(out[0]).toBe(`${NDJSON}:1: ok projects/acme-contact-center/conversations/c-1 IN_PROGRESS VIRTUAL_AGENT_STAGE version=0`);
     expect(out[1]).toBe(`${NDJSON}:2: ok projects/acme-contact-center/conversations/c-2 COMPLETED HUMAN_ASSIST_STAGE version=0`);
-    expect(out[2]).toMatch(new RegExp(`^${NDJSON}:3: error: lifecycleState: expected a LifecycleState .*got "DONE"$`));
+    expect(out[2]).toMatch(new RegExp(`^${NDJSON}:3: error: lifecycleState: expected a Conversation.LifecycleState .*got "DONE"$`));
     expect(out[3]).toMatch(new RegExp(`^${NDJSON}:4: error: invalid JSON: `));
     expect(out[4]).toBe(
       `${NDJSON}:5:conversations[0]: ok projects/acme-contact-center/conversations/c-5 IN_PROGRESS HUMAN_ASSIST_STAGE version=0`,
@@ -156,15 +156,19 @@ describe('validate', () => {
     ]);
   });
 
-  it('takes an empty page as a page, and an empty object as a conversation that lacks everything', async () => {
-    const { code, stdout } = await runCli(['validate'], { stdin: '{"conversations":[]}\n{"next_page_token":"x"}\n{}\n' });
-    expect(code).toBe(1);
-    expect(lines(stdout)).toEqual([
-      '<stdin>:3: error: name: missing: every Conversation returned by Dialogflow has it',
-      '<stdin>:3: error: lifecycleState: missing: every Conversation returned by Dialogflow has it',
-      '<stdin>:3: error: conversationProfile: missing: every Conversation returned by Dialogflow has it',
-      '<stdin>:3: error: startTime: missing: every Conversation returned by Dialogflow has it',
-      '<stdin>:3: error: conversationStage: missing: every Conversation returned by Dialogflow has it',
+  it('takes empty pages as pages: {"conversations":[]}, a last page with only a token, and {} (the empty ListConversations body)', async () => {
+    const { code, stdout, stderr } = await runCli(['validate'], { stdin: '{"conversations":[]}\n{"next_page_token":"x"}\n{}\n' });
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual([]);
+    expect(stderr).toBe('validate: 0 checked: 0 valid, 0 invalid\n');
+    // A conversation that lacks everything still says what it lacks.
+    const lacking = await runCli(['validate'], { stdin: '{"etag":"x"}\n' });
+    expect(lacking.code).toBe(1);
+    expect(lines(lacking.stdout)).toEqual([
+      '<stdin>:1: error: name: missing: every Conversation returned by Dialogflow has it',
+      '<stdin>:1: error: lifecycleState: missing: every Conversation returned by Dialogflow has it',
+      '<stdin>:1: error: conversationProfile: missing: every Conversation returned by Dialogflow has it',
+      '<stdin>:1: error: startTime: missing: every Conversation returned by Dialogflow has it',
     ]);
   });
 

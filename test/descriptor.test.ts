@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { jsonNameOf, messagePlan } from '../src/proto/descriptor.js';
+import { jsonNameOf, messagePlan } from '../src/wire/descriptor.js';
 import { googleType } from './google.js';
 import { DESCRIPTOR_PATH, descriptorText, ROOTS } from './support/generate-descriptor.mjs';
 

@@ -45,7 +45,7 @@ describe('enums: names or numbers in, names out', () => {
     ['constructor'],
   ])('rejects %j with the names and numbers it takes', (input) => {
     expect(left(viaCodec(LifecycleStateCodec, input)).message).toMatch(
-      /^expected a LifecycleState \(LIFECYCLE_STATE_UNSPECIFIED, IN_PROGRESS, COMPLETED, or its number 0 to 2\), got /,
+      /^expected a Conversation.LifecycleState \(LIFECYCLE_STATE_UNSPECIFIED, IN_PROGRESS, COMPLETED, or its number 0 to 2\), got /,
     );
   });
 

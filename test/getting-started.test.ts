@@ -29,7 +29,6 @@ describe('the handler in docs/getting-started.md', () => {
       'lifecycleState',
       'conversationProfile',
       'startTime',
-      'conversationStage',
     ]);
     expect((await handle(new Request('http://localhost/projects/acme/conversations/nope:complete', { method: 'POST' }))).status).toBe(404);
   });

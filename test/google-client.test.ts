@@ -96,8 +96,10 @@ describe('to and from the message objects of Google’s Node client', () => {
     );
     expect(left(toGoogleConversation(withUnknown)).errors.map((e) => e.path)).toEqual(['telephonyConnectionInfo.newer', 'futureField']);
     expect(right(toGoogleConversation(withUnknown, { dropUnknownFields: true })).telephonyConnectionInfo).toEqual({ dialedNumber: '+1' });
-    const bad = right(decodeConversation({ ...base, telephonyConnectionInfo: { sipHeaders: 'x' } }));
-    expect(left(toGoogleConversation(bad)).errors[0]?.path).toBe('telephonyConnectionInfo.sipHeaders');
+    // A kept field is checked against its proto type when decoded, by the one engine.
+    expect(left(decodeConversation({ ...base, telephonyConnectionInfo: { sipHeaders: 'x' } })).errors[0]?.path).toBe(
+      'telephonyConnectionInfo.sipHeaders',
+    );
   });
 });
 

@@ -155,7 +155,7 @@ describe('the conversation machine', () => {
       'reportedErrorIsValid',
       'virtualAgentConfigured',
     ];
-    const actions = ['countChange', 'recordEndTime', 'recordObservedData', 'recordUnrecoverableError'];
+    const actions = ['countChange', 'recordEndTime', 'recordHandOff', 'recordObservedData', 'recordUnrecoverableError'];
     expect(Object.keys(conversationMachine.implementations.guards).sort()).toEqual(guards);
     expect(Object.keys(conversationMachine.implementations.actions).sort()).toEqual(actions);
     // The inspector draws the machine from its config: every guard and action appears there by name.

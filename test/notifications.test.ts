@@ -69,7 +69,7 @@ describe('decoding a ConversationEvent (JSON format)', () => {
       expect(left(decodeNotification({ conversation, type: 5, newMessagePayload: { participantRole: bad } })).errors).toEqual([
         {
           path: 'newMessagePayload.participantRole',
-          message: `expected a google.cloud.dialogflow.v2.Participant.Role (ROLE_UNSPECIFIED = 0, HUMAN_AGENT = 1, AUTOMATED_AGENT = 2, END_USER = 3, or another int32), got ${JSON.stringify(bad)}`,
+          message: `expected a Participant.Role (ROLE_UNSPECIFIED, HUMAN_AGENT, AUTOMATED_AGENT, END_USER, or a number), got ${JSON.stringify(bad)}`,
         },
       ]);
     }
@@ -84,7 +84,7 @@ describe('decoding a ConversationEvent (JSON format)', () => {
     expect(left(decodeNotification({ conversation, type: 'NEW_THING' })).errors).toEqual([
       {
         path: 'type',
-        message: `expected a google.cloud.dialogflow.v2.ConversationEvent.Type (${known}, or another int32), got "NEW_THING"`,
+        message: `expected a ConversationEvent.Type (TYPE_UNSPECIFIED, CONVERSATION_STARTED, CONVERSATION_FINISHED, HUMAN_INTERVENTION_NEEDED, UNRECOVERABLE_ERROR, NEW_MESSAGE, NEW_RECOGNITION_RESULT, or a number), got "NEW_THING"`,
       },
     ]);
   });

@@ -1,28 +1,52 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import type { ConversationStage, LifecycleState } from '../../machines/conversation.machine.js';
 import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
-import { type ConversationJson, readConversationFields, writeConversation } from '../wire/conversation-resource.js';
+import {
+  type ConversationJson,
+  readConversationFields,
+  stringifyConversationJson,
+  writeConversation,
+} from '../wire/conversation-resource.js';
+import { type ConversationStage, isConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError, invalidJson, unreadableInput, versionProblem } from '../wire/decode-error.js';
 import { describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
+import { isLifecycleState, type LifecycleState } from '../wire/lifecycle-state.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import { codecFromReader, INVALID, type Invalid, pathAt } from '../wire/reader.js';
-import type { Timestamp } from '../wire/timestamp.js';
+import type { Timestamp } from '../wire/well-known-types.js';
 import { type Conversation, makeConversation } from './conversation.js';
+import { startingStage } from './rules.js';
 
 /** Options for decoding a conversation. */
 export interface DecodeOptions {
   /** The version to give the decoded aggregate (default 0), e.g. the one your store holds. */
   readonly version?: number;
+  /**
+   * Whether the conversation profile has a Dialogflow virtual agent (`automatedAgentConfig`): a
+   * boolean, or a function of the profile's name for a backend with several profiles. Dialogflow
+   * leaves `conversationStage` out of a resource when it is at its default, which means the stage
+   * the profile starts in: `VIRTUAL_AGENT_STAGE` with a virtual agent, `HUMAN_ASSIST_STAGE`
+   * without. Without this option a profile is taken to have none.
+   */
+  readonly virtualAgent?: boolean | ((conversationProfile: ConversationProfileName) => boolean) | undefined;
 }
 
-/** Reports a field every Conversation returned by Dialogflow has, when it is absent or unspecified. */
-const requireField = (value: unknown, json: string, path: Path, issues: IssueSink, unset: unknown, expected: string): void => {
+/** Reports a field every Conversation returned by Dialogflow has, when it is absent or at its default. */
+const requireField = (
+  value: unknown,
+  json: string,
+  path: Path,
+  issues: IssueSink,
+  isValid: (v: unknown) => boolean,
+  expected: string,
+): void => {
   if (value === INVALID) return; // already reported
   if (value === undefined) issues.push({ path: pathAt(path, json), message: 'missing: every Conversation returned by Dialogflow has it' });
-  else if (value === unset) issues.push({ path: pathAt(path, json), message: `expected ${expected}, got ${describe(value)}` });
+  else if (!isValid(value)) issues.push({ path: pathAt(path, json), message: `expected ${expected}, got ${describe(value)}` });
 };
+
+const isName = (v: unknown): boolean => v !== '';
 
 /** @internal How to read a conversation. */
 export interface ReadConversationOptions {
@@ -34,7 +58,16 @@ export interface ReadConversationOptions {
    * conversation created locally, before Dialogflow named it, have none.
    */
   readonly nameRequired: boolean;
+  readonly virtualAgent?: DecodeOptions['virtualAgent'];
 }
+
+/** Whether the profile has a virtual agent, as the caller said; `undefined` when not said (or the function failed). */
+const virtualAgentOf = (option: DecodeOptions['virtualAgent'], profile: ConversationProfileName): boolean | undefined => {
+  if (typeof option === 'boolean') return option;
+  if (typeof option !== 'function') return undefined;
+  const answer: unknown = option(profile);
+  return typeof answer === 'boolean' ? answer : undefined;
+};
 
 /** @internal Reads a conversation returned by Dialogflow into an aggregate, recording every problem. */
 export const readConversation = (
@@ -47,44 +80,49 @@ export const readConversation = (
   const read = readConversationFields(value, issues, parent, key, options.owned);
   if (read === INVALID) return INVALID;
   let invalid = read.invalid;
+  const stageOmitted = read.conversationStage === undefined || read.conversationStage === 'CONVERSATION_STAGE_UNSPECIFIED';
   if (
     read.name === undefined ||
     read.name === '' ||
-    read.lifecycleState === undefined ||
-    read.lifecycleState === 'LIFECYCLE_STATE_UNSPECIFIED' ||
+    !isLifecycleState(read.lifecycleState) ||
     read.conversationProfile === undefined ||
     read.conversationProfile === '' ||
     read.startTime === undefined ||
-    read.conversationStage === undefined ||
-    read.conversationStage === 'CONVERSATION_STAGE_UNSPECIFIED'
+    (!stageOmitted && !isConversationStage(read.conversationStage))
   ) {
     const before = issues.length;
     const at = stepInto(parent, key);
-    if (options.nameRequired) requireField(read.name, 'name', at, issues, '', 'a conversation name');
-    requireField(read.lifecycleState, 'lifecycleState', at, issues, 'LIFECYCLE_STATE_UNSPECIFIED', 'IN_PROGRESS or COMPLETED');
-    requireField(read.conversationProfile, 'conversationProfile', at, issues, '', 'a conversation profile name');
-    requireField(read.startTime, 'startTime', at, issues, undefined, 'a timestamp');
-    requireField(
-      read.conversationStage,
-      'conversationStage',
-      at,
-      issues,
-      'CONVERSATION_STAGE_UNSPECIFIED',
-      'VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE',
-    );
+    if (options.nameRequired) requireField(read.name, 'name', at, issues, isName, 'a conversation name');
+    requireField(read.lifecycleState, 'lifecycleState', at, issues, isLifecycleState, 'IN_PROGRESS or COMPLETED');
+    requireField(read.conversationProfile, 'conversationProfile', at, issues, isName, 'a conversation profile name');
+    requireField(read.startTime, 'startTime', at, issues, () => true, 'a timestamp');
+    if (!stageOmitted)
+      requireField(
+        read.conversationStage,
+        'conversationStage',
+        at,
+        issues,
+        isConversationStage,
+        'VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE',
+      );
     invalid ||= issues.length !== before;
   }
   if (invalid) return INVALID;
+  const profile = read.conversationProfile as ConversationProfileName;
+  const virtualAgent = options.virtualAgent === undefined ? undefined : virtualAgentOf(options.virtualAgent, profile);
   return makeConversation(
     {
       name: read.name === '' ? undefined : (read.name as ConversationName | undefined),
       lifecycleState: read.lifecycleState as LifecycleState,
-      conversationProfile: read.conversationProfile as ConversationProfileName,
+      conversationProfile: profile,
       phoneNumber: read.phoneNumber as ConversationPhoneNumber | undefined,
       startTime: read.startTime as Timestamp,
       endTime: read.endTime as Timestamp | undefined,
-      conversationStage: read.conversationStage as ConversationStage,
+      // Left out (or at its default): the stage the profile starts in, as the machine chooses it.
+      conversationStage: stageOmitted ? startingStage({ virtualAgent }) : (read.conversationStage as ConversationStage),
+      conversationStageInferred: stageOmitted ? true : undefined,
       unknownFields: read.unknownFields,
+      virtualAgent,
     },
     options.version,
   );
@@ -94,8 +132,12 @@ export const readConversation = (
 const SERVER_OWNED: ReadConversationOptions = { owned: true, version: 0, nameRequired: true };
 const SERVER_CALLERS: ReadConversationOptions = { owned: false, version: 0, nameRequired: true };
 
-const readOptions = (owned: boolean, version: number, nameRequired: boolean): ReadConversationOptions =>
-  version === 0 && nameRequired ? (owned ? SERVER_OWNED : SERVER_CALLERS) : { owned, version, nameRequired };
+const readOptions = (owned: boolean, options: DecodeOptions | undefined, nameRequired: boolean): ReadConversationOptions =>
+  (options?.version ?? 0) === 0 && nameRequired && options?.virtualAgent === undefined
+    ? owned
+      ? SERVER_OWNED
+      : SERVER_CALLERS
+    : { owned, version: options?.version ?? 0, nameRequired, virtualAgent: options?.virtualAgent };
 
 /** @internal Decodes with the given reading options; `options.version` is checked here. */
 export const decodeWith = (
@@ -110,7 +152,7 @@ export const decodeWith = (
   const issues: IssueSink = [];
   let value: Conversation | Invalid;
   try {
-    value = readConversation(json, issues, '', undefined, readOptions(owned, version, nameRequired));
+    value = readConversation(json, issues, '', undefined, readOptions(owned, options, nameRequired));
   } catch (cause) {
     // Only hostile inputs get here (a getter or proxy that throws): report it, never rethrow.
     issues.push(unreadableInput(cause));
@@ -172,7 +214,7 @@ export const encodeConversation = (conversation: Conversation): ConversationJson
  * stringifyConversation(conversation); // '{"name":"projects/p/conversations/c","lifecycleState":"IN_PROGRESS",...}'
  * ```
  */
-export const stringifyConversation = (conversation: Conversation): string => JSON.stringify(writeConversation(conversation));
+export const stringifyConversation = (conversation: Conversation): string => stringifyConversationJson(conversation);
 
 const isConversation = (u: unknown): u is Conversation =>
   typeof u === 'object' &&

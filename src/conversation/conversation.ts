@@ -4,7 +4,7 @@ import type { ConversationStage } from '../wire/conversation-stage.js';
 import type { LifecycleState } from '../wire/lifecycle-state.js';
 import type { UnknownFields } from '../wire/message.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
-import type { Timestamp } from '../wire/timestamp.js';
+import type { Timestamp } from '../wire/well-known-types.js';
 import type { UnrecoverableError } from './unrecoverable-errors.js';
 
 export type { UnrecoverableError };
@@ -39,6 +39,13 @@ export interface ConversationData {
    * known: given to `createConversation`, or to a decode. Not part of the resource.
    */
   readonly virtualAgent?: boolean | undefined;
+  /**
+   * `true` when Dialogflow left the stage out of the resource (ProtoJSON omits an enum at its
+   * default, `CONVERSATION_STAGE_UNSPECIFIED`) and `conversationStage` is what that default means:
+   * the stage the profile starts in. Encoding then leaves it out again, inventing nothing, until a
+   * handoff or a resource that reports the stage makes it known.
+   */
+  readonly conversationStageInferred?: true | undefined;
   /** The stage the create request asked for, for a conversation created here. Not part of the resource. */
   readonly requestedConversationStage?: ConversationStage | undefined;
   /**
@@ -78,6 +85,7 @@ export const makeConversation = (fields: ConversationFields, version: number): C
     conversationStage: fields.conversationStage,
     unknownFields: fields.unknownFields,
     unrecoverableErrors: fields.unrecoverableErrors,
+    conversationStageInferred: fields.conversationStageInferred,
     virtualAgent: fields.virtualAgent,
     requestedConversationStage: fields.requestedConversationStage,
     version,

@@ -13,7 +13,7 @@ import type { ConversationProfileName } from '../wire/conversation-profile-name.
 import type { ConversationStage } from '../wire/conversation-stage.js';
 import type { IssueSink } from '../wire/issue.js';
 import { INVALID } from '../wire/reader.js';
-import { compareTimestamps, readTimestamp, type Timestamp } from '../wire/timestamp.js';
+import { compareTimestamps, readTimestamp, type Timestamp } from '../wire/well-known-types.js';
 import { type Conversation, makeConversation } from './conversation.js';
 import { type ConversationError, illegalCommand, invalidArgument } from './errors.js';
 import {

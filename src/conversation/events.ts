@@ -4,7 +4,7 @@ import type { ConversationProfileName } from '../wire/conversation-profile-name.
 import type { ConversationStage } from '../wire/conversation-stage.js';
 import type { UnknownFields } from '../wire/message.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
-import type { Timestamp } from '../wire/timestamp.js';
+import type { Timestamp } from '../wire/well-known-types.js';
 import type { Conversation, UnrecoverableError } from './conversation.js';
 
 /**

@@ -4,7 +4,7 @@ import { readJsonObject } from '../wire/json-value.js';
 import type { UnknownFields } from '../wire/message.js';
 import { type ConversationPhoneNumber, isPhoneNumberJson } from '../wire/phone-number.js';
 import { INVALID } from '../wire/reader.js';
-import { compareTimestamps, isTimestamp, type Timestamp } from '../wire/timestamp.js';
+import { compareTimestamps, isTimestamp, type Timestamp } from '../wire/well-known-types.js';
 import type { RegressedField } from './errors.js';
 
 /**

@@ -104,6 +104,26 @@ export const LIFECYCLE_STATES = REGIONS.lifecycle.children.map((s) => s.key) as 
 export const STAGES = REGIONS.stage.children.filter((s) => !s.transient).map((s) => s.key) as ReadonlyArray<ConversationStage>;
 
 const ROOT_RULES = byEvent(chart);
+
+/** The `starting` choice: the stage region's eventless transitions, in order. */
+const STARTING_RULES: ReadonlyArray<Rule> = REGIONS.stage.children
+  .filter((s) => s.transient)
+  .flatMap((s) => s.transitions.filter((t) => t.event === undefined).map((t) => resolve(t, s.id)));
+
+/**
+ * The stage a conversation starts in, as the machine's `starting` choice makes it, from what is
+ * known of its profile and of the create request. Used where Dialogflow leaves the stage out of a
+ * resource (ProtoJSON omits an enum at its default): the proto documents the default as the
+ * starting stage the profile gives.
+ */
+export const startingStage = (facts: {
+  readonly virtualAgent?: boolean | undefined;
+  readonly requestedConversationStage?: ConversationStage | undefined;
+}): ConversationStage => {
+  const context = { version: 0, conversationProfile: '', startTime: '', ...facts } as unknown as ConversationMachineContext;
+  const rule = select(STARTING_RULES, { context, event: { type: 'handOff.observed' } }, 'IN_PROGRESS', 'HUMAN_ASSIST_STAGE');
+  return (rule?.target ?? 'HUMAN_ASSIST_STAGE') as ConversationStage;
+};
 const STATE_RULES: Readonly<Record<Region, ReadonlyMap<string, Map<string, Rule[]>>>> = {
   lifecycle: new Map(REGIONS.lifecycle.children.map((s) => [s.key, byEvent(s)])),
   stage: new Map(REGIONS.stage.children.map((s) => [s.key, byEvent(s)])),
@@ -134,6 +154,7 @@ class Draft implements ConversationMachineContext {
   endTime: Conversation['endTime'];
   unknownFields: Conversation['unknownFields'];
   unrecoverableErrors: Conversation['unrecoverableErrors'];
+  conversationStageInferred: Conversation['conversationStageInferred'];
   virtualAgent: Conversation['virtualAgent'];
   requestedConversationStage: Conversation['requestedConversationStage'];
   version: number;
@@ -147,6 +168,7 @@ class Draft implements ConversationMachineContext {
     this.endTime = c.endTime;
     this.unknownFields = c.unknownFields;
     this.unrecoverableErrors = c.unrecoverableErrors;
+    this.conversationStageInferred = c.conversationStageInferred;
     this.virtualAgent = c.virtualAgent;
     this.requestedConversationStage = c.requestedConversationStage;
     this.version = c.version;
@@ -178,6 +200,9 @@ class Draft implements ConversationMachineContext {
         case 'unrecoverableErrors':
           this.unrecoverableErrors = update.unrecoverableErrors;
           break;
+        case 'conversationStageInferred':
+          this.conversationStageInferred = update.conversationStageInferred;
+          break;
         case 'virtualAgent':
           this.virtualAgent = update.virtualAgent;
           break;
@@ -203,6 +228,7 @@ class Draft implements ConversationMachineContext {
         conversationStage,
         unknownFields: this.unknownFields,
         unrecoverableErrors: this.unrecoverableErrors,
+        conversationStageInferred: this.conversationStageInferred,
         virtualAgent: this.virtualAgent,
         requestedConversationStage: this.requestedConversationStage,
       },

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { SnapshotFrom } from 'xstate';
 import { type ConversationMachineContext, conversationMachine } from '../../machines/conversation.machine.js';
-import { CONVERSATION_FIELDS } from '../wire/conversation-resource.js';
+import { modelledFieldNames } from '../wire/conversation-resource.js';
 import { type ConversationStage, isConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError, nestDecodeError, unreadableInput, versionProblem } from '../wire/decode-error.js';
 import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
@@ -24,6 +24,7 @@ const contextOf = (c: Conversation): ConversationMachineContext => ({
   ...(c.phoneNumber === undefined ? {} : { phoneNumber: c.phoneNumber }),
   ...(c.unknownFields === undefined ? {} : { unknownFields: c.unknownFields }),
   ...(c.unrecoverableErrors === undefined ? {} : { unrecoverableErrors: c.unrecoverableErrors }),
+  ...(c.conversationStageInferred === undefined ? {} : { conversationStageInferred: c.conversationStageInferred }),
   ...(c.virtualAgent === undefined ? {} : { virtualAgent: c.virtualAgent }),
   ...(c.requestedConversationStage === undefined ? {} : { requestedConversationStage: c.requestedConversationStage }),
 });
@@ -45,9 +46,7 @@ export const toMachineSnapshot = (conversation: Conversation): ConversationSnaps
   });
 
 /** Names (either spelling) of the fields the aggregate models; kept fields cannot use them. */
-const MODELLED_FIELD_NAMES: ReadonlySet<string> = new Set(
-  CONVERSATION_FIELDS.filter((f) => !('kept' in f)).flatMap((f) => [f.json, f.proto]),
-);
+let modelled: ReadonlySet<string> | undefined;
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
@@ -74,7 +73,14 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   if (!isRecord(value)) problems.push({ path: 'value', message: `expected { lifecycle, stage }, got ${describe(value)}` });
   if (!isRecord(context)) problems.push({ path: 'context', message: `expected the machine's context, got ${describe(context)}` });
   if (!isRecord(value) || !isRecord(context)) return E.left(decodeError(problems));
-  const { version, unknownFields, unrecoverableErrors, virtualAgent, requestedConversationStage, ...fields } = context;
+  const { version, unknownFields, unrecoverableErrors, conversationStageInferred, virtualAgent, requestedConversationStage, ...fields } =
+    context;
+  if (conversationStageInferred !== undefined && conversationStageInferred !== true) {
+    problems.push({
+      path: 'context.conversationStageInferred',
+      message: `expected true when present, got ${describe(conversationStageInferred)}`,
+    });
+  }
   const errors = readUnrecoverableErrors(unrecoverableErrors, problems, 'context', 'unrecoverableErrors');
   if (virtualAgent !== undefined && typeof virtualAgent !== 'boolean') {
     problems.push({ path: 'context.virtualAgent', message: `expected a boolean, got ${describe(virtualAgent)}` });
@@ -93,7 +99,8 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
       problems.push({ path: 'context.unknownFields', message: `expected an object, got ${describe(unknownFields)}` });
     } else {
       for (const key of Object.keys(unknownFields)) {
-        if (MODELLED_FIELD_NAMES.has(key)) {
+        modelled ??= modelledFieldNames();
+        if (modelled.has(key)) {
           problems.push({
             path: joinPath('context.unknownFields', key),
             message: 'is a field the conversation models, not an unknown one',
@@ -110,13 +117,17 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   const decoded = decodeWith(json, false, { version: version as number }, false);
   if (E.isRight(decoded)) {
     const c = decoded.right;
-    return errors === undefined && virtualAgent === undefined && requestedConversationStage === undefined
+    return errors === undefined &&
+      virtualAgent === undefined &&
+      requestedConversationStage === undefined &&
+      conversationStageInferred === undefined
       ? decoded
       : E.right(
           makeConversation(
             {
               ...c,
               unrecoverableErrors: errors === INVALID ? undefined : errors,
+              conversationStageInferred: conversationStageInferred as true | undefined,
               virtualAgent: virtualAgent as boolean | undefined,
               requestedConversationStage: requestedConversationStage as ConversationStage | undefined,
             },

@@ -2,7 +2,7 @@ import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/i
 import { type JsonObject, readJsonObject } from '../wire/json-value.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { INVALID, type Invalid } from '../wire/reader.js';
-import { compareTimestamps, isTimestamp, readTimestamp, type Timestamp } from '../wire/timestamp.js';
+import { compareTimestamps, isTimestamp, readTimestamp, type Timestamp } from '../wire/well-known-types.js';
 
 /**
  * An unrecoverable error Dialogflow reported for a conversation (an `UNRECOVERABLE_ERROR`

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ConversationStage } from '../../machines/conversation.machine.js';
 import { type InvalidArgument, invalidArgument } from '../conversation/errors.js';
+import { checkConversationId } from '../wire/conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind } from '../wire/conversation-profile-name.js';
 import { conversationStageEnum } from '../wire/conversation-stage.js';
 import { describe, type IssueSink } from '../wire/issue.js';
@@ -43,29 +44,6 @@ export interface CreateConversationRequest {
   readonly url: string;
 }
 
-const CONVERSATION_ID_CHARACTERS = /^[a-zA-Z0-9_-]*$/;
-
-/** Checks a conversation ID against `[a-zA-Z][a-zA-Z0-9_-]*`, 3 to 64 characters, naming each broken rule. */
-const checkConversationId = (id: unknown, issues: IssueSink): void => {
-  if (typeof id !== 'string') {
-    issues.push({ path: 'conversationId', message: `expected a string, got ${describe(id)}` });
-    return;
-  }
-  if (id.length < 3 || id.length > 64) {
-    issues.push({ path: 'conversationId', message: `expected 3 to 64 characters, got ${id.length} in ${describe(id)}` });
-  }
-  if (id.length > 0 && !/^[a-zA-Z]/.test(id)) {
-    issues.push({ path: 'conversationId', message: `must start with a letter (a-z, A-Z), got ${describe(id)}` });
-  }
-  if (!CONVERSATION_ID_CHARACTERS.test(id)) {
-    const bad = [...id].find((c) => !/[a-zA-Z0-9_-]/.test(c)) ?? '';
-    issues.push({
-      path: 'conversationId',
-      message: `may contain only letters, digits, "_" and "-", got ${describe(bad)} in ${describe(id)}`,
-    });
-  }
-};
-
 /**
  * Encodes a CreateConversation request: the body carries only the input fields of the conversation
  * (`conversationProfile`, `conversationStage`), never the output-only ones; the parent, the profile,
@@ -95,12 +73,12 @@ export const encodeCreateConversationRequest = (
     profile = conversationProfileNameKind.read(conversation.conversationProfile, issues, 'conversation', 'conversationProfile');
     const requested = conversation.conversationStage;
     if (requested !== undefined) {
-      const read = conversationStageEnum.read(requested, issues, 'conversation', 'conversationStage');
+      const read = conversationStageEnum().read(requested, issues, 'conversation', 'conversationStage');
       // UNSPECIFIED is the default: the same as not asking.
       if (read !== INVALID && read !== 'CONVERSATION_STAGE_UNSPECIFIED') stage = read;
     }
   }
-  if (input?.conversationId !== undefined) checkConversationId(input.conversationId, issues);
+  if (input?.conversationId !== undefined) checkConversationId(input.conversationId, issues, 'conversationId');
   if (issues.length > 0 || parent === INVALID || profile === INVALID) return E.left(invalidArgument(issues));
   const body: CreateConversationBody = Object.freeze(
     stage === undefined ? { conversationProfile: profile } : { conversationProfile: profile, conversationStage: stage },

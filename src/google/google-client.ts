@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type DecodeOptions, decodeWith } from '../conversation/codec.js';
 import type { Conversation } from '../conversation/conversation.js';
-import { messagePlan } from '../proto/descriptor.js';
-import { canonicalToMessage, messageToJson, readProtoJson } from '../proto/proto-json.js';
 import { type ConversationResource, writeConversation } from '../wire/conversation-resource.js';
 import type { ConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { messagePlan } from '../wire/descriptor.js';
 import type { IssueSink } from '../wire/issue.js';
+import { canonicalToMessage, messageToJson, readProtoJson } from '../wire/protojson.js';
 import { INVALID } from '../wire/reader.js';
 
 /**

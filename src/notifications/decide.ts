@@ -6,7 +6,7 @@ import { answer } from '../conversation/rules.js';
 import type { UnrecoverableError } from '../conversation/unrecoverable-errors.js';
 import { sameConversation } from '../wire/conversation-name.js';
 import { type DecodeIssue, describe } from '../wire/issue.js';
-import { isTimestamp } from '../wire/timestamp.js';
+import { isTimestamp } from '../wire/well-known-types.js';
 import type { Notification } from './notification.js';
 
 const NO_EVENTS: ReadonlyArray<ConversationDomainEvent> = Object.freeze([]);

@@ -14,6 +14,6 @@ export {
   type NotificationJson,
   type PubSubDelivery,
 } from './notification.js';
-export { NOTIFICATION_TYPE_NUMBERS, type NotificationType, NotificationTypeCodec } from './notification-type.js';
+export { type NotificationType, NotificationTypeCodec } from './notification-type.js';
 export { decodePulledMessage, type PulledMessage } from './pulled-message.js';
 export { decodeNotificationData, decodePushDelivery, type NotificationDataOptions, type NotificationFormat } from './push-delivery.js';

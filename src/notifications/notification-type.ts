@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
-import { protoEnum, protoEnumCodec } from '../wire/proto-enum.js';
+import { enumPlan } from '../wire/descriptor.js';
+import { lazyEnum, protoEnumCodec } from '../wire/proto-enum.js';
 
 /**
  * `ConversationEvent.Type`: what a notification reports.
@@ -20,31 +21,11 @@ export type NotificationType =
   | 'NEW_MESSAGE'
   | 'NEW_RECOGNITION_RESULT';
 
-/** The numbers of `ConversationEvent.Type` (6 is not used). */
-export const NOTIFICATION_TYPE_NUMBERS: Readonly<Record<NotificationType, number>> = {
-  TYPE_UNSPECIFIED: 0,
-  CONVERSATION_STARTED: 1,
-  CONVERSATION_FINISHED: 2,
-  HUMAN_INTERVENTION_NEEDED: 3,
-  UNRECOVERABLE_ERROR: 4,
-  NEW_MESSAGE: 5,
-  NEW_RECOGNITION_RESULT: 7,
-};
+/** @internal The enum's names and numbers, from the descriptor (6 has no name: a gap in the proto). */
+export const notificationTypeEnum = lazyEnum<NotificationType>(() => enumPlan('google.cloud.dialogflow.v2.ConversationEvent.Type'));
 
-/** @internal The enum's names and numbers (6 has no name: a gap in the proto). */
-export const notificationTypeEnum = protoEnum<NotificationType>(
-  'ConversationEvent.Type',
-  [
-    'TYPE_UNSPECIFIED',
-    'CONVERSATION_STARTED',
-    'CONVERSATION_FINISHED',
-    'HUMAN_INTERVENTION_NEEDED',
-    'UNRECOVERABLE_ERROR',
-    'NEW_MESSAGE',
-    'NEW_RECOGNITION_RESULT',
-  ],
-  NOTIFICATION_TYPE_NUMBERS,
-);
+const isNotificationType = (u: unknown): u is NotificationType =>
+  typeof u === 'string' && notificationTypeEnum().names.includes(u as NotificationType);
 
 export interface NotificationTypeCodec extends t.Type<NotificationType, NotificationType, unknown> {}
 
@@ -57,4 +38,6 @@ export interface NotificationTypeCodec extends t.Type<NotificationType, Notifica
  * NotificationTypeCodec.decode(6); // left: 6 is not a ConversationEvent.Type
  * ```
  */
-export const NotificationTypeCodec: NotificationTypeCodec = protoEnumCodec(notificationTypeEnum);
+export const NotificationTypeCodec: NotificationTypeCodec = protoEnumCodec('Type', isNotificationType, (value, issues, parent, key) =>
+  notificationTypeEnum().read(value, issues, parent, key),
+);

@@ -1,14 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { messagePlan } from '../proto/descriptor.js';
-import { readProtoJson } from '../proto/proto-json.js';
 import { type ConversationName, conversationNameKind } from '../wire/conversation-name.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
+import { messagePlan } from '../wire/descriptor.js';
 import { type IssueSink, type Path, stepInto } from '../wire/issue.js';
 import type { JsonObject, JsonValue } from '../wire/json-value.js';
 import type { UnknownFields } from '../wire/message.js';
+import { readProtoJson } from '../wire/protojson.js';
 import { codecFromReader, INVALID, type Invalid, pathAt, runReader } from '../wire/reader.js';
-import type { Timestamp } from '../wire/timestamp.js';
+import type { Timestamp } from '../wire/well-known-types.js';
 import { type NotificationType, notificationTypeEnum } from './notification-type.js';
 
 /** How a notification reached the backend: the Pub/Sub message around it. */
@@ -83,7 +83,7 @@ export const readNotification = (
   }
   const conversation =
     event.conversation === undefined ? INVALID : conversationNameKind.read(event.conversation, issues, here, 'conversation');
-  const type = event.type === undefined ? 'TYPE_UNSPECIFIED' : notificationTypeEnum.read(event.type, issues, here, 'type');
+  const type = event.type === undefined ? 'TYPE_UNSPECIFIED' : notificationTypeEnum().read(event.type, issues, here, 'type');
   if (issues.length !== before || conversation === INVALID || type === INVALID) return INVALID;
   let unknownFields: Record<string, JsonValue> | undefined;
   for (const k of Object.keys(event)) {
@@ -147,7 +147,7 @@ const isNotification = (u: unknown): u is Notification =>
   u !== null &&
   conversationNameKind.is((u as Notification).conversation) &&
   typeof (u as Notification).type === 'string' &&
-  notificationTypeEnum.names.includes((u as Notification).type);
+  notificationTypeEnum().names.includes((u as Notification).type);
 
 export interface NotificationCodec extends t.Type<Notification, NotificationJson, unknown> {}
 

@@ -3,7 +3,7 @@ import { type DecodeError, decodeError } from '../wire/decode-error.js';
 import { describe, type IssueSink } from '../wire/issue.js';
 import { isObject } from '../wire/json-value.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
-import { readTimestamp, type Timestamp } from '../wire/timestamp.js';
+import { readTimestamp, type Timestamp } from '../wire/well-known-types.js';
 import type { Notification } from './notification.js';
 import { makeDelivery, type NotificationDataOptions, readAttributes, readNotificationData } from './push-delivery.js';
 

@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { messagePlan } from '../proto/descriptor.js';
-import { messageToJson } from '../proto/proto-json.js';
+import { decodeBase64 } from '../wire/base64.js';
 import { type DecodeError, decodeError, invalidJson } from '../wire/decode-error.js';
+import { messagePlan } from '../wire/descriptor.js';
 import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
 import { readMessageObject, readString } from '../wire/message.js';
+import { messageToJson } from '../wire/protojson.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
-import { readTimestamp, type Timestamp } from '../wire/timestamp.js';
+import { readTimestamp, type Timestamp } from '../wire/well-known-types.js';
 import { type Notification, type PubSubDelivery, readNotification } from './notification.js';
 
 /**
@@ -29,6 +30,16 @@ const EVENT_TYPE = 'google.cloud.dialogflow.v2.ConversationEvent';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Whether the first character that is not JSON whitespace is `{`. */
+const startsAnObject = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123) return true;
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return false;
+};
+
 /** The bytes as a JSON object, when they are one; `undefined` when they do not look like JSON. */
 const parseJsonData = (bytes: Uint8Array): { readonly json: unknown } | { readonly problem: string } | undefined => {
   let text: string;
@@ -37,7 +48,7 @@ const parseJsonData = (bytes: Uint8Array): { readonly json: unknown } | { readon
   } catch {
     return undefined;
   }
-  if (!/^[ \t\r\n]*\{/.test(text)) return undefined;
+  if (!startsAnObject(text)) return undefined;
   try {
     return { json: JSON.parse(text) };
   } catch (cause) {
@@ -114,8 +125,11 @@ export const decodeNotificationData = (bytes: Uint8Array, options?: Notification
   return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
 };
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const SUBSCRIPTION = /^projects\/[^/]+\/subscriptions\/[^/]+$/;
+/** `projects/{project}/subscriptions/{id}`: checked by its parts, no regular expression on input. */
+const isSubscriptionName = (name: string): boolean => {
+  const parts = name.split('/');
+  return parts.length === 4 && parts[0] === 'projects' && parts[1] !== '' && parts[2] === 'subscriptions' && parts[3] !== '';
+};
 
 /** @internal A Pub/Sub message's attributes: an object of strings. */
 export const readAttributes = (
@@ -161,7 +175,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
     if (k === 'message') message = readMessageObject('PubsubMessage', item, issues, '', k, 1);
     else if (k === 'subscription') {
       subscription = readString(item, issues, '', k);
-      if (subscription !== INVALID && !SUBSCRIPTION.test(subscription)) {
+      if (subscription !== INVALID && !isSubscriptionName(subscription)) {
         issues.push({ path: k, message: `expected a subscription name like projects/{project}/subscriptions/{id}, got ${describe(item)}` });
       }
     } else if (k === 'deliveryAttempt' || k === 'delivery_attempt') {
@@ -173,6 +187,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
   if (message === undefined) issues.push({ path: messageKey, message: 'missing: a push delivery carries a message' });
   if (message === undefined || message === INVALID) return INVALID;
   let data: string | Invalid | undefined;
+  let bytes: Uint8Array = new Uint8Array();
   let dataKey = 'data';
   let attributes: Readonly<Record<string, string>> | Invalid = Object.freeze({});
   let messageId: string | Invalid | undefined;
@@ -183,14 +198,17 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
     const item = message[k];
     if (item === null || item === undefined) continue;
     switch (k) {
-      case 'data':
+      case 'data': {
         data = readString(item, issues, at, k);
         dataKey = k;
-        if (data !== INVALID && !BASE64.test(data)) {
-          issues.push({ path: pathAt(at, k), message: `expected the message data in base64, got ${describe(data)}` });
+        const decoded = data === INVALID ? undefined : decodeBase64(data);
+        if (decoded instanceof Uint8Array) bytes = decoded;
+        else if (decoded !== undefined) {
+          issues.push({ path: pathAt(at, k), message: `expected the message data in base64, got ${describe(data)}: ${decoded.problem}` });
           data = INVALID;
         }
         break;
+      }
       case 'attributes':
         attributes = readAttributes(item, issues, at, k);
         break;
@@ -225,7 +243,6 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
     subscription: subscription as string | undefined,
     deliveryAttempt,
   });
-  const bytes = new Uint8Array(Buffer.from(data as string, 'base64'));
   return readNotificationData(bytes, issues, at, dataKey, delivery, options);
 };
 

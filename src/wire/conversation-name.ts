@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import { describe, type IssueSink } from './issue.js';
 import { codecFromReader } from './reader.js';
 import { type ResourceNameParts, resourceNameKind } from './resource-name.js';
 
@@ -53,6 +54,30 @@ export const parseConversationName = (name: ConversationName): ResourceNameParts
  * ```
  */
 export const formatConversationName = (parts: ResourceNameParts): ConversationName | undefined => conversationNameKind.format(parts);
+
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isIdCharacter = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+
+/**
+ * @internal Checks an ID given for a new conversation as Dialogflow does (`[a-zA-Z][a-zA-Z0-9_-]*`,
+ * 3 to 64 characters), recording each broken rule at `path`.
+ */
+export const checkConversationId = (id: unknown, issues: IssueSink, path: string): void => {
+  if (typeof id !== 'string') {
+    issues.push({ path, message: `expected a string, got ${describe(id)}` });
+    return;
+  }
+  if (id.length < 3 || id.length > 64) issues.push({ path, message: `expected 3 to 64 characters, got ${id.length} in ${describe(id)}` });
+  if (id.length > 0 && !isLetter(id.charCodeAt(0)))
+    issues.push({ path, message: `must start with a letter (a-z, A-Z), got ${describe(id)}` });
+  for (let i = 0; i < id.length; i++) {
+    if (!isIdCharacter(id.charCodeAt(i))) {
+      const bad = String.fromCodePoint(id.codePointAt(i) ?? 0);
+      issues.push({ path, message: `may contain only letters, digits, "_" and "-", got ${describe(bad)} in ${describe(id)}` });
+      break;
+    }
+  }
+};
 
 export interface ConversationKeyBrand {
   readonly ConversationKey: unique symbol;

@@ -2,13 +2,15 @@ import type * as t from 'io-ts';
 import { type ConversationName, conversationNameKind } from './conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind } from './conversation-profile-name.js';
 import { type ConversationStage, type ConversationStageEnum, conversationStageEnum } from './conversation-stage.js';
+import { type FieldPlan, type MessagePlan, messagePlan } from './descriptor.js';
 import { type IssueSink, type Path, stepInto } from './issue.js';
-import { isEmptyObject, type JsonObject, type JsonValue, readJsonObject } from './json-value.js';
+import { defineEntry, type JsonObject, type JsonValue } from './json-value.js';
 import { type LifecycleStateEnum, lifecycleStateEnum } from './lifecycle-state.js';
-import { keepUnknownField, readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
+import { readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
 import { type ConversationPhoneNumber, readPhoneNumber } from './phone-number.js';
+import { type FieldReader, isDefaultValue, readFieldValues } from './protojson.js';
 import { codecFromReader, INVALID, type Invalid } from './reader.js';
-import { isTimestamp, readTimestamp, type Timestamp } from './timestamp.js';
+import { isTimestamp, readTimestamp, type Timestamp } from './well-known-types.js';
 
 /**
  * A `Conversation` as canonical ProtoJSON: lowerCamelCase names, enum names, defaults left out,
@@ -46,48 +48,63 @@ export interface ConversationResource {
   readonly unknownFields?: UnknownFields | undefined;
 }
 
-// A resource name field also accepts `""`, the string default (not set).
 const readName = conversationNameKind.read;
 const readProfile = conversationProfileNameKind.read;
 
-/** The fields of `Conversation`, by proto field number, for docs and tests: output follows this order. */
-export const CONVERSATION_FIELDS = [
-  { number: 1, json: 'name', proto: 'name' },
-  { number: 2, json: 'lifecycleState', proto: 'lifecycle_state' },
-  { number: 3, json: 'conversationProfile', proto: 'conversation_profile' },
-  { number: 4, json: 'phoneNumber', proto: 'phone_number' },
-  { number: 5, json: 'startTime', proto: 'start_time' },
-  { number: 6, json: 'endTime', proto: 'end_time' },
-  { number: 7, json: 'conversationStage', proto: 'conversation_stage' },
-  { number: 10, json: 'telephonyConnectionInfo', proto: 'telephony_connection_info', kept: 'message' },
-  { number: 15, json: 'initialConversationProfile', proto: 'initial_conversation_profile', kept: 'message' },
-  { number: 17, json: 'ingestedContextReferences', proto: 'ingested_context_references', kept: 'map' },
-  { number: 18, json: 'initialGeneratorContexts', proto: 'initial_generator_contexts', kept: 'map' },
+/** The fields the aggregate models, by JSON name, in field-number order; every other field is kept verbatim. */
+export const MODELLED_FIELDS = [
+  'name',
+  'lifecycleState',
+  'conversationProfile',
+  'phoneNumber',
+  'startTime',
+  'endTime',
+  'conversationStage',
 ] as const;
+
+let plans: { readonly conversation: MessagePlan; readonly phoneNumber: MessagePlan } | undefined;
+
+/** The engine's plans of the two messages, made on first use. */
+const conversationPlans = (): { readonly conversation: MessagePlan; readonly phoneNumber: MessagePlan } => {
+  plans ??= {
+    conversation: messagePlan('google.cloud.dialogflow.v2.Conversation'),
+    phoneNumber: messagePlan('google.cloud.dialogflow.v2.ConversationPhoneNumber'),
+  };
+  return plans;
+};
+
+/** @internal Both spellings of the modelled fields' names: kept fields cannot use them. */
+export const modelledFieldNames = (): ReadonlySet<string> =>
+  new Set(
+    conversationPlans()
+      .conversation.fields.filter((f: FieldPlan) => (MODELLED_FIELDS as ReadonlyArray<string>).includes(f.jsonName))
+      .flatMap((f: FieldPlan) => [f.jsonName, f.protoName]),
+  );
 
 /**
  * One `Conversation` object as read: each field decoded, `undefined` when absent (or `null`), or
- * {@link INVALID} when rejected (the problem is in the sink). Defaults are kept as read (`""`,
- * `*_UNSPECIFIED`), so callers can tell "absent" from "unspecified".
+ * {@link INVALID} when rejected (the problem is in the sink). Enums are kept as read (a name, or the
+ * number of a value newer than this library), and a default that was spelled out (`""`,
+ * `*_UNSPECIFIED`) is kept, so callers can tell "absent" from "unspecified".
  */
 export interface ConversationFieldsRead {
   readonly name: ConversationName | '' | Invalid | undefined;
-  readonly lifecycleState: LifecycleStateEnum | Invalid | undefined;
+  readonly lifecycleState: LifecycleStateEnum | number | Invalid | undefined;
   readonly conversationProfile: ConversationProfileName | '' | Invalid | undefined;
   readonly phoneNumber: ConversationPhoneNumber | Invalid | undefined;
   readonly startTime: Timestamp | Invalid | undefined;
   readonly endTime: Timestamp | Invalid | undefined;
-  readonly conversationStage: ConversationStageEnum | Invalid | undefined;
-  /** The kept fields in canonical order (see {@link keptFields}); `undefined` when none. */
+  readonly conversationStage: ConversationStageEnum | number | Invalid | undefined;
+  /** The kept fields in canonical order; `undefined` when none. */
   readonly unknownFields: UnknownFields | undefined;
   /** Whether any field, kept ones included, was rejected. */
   readonly invalid: boolean;
 }
 
 /**
- * @internal Reads the fields of a `Conversation` object. Accepts both spellings of every name (the
- * last occurrence wins), treats `null` as absent, keeps unknown fields verbatim (deeply frozen),
- * and records every problem. Returns {@link INVALID} only when the value is not an object.
+ * @internal Reads the fields of a `Conversation` object: both spellings of every name (the last
+ * occurrence wins), `null` as absent, unknown fields kept verbatim (deeply frozen), every problem
+ * recorded. Own properties only. Returns {@link INVALID} only when the value is not an object.
  */
 export const readConversationFields = (
   value: unknown,
@@ -99,116 +116,94 @@ export const readConversationFields = (
   const source = readMessageObject('Conversation', value, issues, parent, key, 0);
   if (source === INVALID) return INVALID;
   const here = stepInto(parent, key);
-  return readCommonShape(source, issues, here, owned, issues.length) ?? readAnyShape(source, issues, here, owned);
+  return readCommonShape(source, issues, here, owned, issues.length) ?? readWithEngine(source, issues, parent, key, owned);
+};
+
+/** A resource name field: `""` is the string default; anything else must be a name of its kind. */
+const nameReader =
+  <N extends string>(
+    read: (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined) => N | Invalid,
+  ): FieldReader =>
+  (value, issues, parent, key) =>
+    value === '' ? '' : read(value, issues, parent, key);
+
+let readers: ReadonlyMap<FieldPlan, FieldReader> | undefined;
+
+/** The engine reads names as strings; their kind is the Conversation's own rule. */
+const nameReaders = (): ReadonlyMap<FieldPlan, FieldReader> => {
+  if (readers === undefined) {
+    const plan = conversationPlans().conversation;
+    readers = new Map([
+      [plan.byKey.get('name') as FieldPlan, nameReader(readName)],
+      [plan.byKey.get('conversationProfile') as FieldPlan, nameReader(readProfile)],
+    ]);
+  }
+  return readers;
 };
 
 /**
- * @internal Reads a `Conversation` object key by key: both spellings, `null`s, kept fields. Every
- * input goes through here unless it has the common shape (see `readCommonShape`).
+ * @internal Reads a `Conversation` object with the one ProtoJSON engine (`protojson.ts`), each
+ * field on its own, so every problem is reported at once; the kept fields are assembled in
+ * canonical order. Every input goes through here unless it has the common shape (see
+ * `readCommonShape`).
  */
-export const readAnyShape = (source: Record<string, unknown>, issues: IssueSink, here: Path, owned: boolean): ConversationFieldsRead => {
+export const readWithEngine = (
+  source: Readonly<Record<string, unknown>>,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  owned: boolean,
+): ConversationFieldsRead => {
   const before = issues.length;
-  let name: ConversationName | '' | Invalid | undefined;
-  let lifecycleState: LifecycleStateEnum | Invalid | undefined;
-  let conversationProfile: ConversationProfileName | '' | Invalid | undefined;
-  let phoneNumber: ConversationPhoneNumber | Invalid | undefined;
-  let startTime: Timestamp | Invalid | undefined;
-  let endTime: Timestamp | Invalid | undefined;
-  let conversationStage: ConversationStageEnum | Invalid | undefined;
-  let telephonyConnectionInfo: JsonObject | Invalid | undefined;
-  let initialConversationProfile: JsonObject | Invalid | undefined;
-  let ingestedContextReferences: JsonObject | Invalid | undefined;
-  let initialGeneratorContexts: JsonObject | Invalid | undefined;
-  let unknown: Record<string, JsonValue> | undefined;
-  const keys = Object.keys(source);
-  for (let n = 0; n < keys.length; n++) {
-    const k = keys[n] as string;
-    const item = source[k];
-    switch (k) {
-      case 'name':
-        name = item === null ? undefined : item === '' ? '' : readName(item, issues, here, k);
-        break;
-      case 'lifecycleState':
-      case 'lifecycle_state':
-        lifecycleState = item === null ? undefined : lifecycleStateEnum.read(item, issues, here, k);
-        break;
-      case 'conversationProfile':
-      case 'conversation_profile':
-        conversationProfile = item === null ? undefined : item === '' ? '' : readProfile(item, issues, here, k);
-        break;
-      case 'phoneNumber':
-      case 'phone_number':
-        phoneNumber = item === null ? undefined : readPhoneNumber(item, issues, here, k, 1, owned);
-        break;
-      case 'startTime':
-      case 'start_time':
-        startTime = item === null ? undefined : readTimestamp(item, issues, here, k);
-        break;
-      case 'endTime':
-      case 'end_time':
-        endTime = item === null ? undefined : readTimestamp(item, issues, here, k);
-        break;
-      case 'conversationStage':
-      case 'conversation_stage':
-        conversationStage = item === null ? undefined : conversationStageEnum.read(item, issues, here, k);
-        break;
-      case 'telephonyConnectionInfo':
-      case 'telephony_connection_info':
-        telephonyConnectionInfo = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
-        break;
-      case 'initialConversationProfile':
-      case 'initial_conversation_profile':
-        initialConversationProfile = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
-        break;
-      case 'ingestedContextReferences':
-      case 'ingested_context_references':
-        ingestedContextReferences = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
-        break;
-      case 'initialGeneratorContexts':
-      case 'initial_generator_contexts':
-        initialGeneratorContexts = item === null ? undefined : readJsonObject(item, issues, here, k, 1, owned);
-        break;
-      default:
-        unknown = keepUnknownField(unknown, k, item, issues, here, 0, owned);
-    }
+  const plan = conversationPlans().conversation;
+  const here = stepInto(parent, key);
+  const { values, unknown } = readFieldValues(plan, source, issues, here, 0, owned, undefined, nameReaders());
+  const value = (jsonName: string): unknown => values[(plan.byKey.get(jsonName) as FieldPlan).index];
+  // The kept fields: the known ones the aggregate does not model, in field order, defaults left out; then unknown ones.
+  let kept: Record<string, JsonValue> | undefined;
+  for (const field of plan.fields) {
+    if ((MODELLED_FIELDS as ReadonlyArray<string>).includes(field.jsonName)) continue;
+    const v = values[field.index];
+    if (v === undefined || v === INVALID || isDefaultValue(field, v)) continue;
+    kept ??= {};
+    kept[field.jsonName] = v;
+  }
+  if (unknown !== undefined) {
+    kept ??= {};
+    for (const k of Object.keys(unknown)) defineEntry(kept, k, unknown[k]);
   }
   const invalid = issues.length !== before;
   return {
-    name,
-    lifecycleState,
-    conversationProfile,
-    phoneNumber,
-    startTime,
-    endTime,
-    conversationStage,
-    unknownFields: invalid
-      ? undefined
-      : keptFields(
-          telephonyConnectionInfo as JsonObject | undefined,
-          initialConversationProfile as JsonObject | undefined,
-          ingestedContextReferences as JsonObject | undefined,
-          initialGeneratorContexts as JsonObject | undefined,
-          unknown,
-        ),
+    name: value('name') as ConversationName | '' | Invalid | undefined,
+    lifecycleState: value('lifecycleState') as LifecycleStateEnum | number | Invalid | undefined,
+    conversationProfile: value('conversationProfile') as ConversationProfileName | '' | Invalid | undefined,
+    phoneNumber: value('phoneNumber') as ConversationPhoneNumber | Invalid | undefined,
+    startTime: value('startTime') as Timestamp | Invalid | undefined,
+    endTime: value('endTime') as Timestamp | Invalid | undefined,
+    conversationStage: value('conversationStage') as ConversationStageEnum | number | Invalid | undefined,
+    unknownFields: kept === undefined || invalid ? undefined : Object.freeze(kept),
     invalid,
   };
 };
 
 /**
- * The shape nearly every conversation from Dialogflow has: only the seven modelled fields, in
- * lowerCamelCase, none `null`. Read by name (inline-cached property loads) rather than key by key
- * through the `switch` above, which is what makes decoding a typical response cheap. Anything else
- * (another key, a proto name, a `null`, or an inherited enumerable key from a polluted prototype,
- * which makes the count differ) returns `undefined` and takes the general path; both read the same
- * values with the same readers (`test/conversation-properties.test.ts` checks they agree).
+ * The shape nearly every conversation from Dialogflow has: a plain object (from `JSON.parse`) with
+ * only the seven modelled fields, in lowerCamelCase, none `null`. Read by name (inline-cached
+ * property loads) rather than through the engine, which is what makes decoding a typical response
+ * cheap. Anything else (another key, a proto name, a `null`, another prototype, or an inherited
+ * enumerable key from a polluted prototype, which makes the count differ) returns `undefined` and
+ * takes the engine; both read the same values with the same readers (`test/fast-paths.test.ts`
+ * checks they agree).
  */
 const readCommonShape = (
-  source: Record<string, unknown>,
+  source: Readonly<Record<string, unknown>>,
   issues: IssueSink,
   here: Path,
   owned: boolean,
   before: number,
 ): ConversationFieldsRead | undefined => {
+  // Only own properties count: an object whose fields are inherited is not a conversation.
+  if (Object.getPrototypeOf(source) !== Object.prototype) return undefined;
   let keys = 0;
   for (const _ in source) keys++;
   const name = source.name;
@@ -233,13 +228,17 @@ const readCommonShape = (
     phoneNumber === null ||
     startTime === null ||
     endTime === null ||
-    conversationStage === null
+    conversationStage === null ||
+    // Names that are not strings take the engine, which says so as it does for any string field.
+    (name !== undefined && typeof name !== 'string') ||
+    (conversationProfile !== undefined && typeof conversationProfile !== 'string')
   ) {
     return undefined;
   }
   const read: ConversationFieldsRead = {
     name: name === undefined ? undefined : name === '' ? '' : readName(name, issues, here, 'name'),
-    lifecycleState: lifecycleState === undefined ? undefined : lifecycleStateEnum.read(lifecycleState, issues, here, 'lifecycleState'),
+    lifecycleState:
+      lifecycleState === undefined ? undefined : lifecycleStateEnum().readOpen(lifecycleState, issues, here, 'lifecycleState'),
     conversationProfile:
       conversationProfile === undefined
         ? undefined
@@ -250,41 +249,11 @@ const readCommonShape = (
     startTime: startTime === undefined ? undefined : readTimestamp(startTime, issues, here, 'startTime'),
     endTime: endTime === undefined ? undefined : readTimestamp(endTime, issues, here, 'endTime'),
     conversationStage:
-      conversationStage === undefined ? undefined : conversationStageEnum.read(conversationStage, issues, here, 'conversationStage'),
+      conversationStage === undefined ? undefined : conversationStageEnum().readOpen(conversationStage, issues, here, 'conversationStage'),
     unknownFields: undefined,
     invalid: issues.length !== before,
   };
   return read;
-};
-
-/**
- * The kept fields in canonical order: the known-but-unmodelled ones by field number (messages when
- * present, maps when not empty: an empty map is the default), then the unknown ones as they came.
- */
-const keptFields = (
-  telephonyConnectionInfo: JsonObject | undefined,
-  initialConversationProfile: JsonObject | undefined,
-  ingestedContextReferences: JsonObject | undefined,
-  initialGeneratorContexts: JsonObject | undefined,
-  unknown: Record<string, JsonValue> | undefined,
-): UnknownFields | undefined => {
-  const hasMaps =
-    (ingestedContextReferences !== undefined && !isEmptyObject(ingestedContextReferences)) ||
-    (initialGeneratorContexts !== undefined && !isEmptyObject(initialGeneratorContexts));
-  if (telephonyConnectionInfo === undefined && initialConversationProfile === undefined && !hasMaps) {
-    return unknown === undefined ? undefined : Object.freeze(unknown);
-  }
-  const kept: Record<string, JsonValue> = {};
-  if (telephonyConnectionInfo !== undefined) kept.telephonyConnectionInfo = telephonyConnectionInfo;
-  if (initialConversationProfile !== undefined) kept.initialConversationProfile = initialConversationProfile;
-  if (ingestedContextReferences !== undefined && !isEmptyObject(ingestedContextReferences)) {
-    kept.ingestedContextReferences = ingestedContextReferences;
-  }
-  if (initialGeneratorContexts !== undefined && !isEmptyObject(initialGeneratorContexts)) {
-    kept.initialGeneratorContexts = initialGeneratorContexts;
-  }
-  writeUnknownFields(kept, unknown);
-  return Object.freeze(kept);
 };
 
 /** @internal Reads a partial `Conversation` (all fields optional; defaults become absent). */
@@ -316,7 +285,9 @@ const readConversationResource = (
  *
  * @internal
  */
-export const writeConversation = (c: ConversationResource): ConversationJson => {
+export const writeConversation = (
+  c: ConversationResource & { readonly conversationStageInferred?: true | undefined },
+): ConversationJson => {
   const out: Record<string, JsonValue | ConversationPhoneNumber> = {};
   if (c.name !== undefined && c.name !== '') out.name = c.name;
   if (c.lifecycleState !== undefined) out.lifecycleState = c.lifecycleState;
@@ -324,9 +295,42 @@ export const writeConversation = (c: ConversationResource): ConversationJson => 
   if (c.phoneNumber !== undefined) out.phoneNumber = c.phoneNumber;
   if (c.startTime !== undefined) out.startTime = c.startTime;
   if (c.endTime !== undefined) out.endTime = c.endTime;
-  if (c.conversationStage !== undefined) out.conversationStage = c.conversationStage;
+  // An inferred stage came in as the default, which ProtoJSON leaves out: it goes out the same way.
+  if (c.conversationStage !== undefined && c.conversationStageInferred !== true) out.conversationStage = c.conversationStage;
   writeUnknownFields(out, c.unknownFields);
   return out as ConversationJson;
+};
+
+/** Whether JavaScript would move the key before the others in an object: an array index (`"10"`). */
+const isIndexKey = (key: string): boolean => {
+  const n = key.length;
+  if (n === 0 || n > 10 || (n > 1 && key.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return Number(key) < 4_294_967_295;
+};
+
+/**
+ * @internal Canonical ProtoJSON text of a conversation. Kept fields come last, even those whose
+ * names are array indexes (`"10"`), which a JavaScript object would put before `name`.
+ */
+export const stringifyConversationJson = (c: ConversationResource & { readonly conversationStageInferred?: true | undefined }): string => {
+  const out = writeConversation(c);
+  const kept = c.unknownFields;
+  if (kept === undefined) return JSON.stringify(out);
+  const keys = Object.keys(kept);
+  let indexKeys = false;
+  for (let i = 0; i < keys.length && !indexKeys; i++) indexKeys = isIndexKey(keys[i] as string);
+  if (!indexKeys) return JSON.stringify(out);
+  const parts: string[] = [];
+  const field = (k: string, v: unknown): number => parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  for (const k of Object.keys(out)) if (!Object.hasOwn(kept, k)) field(k, out[k]);
+  // The kept fields as they came, but for index keys, which JavaScript moved first: they go last.
+  for (const k of keys) if (!isIndexKey(k)) field(k, kept[k]);
+  for (const k of keys) if (isIndexKey(k)) field(k, kept[k]);
+  return `{${parts.join(',')}}`;
 };
 
 const isConversationResource = (u: unknown): u is ConversationResource =>

@@ -1,6 +1,7 @@
 import type * as t from 'io-ts';
+import { enumPlan } from './descriptor.js';
 import { describe, type IssueSink, type Path } from './issue.js';
-import { protoEnum, protoEnumCodec } from './proto-enum.js';
+import { lazyEnum, protoEnumCodec } from './proto-enum.js';
 import { INVALID, type Invalid, pathAt } from './reader.js';
 
 /**
@@ -16,12 +17,10 @@ export const isConversationStage = (u: unknown): u is ConversationStage => u ===
 /** @internal The wire enum: the stages and the default, `CONVERSATION_STAGE_UNSPECIFIED`. */
 export type ConversationStageEnum = 'CONVERSATION_STAGE_UNSPECIFIED' | ConversationStage;
 
-/** @internal The enum's names and numbers. */
-export const conversationStageEnum = protoEnum<ConversationStageEnum>('ConversationStage', [
-  'CONVERSATION_STAGE_UNSPECIFIED',
-  'VIRTUAL_AGENT_STAGE',
-  'HUMAN_ASSIST_STAGE',
-]);
+/** @internal The enum's names and numbers, from the descriptor. */
+export const conversationStageEnum = lazyEnum<ConversationStageEnum>(() =>
+  enumPlan('google.cloud.dialogflow.v2.Conversation.ConversationStage'),
+);
 
 /** @internal Reads a stage, refusing the default (a stage a created conversation cannot be in). */
 export const readConversationStage = (
@@ -31,7 +30,7 @@ export const readConversationStage = (
   key: string | number | undefined,
 ): ConversationStage | Invalid => {
   const before = issues.length;
-  const read = conversationStageEnum.read(value, issues, parent, key);
+  const read = conversationStageEnum().read(value, issues, parent, key);
   if (read === INVALID || read !== 'CONVERSATION_STAGE_UNSPECIFIED') return read;
   if (issues.length === before) {
     issues.push({ path: pathAt(parent, key), message: `expected VIRTUAL_AGENT_STAGE or HUMAN_ASSIST_STAGE, got ${describe(value)}` });
@@ -51,8 +50,8 @@ export interface ConversationStageCodec extends t.Type<ConversationStage, Conver
  * ConversationStageCodec.decode(1);                    // right('VIRTUAL_AGENT_STAGE')
  * ```
  */
-export const ConversationStageCodec: ConversationStageCodec = protoEnumCodec<ConversationStageEnum, ConversationStage>(
-  conversationStageEnum,
+export const ConversationStageCodec: ConversationStageCodec = protoEnumCodec(
+  'ConversationStage',
   isConversationStage,
   readConversationStage,
 );

@@ -34,10 +34,13 @@ export { type ConversationPhoneNumber, ConversationPhoneNumberCodec } from './ph
 export type { ResourceNameParts } from './resource-name.js';
 export {
   compareTimestamps,
+  type Duration,
+  DurationCodec,
+  durationToEpoch,
   type EpochTime,
   isTimestamp,
   type Timestamp,
   TimestampCodec,
   timestampFromEpoch,
   timestampToEpoch,
-} from './timestamp.js';
+} from './well-known-types.js';

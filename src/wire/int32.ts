@@ -5,21 +5,77 @@ import { codecFromReader, INVALID, type Invalid, pathAt } from './reader.js';
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
-/** JSON number syntax, exactly: no spaces, no `+`, no hex, no leading zeros, nothing trailing. */
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+/** A JSON number literal, split: its sign, its digits before and after the point, its exponent. */
+interface NumberLiteral {
+  readonly negative: boolean;
+  readonly integer: string;
+  readonly fraction: string;
+  /** The exponent, saturated at ±10^15: a number needs no more to be whole or out of range. */
+  readonly exponent: number;
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Scans JSON number syntax exactly (no spaces, no `+`, no hex, no leading zeros, nothing
+ * trailing), by hand: one pass, no regular expression on input.
+ */
+const scanNumberLiteral = (text: string): NumberLiteral | undefined => {
+  const n = text.length;
+  let at = 0;
+  const negative = text.charCodeAt(0) === 45;
+  if (negative) at++;
+  const integerStart = at;
+  if (text.charCodeAt(at) === 48) at++;
+  else {
+    if (!(at < n && isDigitCode(text.charCodeAt(at)))) return undefined;
+    while (at < n && isDigitCode(text.charCodeAt(at))) at++;
+  }
+  const integer = text.slice(integerStart, at);
+  let fraction = '';
+  if (text.charCodeAt(at) === 46 /* . */) {
+    const start = ++at;
+    while (at < n && isDigitCode(text.charCodeAt(at))) at++;
+    if (at === start) return undefined;
+    fraction = text.slice(start, at);
+  }
+  let exponent = 0;
+  const e = text.charCodeAt(at);
+  if (e === 101 || e === 69 /* e E */) {
+    at++;
+    const sign = text.charCodeAt(at);
+    const negativeExponent = sign === 45;
+    if (sign === 45 || sign === 43) at++;
+    const start = at;
+    while (at < n && isDigitCode(text.charCodeAt(at))) {
+      if (exponent < 1e15) exponent = exponent * 10 + (text.charCodeAt(at) - 48);
+      at++;
+    }
+    if (at === start) return undefined;
+    if (negativeExponent) exponent = -exponent;
+  }
+  return at === n ? { negative, integer, fraction, exponent } : undefined;
+};
+
+/** The significand's digits without leading zeros, and how many zeros end it. */
+const significandOf = (literal: NumberLiteral): { readonly digits: string; readonly trailingZeros: number } => {
+  const all = `${literal.integer}${literal.fraction}`;
+  let start = 0;
+  while (start < all.length && all.charCodeAt(start) === 48) start++;
+  let end = all.length;
+  while (end > start && all.charCodeAt(end - 1) === 48) end--;
+  return { digits: all.slice(start), trailingZeros: all.length - end };
+};
 
 /**
  * Whether a JSON number literal denotes a whole number, decided on its digits rather than on a
- * double, so `"1.0000000000000001"` is not mistaken for 1.
+ * double, so `"1.0000000000000001"` is not mistaken for 1: value = significand × 10^(exponent −
+ * fraction digits), whole when the negative power is covered by trailing zeros.
  */
-const isIntegralLiteral = (integer: string, fraction: string, exponent: string): boolean => {
-  const significand = `${integer}${fraction}`.replace(/^0+/, '');
-  if (significand === '') return true; // zero, whatever its exponent
-  const trailingZeros = significand.length - significand.replace(/0+$/, '').length;
-  // value = significand × 10^(exponent − fraction.length); whole when the negative power is covered
-  // by trailing zeros. Exponents too long for a double are compared as big integers.
-  const scale = BigInt(exponent === '' ? 0 : exponent) - BigInt(fraction.length);
-  return scale + BigInt(trailingZeros) >= 0n;
+const isIntegralLiteral = (literal: NumberLiteral): boolean => {
+  const { digits, trailingZeros } = significandOf(literal);
+  if (digits === '') return true; // zero, whatever its exponent
+  return literal.exponent - literal.fraction.length + trailingZeros >= 0;
 };
 
 const problem = (value: unknown, detail = ''): string => `expected an int32${detail}, got ${describe(value)}`;
@@ -29,9 +85,12 @@ const problem = (value: unknown, detail = ''): string => `expected an int32${det
  * `undefined` when the text is not a whole number in exact JSON number syntax. Not range-checked.
  */
 export const wholeNumberOfText = (text: string): number | undefined => {
-  const match = JSON_NUMBER.exec(text);
-  return match === null || !isIntegralLiteral(match[1] ?? '', match[2] ?? '', match[3] ?? '') ? undefined : Number(text);
+  const literal = scanNumberLiteral(text);
+  return literal === undefined || !isIntegralLiteral(literal) ? undefined : Number(text);
 };
+
+/** @internal The number a quoted JSON number denotes (`"1.5"`, `"-2e3"`), or `undefined` when the text is not one. */
+export const numberOfText = (text: string): number | undefined => (scanNumberLiteral(text) === undefined ? undefined : Number(text));
 
 /** @internal Reader used by message decoders. */
 export const readInt32 = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): number | Invalid => {
@@ -67,8 +126,8 @@ export const readInteger = (
     // A JSON number beyond 2^53 has already lost digits; it is taken as the double it became.
     if (Number.isInteger(value)) n = BigInt(value);
   } else if (typeof value === 'string') {
-    const match = JSON_NUMBER.exec(value);
-    if (match !== null && isIntegralLiteral(match[1] ?? '', match[2] ?? '', match[3] ?? '')) n = integerOfLiteral(match);
+    const literal = scanNumberLiteral(value);
+    if (literal !== undefined && isIntegralLiteral(literal)) n = integerOfLiteral(literal);
   }
   if (n === undefined) {
     issues.push({ path: pathAt(parent, key), message: `expected an ${typeName}, got ${describe(value)}` });
@@ -82,12 +141,11 @@ export const readInteger = (
 };
 
 /** The exact integer a whole JSON number literal denotes (its exponent may be large; the value is not). */
-const integerOfLiteral = (match: RegExpExecArray): bigint => {
-  const [literal, integer = '', fraction = '', exponent = ''] = match;
-  const negative = literal.startsWith('-');
-  const digits = `${integer}${fraction}`.replace(/^0+/, '');
+const integerOfLiteral = (literal: NumberLiteral): bigint => {
+  const { negative, fraction } = literal;
+  const { digits } = significandOf(literal);
   if (digits === '') return 0n;
-  const scale = Number(exponent === '' ? 0 : exponent) - fraction.length;
+  const scale = literal.exponent - fraction.length;
   // Beyond 40 digits no 64-bit integer fits: say so rather than build a huge number.
   if (digits.length + scale > 40) return negative ? -(10n ** 40n) : 10n ** 40n;
   const n = scale >= 0 ? BigInt(digits) * 10n ** BigInt(scale) : BigInt(digits) / 10n ** BigInt(-scale);

@@ -1,6 +1,7 @@
 import type * as t from 'io-ts';
+import { enumPlan } from './descriptor.js';
 import { describe, type IssueSink, type Path } from './issue.js';
-import { protoEnum, protoEnumCodec } from './proto-enum.js';
+import { lazyEnum, protoEnumCodec } from './proto-enum.js';
 import { INVALID, type Invalid, pathAt } from './reader.js';
 
 /**
@@ -15,12 +16,8 @@ export const isLifecycleState = (u: unknown): u is LifecycleState => u === 'IN_P
 /** @internal The wire enum: the states and the default, `LIFECYCLE_STATE_UNSPECIFIED`. */
 export type LifecycleStateEnum = 'LIFECYCLE_STATE_UNSPECIFIED' | LifecycleState;
 
-/** @internal The enum's names and numbers. */
-export const lifecycleStateEnum = protoEnum<LifecycleStateEnum>('LifecycleState', [
-  'LIFECYCLE_STATE_UNSPECIFIED',
-  'IN_PROGRESS',
-  'COMPLETED',
-]);
+/** @internal The enum's names and numbers, from the descriptor. */
+export const lifecycleStateEnum = lazyEnum<LifecycleStateEnum>(() => enumPlan('google.cloud.dialogflow.v2.Conversation.LifecycleState'));
 
 /** @internal Reads a lifecycle state, refusing the default (a state no conversation is in). */
 export const readLifecycleState = (
@@ -30,7 +27,7 @@ export const readLifecycleState = (
   key: string | number | undefined,
 ): LifecycleState | Invalid => {
   const before = issues.length;
-  const read = lifecycleStateEnum.read(value, issues, parent, key);
+  const read = lifecycleStateEnum().read(value, issues, parent, key);
   if (read === INVALID || read !== 'LIFECYCLE_STATE_UNSPECIFIED') return read;
   if (issues.length === before) {
     issues.push({ path: pathAt(parent, key), message: `expected IN_PROGRESS or COMPLETED, got ${describe(value)}` });
@@ -49,8 +46,4 @@ export interface LifecycleStateCodec extends t.Type<LifecycleState, LifecycleSta
  * LifecycleStateCodec.decode(2); // right('COMPLETED')
  * ```
  */
-export const LifecycleStateCodec: LifecycleStateCodec = protoEnumCodec<LifecycleStateEnum, LifecycleState>(
-  lifecycleStateEnum,
-  isLifecycleState,
-  readLifecycleState,
-);
+export const LifecycleStateCodec: LifecycleStateCodec = protoEnumCodec('LifecycleState', isLifecycleState, readLifecycleState);

@@ -1,8 +1,8 @@
 import type * as t from 'io-ts';
-import { readInt32 } from './int32.js';
-import { type IssueSink, type Path, stepInto } from './issue.js';
+import { type MessagePlan, messagePlan } from './descriptor.js';
+import type { IssueSink, Path } from './issue.js';
 import type { JsonValue } from './json-value.js';
-import { keepUnknownField, readMessageObject, readString } from './message.js';
+import { readProtoJson } from './protojson.js';
 import { codecFromReader, INVALID, type Invalid, runReader } from './reader.js';
 
 /**
@@ -19,7 +19,9 @@ export interface ConversationPhoneNumber {
   readonly [unknownField: string]: JsonValue | undefined;
 }
 
-/** @internal Reader used by the Conversation decoder: both spellings, `null` as absent, canonical out. */
+let plan: MessagePlan | undefined;
+
+/** @internal Reads a `ConversationPhoneNumber` with the engine: both spellings, `null` as absent, canonical ProtoJSON out, frozen. */
 export const readPhoneNumber = (
   value: unknown,
   issues: IssueSink,
@@ -28,40 +30,8 @@ export const readPhoneNumber = (
   depth: number,
   owned: boolean,
 ): ConversationPhoneNumber | Invalid => {
-  const source = readMessageObject('ConversationPhoneNumber', value, issues, parent, key, depth);
-  if (source === INVALID) return INVALID;
-  const before = issues.length;
-  const here = stepInto(parent, key);
-  let countryCode: number | Invalid | undefined;
-  let phoneNumber: string | Invalid | undefined;
-  let unknownFields: Record<string, JsonValue> | undefined;
-  const keys = Object.keys(source);
-  for (let n = 0; n < keys.length; n++) {
-    const k = keys[n] as string;
-    const item = source[k];
-    switch (k) {
-      case 'countryCode':
-      case 'country_code':
-        countryCode = item === null ? undefined : readInt32(item, issues, here, k);
-        break;
-      case 'phoneNumber':
-      case 'phone_number':
-        phoneNumber = item === null ? undefined : readString(item, issues, here, k);
-        break;
-      default:
-        unknownFields = keepUnknownField(unknownFields, k, item, issues, here, depth, owned);
-    }
-  }
-  if (issues.length !== before) return INVALID;
-  const out: Record<string, JsonValue> = {};
-  // Defaults (0, "") are the same as absent in proto3.
-  if (countryCode !== undefined && countryCode !== 0) out.countryCode = countryCode as number;
-  if (phoneNumber !== undefined && phoneNumber !== '') out.phoneNumber = phoneNumber as string;
-  if (unknownFields !== undefined) {
-    for (const k of Object.keys(unknownFields))
-      Object.defineProperty(out, k, { value: unknownFields[k], enumerable: true, writable: true, configurable: true });
-  }
-  return Object.freeze(out) as ConversationPhoneNumber;
+  plan ??= messagePlan('google.cloud.dialogflow.v2.ConversationPhoneNumber');
+  return readProtoJson(plan, value, issues, parent, key, depth, owned) as ConversationPhoneNumber | Invalid;
 };
 
 /** @internal Whether a value is a phone number in canonical form (what the reader returns). */

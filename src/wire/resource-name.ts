@@ -2,13 +2,6 @@ import type * as t from 'io-ts';
 import { describe, type IssueSink, type Path } from './issue.js';
 import { INVALID, type Invalid, pathAt, type Reader } from './reader.js';
 
-/**
- * One segment of a resource name: AIP-122's unreserved URI characters, plus `:` for domain-scoped
- * project IDs (`example.com:my-project`). No `/`, spaces, quotes or escapes, which also means a
- * valid name never needs escaping in JSON.
- */
-const SEGMENT = '([A-Za-z0-9._~:-]+)';
-
 /** The parts of a resource name under `projects/{project}[/locations/{location}]`. */
 export interface ResourceNameParts {
   readonly project: string;
@@ -17,10 +10,47 @@ export interface ResourceNameParts {
   readonly id: string;
 }
 
-/** @internal A resource name pattern and its reader, shared by the two kinds of names. */
+/**
+ * Whether a segment of a resource name is one: AIP-122's unreserved URI characters, plus `:` for
+ * domain-scoped project IDs (`example.com:my-project`). No `/`, spaces, quotes or escapes, so a valid
+ * name never needs escaping in JSON. A loop over its characters: no regular expression on input.
+ */
+export const isSegment = (s: string): boolean => {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ok =
+      (c >= 97 && c <= 122) || // a-z
+      (c >= 65 && c <= 90) || // A-Z
+      (c >= 48 && c <= 57) || // 0-9
+      c === 46 || // .
+      c === 95 || // _
+      c === 126 || // ~
+      c === 58 || // :
+      c === 45; // -
+    if (!ok) return false;
+  }
+  return true;
+};
+
+/**
+ * @internal The parts of `projects/{project}[/locations/{location}]` followed by `tail` more
+ * segments, or `undefined`: the segments after the parent, for the caller to check.
+ */
+export const parentParts = (
+  name: string,
+): { readonly project: string; readonly location?: string; readonly rest: string[] } | undefined => {
+  const parts = name.split('/');
+  if (parts[0] !== 'projects' || parts.length < 2 || !isSegment(parts[1] as string)) return undefined;
+  if (parts[2] === 'locations' && parts.length >= 4 && isSegment(parts[3] as string)) {
+    return { project: parts[1] as string, location: parts[3] as string, rest: parts.slice(4) };
+  }
+  return { project: parts[1] as string, rest: parts.slice(2) };
+};
+
+/** @internal A resource name's kind, and its reader, shared by the two kinds of names. */
 export interface ResourceNameKind<B> {
   readonly collection: string;
-  readonly pattern: RegExp;
   readonly read: Reader<t.Branded<string, B>>;
   readonly is: (u: unknown) => u is t.Branded<string, B>;
   readonly parse: (name: string) => ResourceNameParts | undefined;
@@ -29,21 +59,27 @@ export interface ResourceNameKind<B> {
 
 /** @internal */
 export const resourceNameKind = <B>(collection: string, description: string, remember = 0): ResourceNameKind<B> => {
-  const pattern = new RegExp(`^projects/${SEGMENT}/(?:locations/${SEGMENT}/)?${collection}/${SEGMENT}$`);
-  // The same pattern without captures, for validation on the hot path.
-  const shape = new RegExp(pattern.source.replaceAll('([', '(?:['));
   const expected =
     `expected a ${description} like projects/{project}/${collection}/{id} or ` +
     `projects/{project}/locations/{location}/${collection}/{id}`;
+  const parse = (name: string): ResourceNameParts | undefined => {
+    const parent = parentParts(name);
+    // `projects/p/locations/conversations/c` has no location: `locations` is not followed by one.
+    if (parent === undefined || parent.rest.length !== 2 || parent.rest[0] !== collection || !isSegment(parent.rest[1] as string)) {
+      return undefined;
+    }
+    const id = parent.rest[1] as string;
+    return parent.location === undefined ? { project: parent.project, id } : { project: parent.project, location: parent.location, id };
+  };
   // Names that recur across a backend's conversations (its few conversation profiles) are checked
-  // once and remembered by value: comparing a string is cheaper than matching it. `remember` slots,
+  // once and remembered by value: comparing a string is cheaper than parsing it. `remember` slots,
   // replaced round-robin; 0 for names that do not recur (each conversation's own).
   const recent: string[] = new Array<string>(remember).fill('');
   let next = 0;
   const is = (u: unknown): u is t.Branded<string, B> => {
     if (typeof u !== 'string') return false;
     for (let i = 0; i < remember; i++) if (recent[i] === u) return true;
-    if (!shape.test(u)) return false;
+    if (parse(u) === undefined) return false;
     if (remember > 0) {
       recent[next] = u;
       next = (next + 1) % remember;
@@ -55,12 +91,6 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     issues.push({ path: pathAt(parent, key), message: `${expected}, got ${describe(value)}` });
     return INVALID;
   };
-  const parse = (name: string): ResourceNameParts | undefined => {
-    const match = pattern.exec(name);
-    if (match === null) return undefined;
-    const [, project = '', location, id = ''] = match;
-    return location === undefined ? { project, id } : { project, location, id };
-  };
   const format = (parts: ResourceNameParts): t.Branded<string, B> | undefined => {
     const name =
       parts.location === undefined
@@ -68,5 +98,5 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
         : `projects/${parts.project}/locations/${parts.location}/${collection}/${parts.id}`;
     return is(name) ? name : undefined;
   };
-  return { collection, pattern, read, is, parse, format };
+  return { collection, read, is, parse, format };
 };

@@ -1,5 +1,5 @@
 /**
- * Generates `src/proto/dialogflow-descriptor.json`: a protobufjs JSON descriptor of exactly the
+ * Generates `src/wire/dialogflow-descriptor.json`: a protobufjs JSON descriptor of exactly the
  * messages this library reads or writes as protobuf (ConversationEvent, Conversation, and every
  * message and enum they reference, plus google.rpc's standard error details, which a
  * google.rpc.Status may carry in its `details`), from the .proto files that ship in
@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
 const protobuf = require('protobufjs');
 
 /** Where the committed descriptor lives. */
-export const DESCRIPTOR_PATH = fileURLToPath(new URL('../../src/proto/dialogflow-descriptor.json', import.meta.url));
+export const DESCRIPTOR_PATH = fileURLToPath(new URL('../../src/wire/dialogflow-descriptor.json', import.meta.url));
 
 /** The messages whose closure the descriptor holds. */
 export const ROOTS = [

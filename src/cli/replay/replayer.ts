@@ -7,7 +7,7 @@ import { applyNotification } from '../../notifications/apply.js';
 import type { Notification } from '../../notifications/notification.js';
 import { type ConversationName, parseConversationName } from '../../wire/conversation-name.js';
 import { type DecodeIssue, joinPath } from '../../wire/issue.js';
-import type { Timestamp } from '../../wire/timestamp.js';
+import type { Timestamp } from '../../wire/well-known-types.js';
 import { isBlank } from '../validate/scanner.js';
 import { readLogLine } from './entry.js';
 

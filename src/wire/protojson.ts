@@ -1,22 +1,31 @@
-import { readInt32, readInteger, wholeNumberOfText } from '../wire/int32.js';
-import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
-import { defineEntry, isObject, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from '../wire/json-value.js';
-import { keepUnknownField, readMessageObject } from '../wire/message.js';
-import { INVALID, type Invalid } from '../wire/reader.js';
-import { readTimestamp, type Timestamp, timestampFromEpoch, timestampToEpoch } from '../wire/timestamp.js';
+import { decodeBase64, encodeBase64 } from './base64.js';
 import { type FieldPlan, type MessagePlan, planOfTypeUrl, type ScalarKind } from './descriptor.js';
+import { numberOfText, readInt32, readInteger } from './int32.js';
+import { describe, type IssueSink, type Path, pathAt, stepInto } from './issue.js';
+import { defineEntry, isObject, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from './json-value.js';
+import { keepUnknownField } from './message.js';
+import { INVALID, type Invalid } from './reader.js';
+import {
+  type Duration,
+  durationToEpoch,
+  readDuration,
+  readEpochDuration,
+  readEpochTime,
+  readTimestamp,
+  type Timestamp,
+  timestampToEpoch,
+} from './well-known-types.js';
 
 /**
- * Any protobuf message of the descriptor in ProtoJSON, three ways, driven by the descriptor:
+ * The one ProtoJSON engine: any protobuf message of the descriptor, read and written, driven by the
+ * descriptor. Every message this library reads goes through here (a Conversation's common shape has
+ * a fast path in front, `conversation-resource.ts`, which agrees with it):
  * - {@link readProtoJson}: ProtoJSON in (both name spellings, enum names or numbers, `null` as
  *   absent, unknown fields kept, every problem with its path), canonical ProtoJSON out: JSON names,
  *   field-number order, defaults left out, timestamps in UTC, int64 as strings, bytes as base64;
  * - {@link messageToJson}: a message object (decoded by protobufjs, or made by Google's Node client)
  *   to ProtoJSON, which {@link readProtoJson} then checks and makes canonical;
  * - {@link canonicalToMessage}: canonical ProtoJSON to a message object as Google's client holds it.
- *
- * The same rules as the hand-written readers of `src/wire/`, for the messages this library keeps
- * rather than models (notification payloads, a conversation's newer fields).
  */
 
 const INT64_MIN = -(2n ** 63n);
@@ -24,7 +33,6 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const UINT32_MAX = 2n ** 32n - 1n;
 const FLOAT_MAX = 3.4028234663852886e38;
-const DURATION_MAX_SECONDS = 315_576_000_000;
 
 const push = (issues: IssueSink, parent: Path, key: string | number | undefined, message: string): Invalid => {
   issues.push({ path: pathAt(parent, key), message });
@@ -45,7 +53,6 @@ const canonicalFloat = (x: number): number => {
 };
 
 const NON_FINITE: ReadonlySet<unknown> = new Set(['NaN', 'Infinity', '-Infinity']);
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 const readFloating = (
   kind: 'float' | 'double',
@@ -55,9 +62,7 @@ const readFloating = (
   key: string | number | undefined,
 ): JsonValue | Invalid => {
   if (NON_FINITE.has(value)) return value as string;
-  let n: number | undefined;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && JSON_NUMBER.test(value)) n = Number(value);
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? numberOfText(value) : undefined;
   if (n === undefined || !Number.isFinite(n)) return push(issues, parent, key, `expected a ${kind}, got ${describe(value)}`);
   if (kind === 'double') return n;
   if (Math.abs(n) > FLOAT_MAX)
@@ -65,14 +70,13 @@ const readFloating = (
   return canonicalFloat(n);
 };
 
-const BASE64 = /^(?:[A-Za-z0-9+/]|[A-Za-z0-9_-])*={0,2}$/;
-
 /** Reads bytes in base64 (standard or URL-safe, padded or not) and returns standard padded base64. */
 const readBytes = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): string | Invalid => {
-  if (typeof value !== 'string' || !BASE64.test(value) || value.replace(/=+$/, '').length % 4 === 1 || /=[^=]/.test(value)) {
-    return push(issues, parent, key, `expected bytes in base64, got ${describe(value)}`);
-  }
-  return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('base64');
+  if (typeof value !== 'string') return push(issues, parent, key, `expected bytes in base64, got ${describe(value)}`);
+  const bytes = decodeBase64(value);
+  if (!(bytes instanceof Uint8Array))
+    return push(issues, parent, key, `expected bytes in base64, got ${describe(value)}: ${bytes.problem}`);
+  return encodeBase64(bytes);
 };
 
 const readScalar = (
@@ -136,47 +140,12 @@ const isDefault = (field: FieldPlan, value: JsonValue): boolean => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Duration
-
-const DURATION = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
-
-const fraction = (nanos: number): string => {
-  if (nanos === 0) return '';
-  if (nanos % 1_000_000 === 0) return `.${String(nanos / 1_000_000).padStart(3, '0')}`;
-  if (nanos % 1_000 === 0) return `.${String(nanos / 1_000).padStart(6, '0')}`;
-  return `.${String(nanos).padStart(9, '0')}`;
-};
-
-/** A `google.protobuf.Duration` in canonical ProtoJSON: `-1.500s`, with 0, 3, 6 or 9 fractional digits. */
-const formatDuration = (seconds: number, nanos: number): string =>
-  `${seconds < 0 || nanos < 0 ? '-' : ''}${Math.abs(seconds)}${fraction(Math.abs(nanos))}s`;
-
-const readDuration = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): string | Invalid => {
-  const match = typeof value === 'string' ? DURATION.exec(value) : null;
-  if (match === null) return push(issues, parent, key, `expected a duration such as "1.5s", got ${describe(value)}`);
-  const seconds = Number(match[2]);
-  if (seconds > DURATION_MAX_SECONDS) {
-    return push(issues, parent, key, `expected a duration within ±${DURATION_MAX_SECONDS}s, got ${describe(value)}`);
-  }
-  const nanos = Number((match[3] ?? '').padEnd(9, '0'));
-  const sign = match[1] === '-' ? -1 : 1;
-  return formatDuration(sign * seconds, sign * nanos);
-};
-
-const parseDuration = (text: string): { seconds: number; nanos: number } => {
-  const match = DURATION.exec(text);
-  const sign = match?.[1] === '-' ? -1 : 1;
-  const seconds = sign * Number(match?.[2] ?? 0);
-  const nanos = sign * Number((match?.[3] ?? '').padEnd(9, '0'));
-  return { seconds: seconds === 0 ? 0 : seconds, nanos: nanos === 0 ? 0 : nanos };
-};
-
-// ---------------------------------------------------------------------------------------------
 // ProtoJSON in, canonical ProtoJSON out
 
 /**
  * @internal Reads a message of type `plan` in ProtoJSON and returns it canonical, or records every
- * problem and returns {@link INVALID}. Never throws.
+ * problem and returns {@link INVALID}. Never throws. `owned` values (fresh from `JSON.parse`) may
+ * be frozen in place where they are kept verbatim (unknown fields, `Struct`s), instead of copied.
  */
 export const readProtoJson = (
   plan: MessagePlan,
@@ -185,6 +154,7 @@ export const readProtoJson = (
   parent: Path,
   key: string | number | undefined,
   depth: number,
+  owned = false,
 ): JsonValue | Invalid => {
   if (depth >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
   switch (plan.wellKnown) {
@@ -193,35 +163,65 @@ export const readProtoJson = (
     case 'Duration':
       return readDuration(value, issues, parent, key);
     case 'Value':
-      return readJsonValue(value, issues, parent, key, depth, false);
+      return readJsonValue(value, issues, parent, key, depth, owned);
     case 'Struct':
-      return readJsonObject(value, issues, parent, key, depth, false);
+      return readJsonObject(value, issues, parent, key, depth, owned);
     case 'ListValue':
       if (!Array.isArray(value)) return push(issues, parent, key, `expected an array (google.protobuf.ListValue), got ${describe(value)}`);
-      return readJsonValue(value, issues, parent, key, depth, false);
+      return readJsonValue(value, issues, parent, key, depth, owned);
     case 'Any':
-      return readAny(value, issues, parent, key, depth);
+      return readAny(value, issues, parent, key, depth, owned);
     default:
-      return readFields(plan, value, issues, parent, key, depth, undefined);
+      return readFields(plan, value, issues, parent, key, depth, undefined, owned);
   }
 };
 
-const readAny = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined, depth: number): JsonValue | Invalid => {
-  const source = readMessageObject('google.protobuf.Any', value, issues, parent, key, depth);
+/** A message's JSON object: an object (not an array), within the nesting limit. Own properties only are read. */
+const messageObject = (
+  name: string,
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): Readonly<Record<string, unknown>> | Invalid => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return push(issues, parent, key, `expected a ${name} object, got ${describe(value)}`);
+  }
+  return value as Readonly<Record<string, unknown>>;
+};
+
+const readAny = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  depth: number,
+  owned: boolean,
+): JsonValue | Invalid => {
+  const source = messageObject('google.protobuf.Any', value, issues, parent, key);
   if (source === INVALID) return INVALID;
-  const typeUrl = source['@type'];
+  const typeUrl = Object.hasOwn(source, '@type') ? source['@type'] : undefined;
   if (typeof typeUrl !== 'string' || typeUrl === '') {
     return push(issues, stepInto(parent, key), '@type', `expected the type URL of the packed message, got ${describe(typeUrl)}`);
   }
   const packed = planOfTypeUrl(typeUrl);
   // A type the descriptor does not have is kept as it came: there is nothing to check it against.
-  if (packed === undefined) return readJsonObject(value, issues, parent, key, depth, false);
-  if (packed.wellKnown !== undefined && packed.wellKnown !== 'Any') {
-    const inner = readProtoJson(packed, source.value, issues, stepInto(parent, key), 'value', depth + 1);
+  if (packed === undefined) return readJsonObject(value, issues, parent, key, depth, owned);
+  // A well-known type (an Any too) packs its special JSON under `value`.
+  if (packed.wellKnown !== undefined) {
+    const inner = readProtoJson(
+      packed,
+      Object.hasOwn(source, 'value') ? source.value : undefined,
+      issues,
+      stepInto(parent, key),
+      'value',
+      depth + 1,
+      owned,
+    );
     if (inner === INVALID) return INVALID;
     return Object.freeze({ '@type': typeUrl, value: inner });
   }
-  return readFields(packed, value, issues, parent, key, depth, typeUrl);
+  return readFields(packed, value, issues, parent, key, depth, typeUrl, owned);
 };
 
 const readFieldValue = (
@@ -231,25 +231,16 @@ const readFieldValue = (
   parent: Path,
   key: string | number,
   depth: number,
+  owned: boolean,
 ): JsonValue | Invalid => {
-  if (field.kind === 'message') return readProtoJson(field.messagePlan as MessagePlan, value, issues, parent, key, depth + 1);
-  if (field.kind === 'enum') return readEnum(field, value, issues, parent, key);
-  return readScalar(field.kind, value, issues, parent, key);
-};
-
-const readEnum = (field: FieldPlan, value: unknown, issues: IssueSink, parent: Path, key: string | number): JsonValue | Invalid => {
-  const plan = field.enumPlan;
-  if (plan === undefined) return push(issues, parent, key, `expected an enum, got ${describe(value)}`);
-  if (typeof value === 'string') {
-    const number = plan.numberOf.get(value);
-    if (number !== undefined) return plan.nameOf.get(number) ?? value;
+  if (field.kind === 'message') return readProtoJson(field.messagePlan as MessagePlan, value, issues, parent, key, depth + 1, owned);
+  if (field.kind === 'enum') {
+    const plan = field.enumPlan;
+    return plan === undefined
+      ? push(issues, parent, key, `expected an enum, got ${describe(value)}`)
+      : plan.readOpen(value, issues, parent, key);
   }
-  // A number, or a quoted one as protobuf's C++, Java and Python parsers take it. proto3 enums are
-  // open: a number the descriptor does not name is kept as a number.
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? wholeNumberOfText(value) : undefined;
-  if (n !== undefined && Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31) return plan.nameOf.get(n) ?? (n === 0 ? 0 : n);
-  const listed = [...plan.numberOf].sort((a, b) => a[1] - b[1]).map(([name, number]) => `${name} = ${number}`);
-  return push(issues, parent, key, `expected a ${plan.fullName} (${listed.join(', ')}, or another int32), got ${describe(value)}`);
+  return readScalar(field.kind, value, issues, parent, key);
 };
 
 /** Map keys are strings in JSON; a key of an integer or bool type must spell one. */
@@ -268,22 +259,26 @@ const readRepeated = (
   parent: Path,
   key: string,
   depth: number,
+  owned: boolean,
 ): JsonValue | Invalid => {
   const here = stepInto(parent, key);
   // `null` is a value only in a google.protobuf.Value; elsewhere it cannot be an element.
   const nullable = field.messagePlan?.wellKnown === 'Value';
   if (field.mapKey !== undefined) {
-    const source = readMessageObject('map', value, issues, parent, key, depth + 1);
+    const source = messageObject('map', value, issues, parent, key);
     if (source === INVALID) return INVALID;
+    if (depth + 1 >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
     const out: Record<string, JsonValue> = {};
     let ok = true;
-    for (const k of Object.keys(source)) {
+    const keys = Object.keys(source);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
       const mapKey = readMapKey(field.mapKey, k, issues, here);
       const item = source[k];
       const read =
         item === null && !nullable
           ? push(issues, here, k, 'expected a map value, got null')
-          : readFieldValue(field, item, issues, here, k, depth);
+          : readFieldValue(field, item, issues, here, k, depth, owned);
       if (mapKey === INVALID || read === INVALID) ok = false;
       else defineEntry(out, mapKey, read);
     }
@@ -297,12 +292,77 @@ const readRepeated = (
     const read =
       item === null && !nullable
         ? push(issues, here, i, 'expected an element, got null')
-        : readFieldValue(field, item, issues, here, i, depth);
+        : readFieldValue(field, item, issues, here, i, depth, owned);
     if (read === INVALID) ok = false;
     else out.push(read);
   }
   return ok ? Object.freeze(out) : INVALID;
 };
+
+/** @internal A reader that stands in for the engine's own on one field (a resource name, whose kind the proto does not state). */
+export type FieldReader = (value: unknown, issues: IssueSink, parent: Path, key: string) => JsonValue | Invalid;
+
+/** @internal A message's fields as read, before they are assembled into canonical ProtoJSON. */
+export interface FieldValues {
+  /** By field index: the value read, {@link INVALID} when it was refused, `undefined` when absent (or `null`). */
+  readonly values: ReadonlyArray<JsonValue | Invalid | undefined>;
+  /** By field index: the spelling the source used last, for paths. */
+  readonly keys: ReadonlyArray<string | undefined>;
+  /** The fields the message does not have, kept verbatim (deeply frozen), as they came. */
+  readonly unknown: Readonly<Record<string, JsonValue>> | undefined;
+}
+
+/**
+ * @internal Reads each field of a message's object: both spellings (the last one wins), `null` as
+ * absent (but in a `google.protobuf.Value`), unknown fields kept, every problem recorded, in the
+ * source's key order. Own properties only. `readers` stand in for the engine's own on some fields.
+ */
+export const readFieldValues = (
+  plan: MessagePlan,
+  source: Readonly<Record<string, unknown>>,
+  issues: IssueSink,
+  here: Path,
+  depth: number,
+  owned: boolean,
+  typeUrl: string | undefined,
+  readers?: ReadonlyMap<FieldPlan, FieldReader>,
+): FieldValues => {
+  const values: Array<JsonValue | Invalid | undefined> = [];
+  const spelled: Array<string | undefined> = [];
+  let unknown: Record<string, JsonValue> | undefined;
+  const keys = Object.keys(source);
+  for (let n = 0; n < keys.length; n++) {
+    const k = keys[n] as string;
+    if (typeUrl !== undefined && k === '@type') continue;
+    const field = plan.byKey.get(k);
+    const item = source[k];
+    if (field === undefined) {
+      unknown = keepUnknownField(unknown, k, item, issues, here, depth, owned);
+      continue;
+    }
+    spelled[field.index] = k;
+    if (item === null && !field.nullIsValue) {
+      values[field.index] = undefined;
+      continue;
+    }
+    const own = readers?.get(field);
+    values[field.index] =
+      own !== undefined
+        ? own(item, issues, here, k)
+        : field.repeated || field.mapKey !== undefined
+          ? readRepeated(field, item, issues, here, k, depth, owned)
+          : readFieldValue(field, item, issues, here, k, depth, owned);
+  }
+  return { values, keys: spelled, unknown };
+};
+
+/** @internal Whether a field's value is its default, which canonical ProtoJSON leaves out. */
+export const isDefaultValue = (field: FieldPlan, v: JsonValue): boolean =>
+  field.mapKey !== undefined
+    ? Object.keys(v as JsonObject).length === 0
+    : field.repeated
+      ? (v as ReadonlyArray<JsonValue>).length === 0
+      : !field.presence && isDefault(field, v);
 
 const readFields = (
   plan: MessagePlan,
@@ -312,41 +372,18 @@ const readFields = (
   key: string | number | undefined,
   depth: number,
   typeUrl: string | undefined,
+  owned: boolean,
 ): JsonValue | Invalid => {
-  const source = readMessageObject(plan.fullName, value, issues, parent, key, depth);
+  const source = messageObject(plan.name, value, issues, parent, key);
   if (source === INVALID) return INVALID;
   const before = issues.length;
   const here = stepInto(parent, key);
-  const values = new Map<FieldPlan, JsonValue>();
-  const spelled = new Map<FieldPlan, string>();
-  let unknown: Record<string, JsonValue> | undefined;
-  for (const k of Object.keys(source)) {
-    if (typeUrl !== undefined && k === '@type') continue;
-    const field = plan.byKey.get(k);
-    const item = source[k];
-    if (field === undefined) {
-      unknown = keepUnknownField(unknown, k, item, issues, here, depth, false);
-      continue;
-    }
-    // The last spelling wins; `null` means not set, except for a google.protobuf.Value, where it is a value.
-    if (item === null && !(field.messagePlan?.wellKnown === 'Value' && !field.repeated && field.mapKey === undefined)) {
-      values.delete(field);
-      continue;
-    }
-    const read =
-      field.repeated || field.mapKey !== undefined
-        ? readRepeated(field, item, issues, here, k, depth)
-        : readFieldValue(field, item, issues, here, k, depth);
-    if (read !== INVALID) {
-      values.set(field, read);
-      spelled.set(field, k);
-    }
-  }
+  const { values, keys, unknown } = readFieldValues(plan, source, issues, here, depth, owned, typeUrl);
   for (const oneof of plan.oneofs) {
-    const set = oneof.fields.filter((f) => values.has(f));
+    const set = oneof.fields.filter((f) => values[f.index] !== undefined);
     if (set.length > 1) {
       issues.push({
-        path: pathAt(here, spelled.get(set[1] as FieldPlan)),
+        path: pathAt(here, keys[(set[1] as FieldPlan).index]),
         message: `only one of ${set.map((f) => f.jsonName).join(', ')} may be set (oneof ${oneof.name})`,
       });
     }
@@ -354,17 +391,10 @@ const readFields = (
   if (issues.length !== before) return INVALID;
   const out: Record<string, JsonValue> = {};
   if (typeUrl !== undefined) out['@type'] = typeUrl;
-  for (const field of plan.fields) {
-    const v = values.get(field);
-    if (v === undefined) continue;
-    const empty =
-      field.mapKey !== undefined
-        ? Object.keys(v as JsonObject).length === 0
-        : field.repeated
-          ? (v as ReadonlyArray<JsonValue>).length === 0
-          : !field.presence && isDefault(field, v);
-    if (empty) continue;
-    out[field.jsonName] = v;
+  const fields = plan.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const v = values[i] as JsonValue | undefined;
+    if (v !== undefined && !isDefaultValue(fields[i] as FieldPlan, v)) out[(fields[i] as FieldPlan).jsonName] = v;
   }
   if (unknown !== undefined) for (const k of Object.keys(unknown)) defineEntry(out, k, unknown[k]);
   return Object.freeze(out);
@@ -400,7 +430,13 @@ const isLongLike = (u: unknown): u is { low: number; high: number; unsigned?: bo
 const secondsOf = (value: unknown): number | string => {
   if (value === undefined || value === null) return 0;
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : `expected whole seconds, got ${describe(value)}`;
-  if (typeof value === 'string') return /^-?\d{1,15}$/.test(value) ? Number(value) : `expected whole seconds, got ${describe(value)}`;
+  if (typeof value === 'string') {
+    // A decimal string (protobufjs's `longs: String`): whole, and safe as a number.
+    const n = Number(value);
+    return value !== '' && value.length <= 17 && Number.isSafeInteger(n) && String(n) === value
+      ? n
+      : `expected whole seconds, got ${describe(value)}`;
+  }
   if (isLongLike(value)) return Number(longToBigInt(value));
   return `expected seconds as a number, a string or a Long, got ${describe(value)}`;
 };
@@ -412,8 +448,8 @@ const nanosOf = (value: unknown): number | string => {
 
 /** Bytes as base64; protobufjs gives an unset bytes field as an empty array. */
 const bytesToBase64 = (value: unknown): unknown => {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-  if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value).toString('base64');
+  if (value instanceof Uint8Array) return encodeBase64(value);
+  if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return encodeBase64(Uint8Array.from(value));
   return value;
 };
 
@@ -442,19 +478,9 @@ export const messageToJson = (
       const nanos = nanosOf(message.nanos);
       if (typeof seconds === 'string') return push(issues, here, 'seconds', seconds);
       if (typeof nanos === 'string') return push(issues, here, 'nanos', nanos);
-      if (plan.wellKnown === 'Duration') {
-        if (
-          Math.abs(seconds) > DURATION_MAX_SECONDS ||
-          Math.abs(nanos) > 999_999_999 ||
-          (seconds !== 0 && nanos !== 0 && seconds < 0 !== nanos < 0)
-        ) {
-          return push(issues, parent, key, `expected a duration within ±${DURATION_MAX_SECONDS}s, with seconds and nanos of one sign`);
-        }
-        return formatDuration(seconds, nanos);
-      }
-      if (nanos < 0 || nanos > 999_999_999) return push(issues, here, 'nanos', `expected nanos from 0 to 999999999, got ${nanos}`);
-      const ts = timestampFromEpoch({ seconds, nanos });
-      return typeof ts === 'string' ? ts : push(issues, parent, key, ts.problem);
+      return plan.wellKnown === 'Duration'
+        ? readEpochDuration({ seconds, nanos }, issues, parent, key)
+        : readEpochTime({ seconds, nanos }, issues, parent, key);
     }
     case 'Struct':
       return structToJson(message, issues, here, depth);
@@ -551,9 +577,13 @@ const anyToJson = (message: Record<string, unknown>, issues: IssueSink, here: Pa
   const bytes = message.value;
   if (typeof typeUrl !== 'string' || typeUrl === '') return push(issues, here, 'typeUrl', `expected a type URL, got ${describe(typeUrl)}`);
   const packed = planOfTypeUrl(typeUrl);
-  const raw = bytes instanceof Uint8Array ? bytes : typeof bytes === 'string' ? Buffer.from(bytes, 'base64') : new Uint8Array();
+  const decodedBytes = bytes instanceof Uint8Array ? bytes : typeof bytes === 'string' ? decodeBase64(bytes) : new Uint8Array();
+  if (!(decodedBytes instanceof Uint8Array)) {
+    return push(issues, here, 'value', `expected the packed message's bytes, got ${describe(bytes)}: ${decodedBytes.problem}`);
+  }
+  const raw = decodedBytes;
   // A type the descriptor does not have cannot be expanded: its bytes are kept, in base64.
-  if (packed === undefined) return { '@type': typeUrl, value: Buffer.from(raw).toString('base64') };
+  if (packed === undefined) return { '@type': typeUrl, value: encodeBase64(raw) };
   let decoded: unknown;
   try {
     decoded = packed.type.decode(raw);
@@ -592,7 +622,7 @@ export const canonicalToMessage = (
     case 'Timestamp':
       return { ...timestampToEpoch(json as Timestamp) };
     case 'Duration':
-      return parseDuration(json as string);
+      return { ...durationToEpoch(json as Duration) };
     case 'Struct':
       return jsonToStruct(json as JsonObject);
     case 'ListValue':
@@ -645,13 +675,19 @@ const fieldToMessage = (
     case 'message':
       return canonicalToMessage(field.messagePlan as MessagePlan, value, issues, parent, key, options);
     case 'bytes':
-      return new Uint8Array(Buffer.from(value as string, 'base64'));
+      return bytesOf(value as string);
     case 'float':
     case 'double':
       return typeof value === 'string' ? Number(value) : value;
     default:
       return value;
   }
+};
+
+/** The bytes of canonical base64 (what the reader made, so it decodes). */
+const bytesOf = (text: string): Uint8Array => {
+  const bytes = decodeBase64(text);
+  return bytes instanceof Uint8Array ? bytes : new Uint8Array();
 };
 
 const jsonToValue = (json: JsonValue): unknown => {
@@ -679,8 +715,7 @@ const jsonToAny = (
   const typeUrl = json['@type'] as string;
   const packed = planOfTypeUrl(typeUrl);
   if (packed === undefined) {
-    if (typeof json.value === 'string' && Object.keys(json).length === 2)
-      return { typeUrl, value: new Uint8Array(Buffer.from(json.value, 'base64')) };
+    if (typeof json.value === 'string' && Object.keys(json).length === 2) return { typeUrl, value: bytesOf(json.value) };
     issues.push({ path: pathAt(parent, key), message: `cannot encode an Any of type ${typeUrl}: the descriptor does not have it` });
     return INVALID;
   }

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs/light.js';
 import descriptor from './dialogflow-descriptor.json' with { type: 'json' };
+import { type ProtoEnum, protoEnum } from './proto-enum.js';
 
 /**
  * The protobuf types this library reads and writes as binary protobuf or as Google's message
@@ -34,6 +35,8 @@ export type WellKnownType = 'Timestamp' | 'Duration' | 'Struct' | 'Value' | 'Lis
 
 /** @internal How to read and write one field. */
 export interface FieldPlan {
+  /** Its place in the message's fields, in field-number order. */
+  readonly index: number;
   readonly number: number;
   readonly protoName: string;
   readonly jsonName: string;
@@ -47,11 +50,15 @@ export interface FieldPlan {
   readonly oneof: string | undefined;
   /** Whether the field is written even at its default (message fields, oneof members, `optional`). */
   readonly presence: boolean;
+  /** Whether `null` is a value of the field (a singular `google.protobuf.Value`) rather than "not set". */
+  readonly nullIsValue: boolean;
 }
 
 /** @internal How to read and write one message type. */
 export interface MessagePlan {
   readonly fullName: string;
+  /** The message's own name (`ConversationPhoneNumber`), for messages. */
+  readonly name: string;
   readonly type: protobuf.Type;
   readonly wellKnown: WellKnownType | undefined;
   /** By field number: the order of canonical output. */
@@ -61,11 +68,10 @@ export interface MessagePlan {
   readonly oneofs: ReadonlyArray<{ readonly name: string; readonly fields: ReadonlyArray<FieldPlan> }>;
 }
 
-/** @internal An enum's names and numbers. */
-export interface EnumPlan {
+/** @internal An enum's names and numbers, and its readers. */
+export interface EnumPlan extends ProtoEnum<string> {
   readonly fullName: string;
-  readonly nameOf: ReadonlyMap<number, string>;
-  readonly numberOf: ReadonlyMap<string, number>;
+  /** The name of 0, the default. */
   readonly defaultName: string | undefined;
 }
 
@@ -142,17 +148,23 @@ const enumPlans = new Map<protobuf.Enum, EnumPlan>();
 const enumPlanOf = (e: protobuf.Enum): EnumPlan => {
   let plan = enumPlans.get(e);
   if (plan === undefined) {
-    const nameOf = new Map<number, string>();
-    const numberOf = new Map<string, number>();
-    for (const [name, number] of Object.entries(e.values)) {
-      numberOf.set(name, number);
-      if (!nameOf.has(number)) nameOf.set(number, name); // the first name of an aliased number
-    }
-    plan = { fullName: e.fullName.slice(1), nameOf, numberOf, defaultName: nameOf.get(0) };
+    // Names by number, the first name of an aliased number first.
+    const entries = Object.entries(e.values).sort((a, b) => a[1] - b[1]);
+    const names = entries.map(([name]) => name);
+    const numbers = Object.fromEntries(entries);
+    const contiguous = entries.every(([, number], i) => number === i);
+    // Named as the proto names it: `Conversation.LifecycleState` for one nested in a message.
+    const scope = e.parent?.name ?? '';
+    const typeName = scope.charCodeAt(0) >= 65 && scope.charCodeAt(0) <= 90 ? `${scope}.${e.name}` : e.name;
+    const table = protoEnum<string>(typeName, names as [string, ...string[]], contiguous ? undefined : numbers);
+    plan = { ...table, fullName: e.fullName.slice(1), defaultName: table.nameOf.get(0) };
     enumPlans.set(e, plan);
   }
   return plan;
 };
+
+/** @internal The plan of an enum by full name (`google.cloud.dialogflow.v2.Conversation.LifecycleState`). */
+export const enumPlan = (fullName: string): EnumPlan => enumPlanOf(dialogflowRoot().root.lookupEnum(fullName));
 
 /** @internal The plan of a type; plans are built once and shared (recursive types included). */
 export const planOf = (type: protobuf.Type): MessagePlan => {
@@ -162,7 +174,7 @@ export const planOf = (type: protobuf.Type): MessagePlan => {
   const fields: FieldPlan[] = [];
   const byKey = new Map<string, FieldPlan>();
   const oneofs: { name: string; fields: FieldPlan[] }[] = [];
-  const plan: MessagePlan = { fullName, type, wellKnown: WELL_KNOWN.get(fullName), fields, byKey, oneofs };
+  const plan: MessagePlan = { fullName, name: type.name, type, wellKnown: WELL_KNOWN.get(fullName), fields, byKey, oneofs };
   plans.set(type, plan); // before the fields, so recursive types find it
   const { protoNames } = dialogflowRoot();
   for (const field of [...type.fieldsArray].sort((a, b) => a.id - b.id)) {
@@ -171,6 +183,7 @@ export const planOf = (type: protobuf.Type): MessagePlan => {
     const oneof = field.partOf !== null && !field.options?.proto3_optional ? field.partOf.name : undefined;
     const kind = resolved instanceof protobuf.Type ? 'message' : resolved instanceof protobuf.Enum ? 'enum' : (field.type as ScalarKind);
     const f: FieldPlan = {
+      index: fields.length,
       number: field.id,
       protoName: protoNames.get(`${fullName}#${field.name}`) ?? field.name,
       jsonName: field.name,
@@ -183,6 +196,7 @@ export const planOf = (type: protobuf.Type): MessagePlan => {
       },
       oneof,
       presence: (kind === 'message' && !field.repeated && !isMap) || oneof !== undefined || field.options?.proto3_optional === true,
+      nullIsValue: !field.repeated && !isMap && resolved instanceof protobuf.Type && resolved.fullName === '.google.protobuf.Value',
     };
     fields.push(f);
     byKey.set(f.jsonName, f);

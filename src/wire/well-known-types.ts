@@ -1,6 +1,13 @@
+import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { type DecodeError, decodeError } from './decode-error.js';
 import { describe, type IssueSink, type Path } from './issue.js';
-import { codecFromReader, INVALID, type Invalid, pathAt } from './reader.js';
+import { codecFromReader, INVALID, type Invalid, pathAt, runReader } from './reader.js';
+
+/**
+ * The well-known types whose ProtoJSON form is a string: `google.protobuf.Timestamp` (RFC 3339) and
+ * `google.protobuf.Duration` (`"1.5s"`), read and written here, with one fraction formatter.
+ */
 
 export interface TimestampBrand {
   readonly Timestamp: unique symbol;
@@ -56,7 +63,7 @@ const digits = (s: string, at: number, count: number): number => {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-/** The fraction digits ProtoJSON emits for `nanos`: none, 3, 6 or 9, the fewest that are exact. */
+/** The fraction digits ProtoJSON emits for `nanos` (0 to 999999999): none, 3, 6 or 9, the fewest that are exact. */
 const formatFraction = (nanos: number): string => {
   if (nanos === 0) return '';
   if (nanos % 1_000_000 === 0) return `.${pad(nanos / 1_000_000, 3)}`;
@@ -102,23 +109,20 @@ const formatEpoch = (seconds: number, nanos: number): Timestamp => {
   ].join('') as Timestamp;
 };
 
-/** Why a string is not a timestamp; a class so the success path can return a plain string. */
-class TimestampProblem {
-  constructor(readonly message: string) {}
-}
-
 const EXAMPLE = '2026-11-23T10:15:30Z';
 
-const syntaxProblem = (s: string): TimestampProblem =>
-  new TimestampProblem(`expected an RFC 3339 timestamp such as ${EXAMPLE}, got ${describe(s)}`);
+const why = (message: string): { readonly why: string } => ({ why: message });
+
+const syntaxProblem = (s: string): string => `expected an RFC 3339 timestamp such as ${EXAMPLE}, got ${describe(s)}`;
 
 /**
- * Parses an RFC 3339 timestamp (strict profile) into its canonical form, or says why it is not one.
- * A canonical input is returned as the very same string.
+ * Parses an RFC 3339 timestamp (strict profile) into its canonical form, or says why it is not one
+ * (a message: the caller records it where the value is). A canonical input is returned as the very
+ * same string.
  */
-const parse = (s: string): Timestamp | TimestampProblem => {
+const parse = (s: string): Timestamp | { readonly why: string } => {
   const n = s.length;
-  if (n < 19) return syntaxProblem(s);
+  if (n < 19) return why(syntaxProblem(s));
   const year = digits(s, 0, 4);
   const month = digits(s, 5, 2);
   const day = digits(s, 8, 2);
@@ -137,12 +141,12 @@ const parse = (s: string): Timestamp | TimestampProblem => {
     s.charCodeAt(13) !== 58 ||
     s.charCodeAt(16) !== 58
   ) {
-    return syntaxProblem(s);
+    return why(syntaxProblem(s));
   }
   if (s.charCodeAt(10) !== 84 /* T */) {
-    return s[10] === 't' || s[10] === ' '
-      ? new TimestampProblem(`expected an uppercase "T" between date and time (RFC 3339), got ${describe(s)}`)
-      : syntaxProblem(s);
+    return why(
+      s[10] === 't' || s[10] === ' ' ? `expected an uppercase "T" between date and time (RFC 3339), got ${describe(s)}` : syntaxProblem(s),
+    );
   }
   let at = 19;
   let fractionDigits = 0;
@@ -157,9 +161,9 @@ const parse = (s: string): Timestamp | TimestampProblem => {
       at++;
     }
     fractionDigits = at - start;
-    if (fractionDigits === 0) return syntaxProblem(s);
+    if (fractionDigits === 0) return why(syntaxProblem(s));
     if (fractionDigits > 9) {
-      return new TimestampProblem(`expected at most 9 fractional digits (nanoseconds), got ${fractionDigits} in ${describe(s)}`);
+      return why(`expected at most 9 fractional digits (nanoseconds), got ${fractionDigits} in ${describe(s)}`);
     }
     for (let k = fractionDigits; k < 9; k++) nanos *= 10;
   }
@@ -170,25 +174,24 @@ const parse = (s: string): Timestamp | TimestampProblem => {
   } else if (sign === 43 /* + */ || sign === 45 /* - */) {
     const offsetHour = digits(s, at + 1, 2);
     const offsetMinute = digits(s, at + 4, 2);
-    if (offsetHour < 0 || offsetMinute < 0 || s.charCodeAt(at + 3) !== 58 || at + 6 > n) return syntaxProblem(s);
-    if (offsetHour > 23 || offsetMinute > 59)
-      return new TimestampProblem(`expected a UTC offset between -23:59 and +23:59, got ${describe(s)}`);
+    if (offsetHour < 0 || offsetMinute < 0 || s.charCodeAt(at + 3) !== 58 || at + 6 > n) return why(syntaxProblem(s));
+    if (offsetHour > 23 || offsetMinute > 59) return why(`expected a UTC offset between -23:59 and +23:59, got ${describe(s)}`);
     offsetMinutes = (sign === 45 ? -1 : 1) * (offsetHour * 60 + offsetMinute);
     at += 6;
   } else if (at === n) {
-    return new TimestampProblem(`expected a UTC offset (Z or ±hh:mm) at the end of ${describe(s)}`);
+    return why(`expected a UTC offset (Z or ±hh:mm) at the end of ${describe(s)}`);
   } else if (sign === 122 /* z */) {
-    return new TimestampProblem(`expected an uppercase "Z" (RFC 3339), got ${describe(s)}`);
+    return why(`expected an uppercase "Z" (RFC 3339), got ${describe(s)}`);
   } else {
-    return syntaxProblem(s);
+    return why(syntaxProblem(s));
   }
-  if (at !== n) return syntaxProblem(s);
+  if (at !== n) return why(syntaxProblem(s));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return new TimestampProblem(`${s.slice(0, 10)} is not a date in the calendar, in ${describe(s)}`);
+    return why(`${s.slice(0, 10)} is not a date in the calendar, in ${describe(s)}`);
   }
-  if (second === 60) return new TimestampProblem(`leap seconds (:60) are not allowed, got ${describe(s)}`);
+  if (second === 60) return why(`leap seconds (:60) are not allowed, got ${describe(s)}`);
   if (hour > 23 || minute > 59 || second > 59) {
-    return new TimestampProblem(`${s.slice(11, 19)} is not a time of day, in ${describe(s)}`);
+    return why(`${s.slice(11, 19)} is not a time of day, in ${describe(s)}`);
   }
   // Already canonical: UTC, in range, and 0/3/6/9 digits with no removable trailing zero group.
   if (
@@ -204,7 +207,7 @@ const parse = (s: string): Timestamp | TimestampProblem => {
   }
   const seconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-    return new TimestampProblem(`expected a time from ${RANGE}, got ${describe(s)}`);
+    return why(`expected a time from ${RANGE}, got ${describe(s)}`);
   }
   return formatEpoch(seconds, nanos);
 };
@@ -281,10 +284,10 @@ const isCanonical = (s: string): boolean => {
 
 /** @internal The fast check and the full parser, for the test that they agree. */
 export const isCanonicalTimestampText = isCanonical;
-/** @internal */
-export const parseTimestampText = (s: string): string | { readonly problem: string } => {
+/** @internal The full parser, for the test that it agrees with the fast check. */
+export const parseTimestampText = (s: string): Timestamp | Invalid => {
   const result = parse(s);
-  return typeof result === 'string' ? result : { problem: result.message };
+  return typeof result === 'string' ? result : INVALID;
 };
 
 /** @internal Reader used by message decoders. */
@@ -296,7 +299,7 @@ export const readTimestamp = (value: unknown, issues: IssueSink, parent: Path, k
   if (isCanonical(value)) return value as Timestamp;
   const result = parse(value);
   if (typeof result === 'string') return result;
-  issues.push({ path: pathAt(parent, key), message: result.message });
+  issues.push({ path: pathAt(parent, key), message: result.why });
   return INVALID;
 };
 
@@ -381,24 +384,167 @@ export const timestampToEpoch = (ts: Timestamp): EpochTime => {
   return { seconds, nanos: fractionNanos(ts) };
 };
 
+/** @internal Reads seconds and nanoseconds since the epoch (a `google.protobuf.Timestamp` object) into its canonical form. */
+export const readEpochTime = (time: EpochTime, issues: IssueSink, parent: Path, key: string | number | undefined): Timestamp | Invalid => {
+  const { seconds, nanos } = time;
+  const at = pathAt(parent, key);
+  if (!Number.isSafeInteger(seconds))
+    issues.push({ path: joinAt(at, 'seconds'), message: `expected whole seconds, got ${describe(seconds)}` });
+  else if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
+    issues.push({ path: joinAt(at, 'nanos'), message: `expected nanos from 0 to 999999999, got ${describe(nanos)}` });
+  } else if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
+    issues.push({ path: at, message: `expected a time from ${RANGE}, got ${seconds} seconds since the epoch` });
+  } else return formatEpoch(seconds, nanos);
+  return INVALID;
+};
+
+const joinAt = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+
 /**
- * The canonical timestamp of seconds and nanoseconds since the Unix epoch, or a message when they
- * are not a valid `google.protobuf.Timestamp` (non-integers, nanos outside 0..999999999, or an
- * instant outside year 1 to 9999).
+ * The canonical timestamp of seconds and nanoseconds since the Unix epoch, or why they are not a
+ * valid `google.protobuf.Timestamp` (non-integers, nanos outside 0..999999999, or an instant outside
+ * year 1 to 9999).
  *
  * @example
  * ```ts
- * timestampFromEpoch({ seconds: 0, nanos: 5 }); // '1970-01-01T00:00:00.000000005Z'
+ * timestampFromEpoch({ seconds: 0, nanos: 5 }); // right('1970-01-01T00:00:00.000000005Z')
  * ```
  */
-export const timestampFromEpoch = (time: EpochTime): Timestamp | { readonly problem: string } => {
-  const { seconds, nanos } = time;
-  if (!Number.isSafeInteger(seconds)) return { problem: `expected whole seconds, got ${describe(seconds)}` };
-  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
-    return { problem: `expected nanos from 0 to 999999999, got ${describe(nanos)}` };
-  }
-  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-    return { problem: `expected a time from ${RANGE}, got ${seconds} seconds since the epoch` };
-  }
-  return formatEpoch(seconds, nanos);
+export const timestampFromEpoch = (time: EpochTime): E.Either<DecodeError, Timestamp> => {
+  const { value, issues } = runReader((t, sink, parent, key) => {
+    if (typeof t === 'object' && t !== null) return readEpochTime(t as EpochTime, sink, parent, key);
+    sink.push({ path: '', message: `expected { seconds, nanos }, got ${describe(t)}` });
+    return INVALID;
+  }, time);
+  return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
 };
+
+// ---------------------------------------------------------------------------------------------
+// Duration
+
+export interface DurationBrand {
+  readonly Duration: unique symbol;
+}
+
+/**
+ * A `google.protobuf.Duration` in its canonical ProtoJSON form: seconds with 0, 3, 6 or 9
+ * fractional digits and an `s` (`"1.5s"` is written `"1.500s"`, `"-0.000000001s"`), within
+ * ±315,576,000,000 seconds.
+ */
+export type Duration = t.Branded<string, DurationBrand>;
+
+const DURATION_MAX_SECONDS = 315_576_000_000;
+
+/** @internal A duration in canonical form; the caller has checked the range and that seconds and nanos share a sign. */
+export const formatDuration = (seconds: number, nanos: number): Duration =>
+  `${seconds < 0 || nanos < 0 ? '-' : ''}${Math.abs(seconds)}${formatFraction(Math.abs(nanos))}s` as Duration;
+
+/**
+ * Scans `[-]digits[.digits]s` by hand (no regular expression on input): the sign, the seconds and
+ * the nanoseconds, or `undefined`.
+ */
+const scanDuration = (s: string): { readonly negative: boolean; readonly seconds: number; readonly nanos: number } | undefined => {
+  const n = s.length;
+  if (n < 2 || s.charCodeAt(n - 1) !== 115 /* s */) return undefined;
+  let at = 0;
+  const negative = s.charCodeAt(0) === 45;
+  if (negative) at++;
+  const start = at;
+  let seconds = 0;
+  while (at < n - 1) {
+    const d = s.charCodeAt(at) - 48;
+    if (!(d >= 0 && d <= 9)) break;
+    // More digits than any valid duration has: stop counting, the range check refuses it.
+    if (at - start < 13) seconds = seconds * 10 + d;
+    at++;
+  }
+  if (at === start || at - start > 12) return at === start ? undefined : { negative, seconds: Number.POSITIVE_INFINITY, nanos: 0 };
+  let nanos = 0;
+  if (s.charCodeAt(at) === 46 /* . */) {
+    at++;
+    const fractionStart = at;
+    while (at < n - 1) {
+      const d = s.charCodeAt(at) - 48;
+      if (!(d >= 0 && d <= 9)) return undefined;
+      if (at - fractionStart >= 9) return undefined;
+      nanos = nanos * 10 + d;
+      at++;
+    }
+    const count = at - fractionStart;
+    if (count === 0) return undefined;
+    for (let k = count; k < 9; k++) nanos *= 10;
+  }
+  return at === n - 1 ? { negative, seconds, nanos } : undefined;
+};
+
+/** @internal Reader used by message decoders. */
+export const readDuration = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): Duration | Invalid => {
+  const scanned = typeof value === 'string' ? scanDuration(value) : undefined;
+  if (scanned === undefined) {
+    issues.push({
+      path: pathAt(parent, key),
+      message: `expected a duration such as "1.5s" (at most 9 fractional digits), got ${describe(value)}`,
+    });
+    return INVALID;
+  }
+  if (scanned.seconds > DURATION_MAX_SECONDS) {
+    issues.push({ path: pathAt(parent, key), message: `expected a duration within ±${DURATION_MAX_SECONDS}s, got ${describe(value)}` });
+    return INVALID;
+  }
+  const sign = scanned.negative ? -1 : 1;
+  return formatDuration(sign * scanned.seconds, sign * scanned.nanos);
+};
+
+/** @internal Reads seconds and nanoseconds (a `google.protobuf.Duration` object) into its canonical form. */
+export const readEpochDuration = (
+  time: EpochTime,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): Duration | Invalid => {
+  const { seconds, nanos } = time;
+  if (
+    !Number.isSafeInteger(seconds) ||
+    !Number.isInteger(nanos) ||
+    Math.abs(seconds) > DURATION_MAX_SECONDS ||
+    Math.abs(nanos) > 999_999_999 ||
+    (seconds !== 0 && nanos !== 0 && seconds < 0 !== nanos < 0)
+  ) {
+    issues.push({
+      path: pathAt(parent, key),
+      message: `expected a duration within ±${DURATION_MAX_SECONDS}s, with whole seconds and nanos of one sign, got ${describe(seconds)}s and ${describe(nanos)}ns`,
+    });
+    return INVALID;
+  }
+  return formatDuration(seconds, nanos);
+};
+
+/** The seconds and nanoseconds of a canonical duration, as `google.protobuf.Duration` holds them (one sign). */
+export const durationToEpoch = (duration: Duration): EpochTime => {
+  const scanned = scanDuration(duration);
+  if (scanned === undefined) return { seconds: 0, nanos: 0 };
+  const sign = scanned.negative ? -1 : 1;
+  const seconds = sign * scanned.seconds;
+  const nanos = sign * scanned.nanos;
+  return { seconds: seconds === 0 ? 0 : seconds, nanos: nanos === 0 ? 0 : nanos };
+};
+
+/** Whether a value is a duration in canonical form. */
+export const isDuration = (u: unknown): u is Duration => {
+  if (typeof u !== 'string') return false;
+  const issues: IssueSink = [];
+  return readDuration(u, issues, '', undefined) === u;
+};
+
+export interface DurationCodec extends t.Type<Duration, string, unknown> {}
+
+/**
+ * io-ts codec for `google.protobuf.Duration` in ProtoJSON: `"1.5s"`, `"-3s"`, up to 9 fractional
+ * digits, within ±315,576,000,000 seconds; encodes canonically (`"1.500s"`).
+ *
+ * @example
+ * ```ts
+ * DurationCodec.decode('1.5s'); // right('1.500s')
+ * ```
+ */
+export const DurationCodec: DurationCodec = codecFromReader<Duration, string>('Duration', isDuration, readDuration, (d) => d);
