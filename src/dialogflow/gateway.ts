@@ -115,7 +115,10 @@ export interface GatewayCreateInput {
 }
 
 /** What `create` made (or found, for a retried request with the same `conversationId`). */
-export interface CreateResult extends ConversationChange {
+export interface CreateResult {
+  readonly conversation: Conversation;
+  /** `ConversationCreated`, then what else the response says (a completion, data). */
+  readonly events: ReadonlyArray<ConversationDomainEvent>;
   /** True when the conversation existed already, made by an earlier call of the same request. */
   readonly alreadyExisted: boolean;
 }
@@ -297,7 +300,8 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
       conversationId: input?.conversationId,
     });
     const id = input?.conversationId;
-    const target = id === undefined ? `${shown(input?.parent)}` : `${input.parent}/conversations/${id}`;
+    const parent = typeof input?.parent === 'string' ? input.parent : shown(input?.parent);
+    const target = id === undefined ? parent : `${parent}/conversations/${id}`;
     if (E.isLeft(request)) return E.left(invalidRequestError('create', 'CreateConversation', target, request.left.errors));
     const answer = await call(() => client.createConversation(request.right, callOptions));
     if (E.isRight(answer)) {
