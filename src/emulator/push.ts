@@ -134,6 +134,7 @@ export class PushPublisher {
         kind: 'notification' as const,
         conversation: request.conversation,
         message: `published ${what} (${this.options.format})`,
+        messageId,
       }),
     );
     if (this.options.url !== undefined && !this.closed) {
@@ -155,8 +156,8 @@ export class PushPublisher {
     return notification.right;
   }
 
-  private log(at: string, conversation: string | undefined, message: string): void {
-    this.options.log(Object.freeze({ at: at as EmulatorEvent['at'], kind: 'push' as const, conversation, message }));
+  private log(at: string, conversation: string | undefined, message: string, messageId?: string): void {
+    this.options.log(Object.freeze({ at: at as EmulatorEvent['at'], kind: 'push' as const, conversation, message, messageId }));
   }
 
   private schedule(delivery: Delivery, delayMs: number): void {
@@ -196,16 +197,26 @@ export class PushPublisher {
     const label = `${delivery.what}${delivery.copy ? ' (duplicate)' : ''}, attempt ${delivery.attempt}`;
     if (acknowledged) {
       this.counts.acknowledged++;
-      this.log(this.options.now(), delivery.conversation, `${label}: ${outcome}, acknowledged`);
+      this.log(this.options.now(), delivery.conversation, `${label}: ${outcome}, acknowledged`, delivery.messageId);
       this.settle(delivery);
     } else if (delivery.attempt >= this.maxAttempts) {
       this.counts.gaveUp++;
-      this.log(this.options.now(), delivery.conversation, `${label}: ${outcome}; gave up after ${delivery.attempt} attempts`);
+      this.log(
+        this.options.now(),
+        delivery.conversation,
+        `${label}: ${outcome}; gave up after ${delivery.attempt} attempts`,
+        delivery.messageId,
+      );
       this.settle(delivery);
     } else {
       this.counts.retried++;
       const wait = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (delivery.attempt - 1));
-      this.log(this.options.now(), delivery.conversation, `${label}: ${outcome}, not acknowledged: again in ${wait} ms`);
+      this.log(
+        this.options.now(),
+        delivery.conversation,
+        `${label}: ${outcome}, not acknowledged: again in ${wait} ms`,
+        delivery.messageId,
+      );
       this.pending.delete(delivery);
       this.schedule(delivery, wait);
     }

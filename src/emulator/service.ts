@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { CreateConversationRequestInput } from '../dialogflow/create-conversation.js';
 import { googleCreateConversationRequest } from '../dialogflow/google-requests.js';
 import { parentKind } from '../dialogflow/parent.js';
 import {
@@ -36,6 +37,8 @@ export interface EmulatorEvent {
   readonly conversation?: string | undefined;
   /** What happened, in a sentence. */
   readonly message: string;
+  /** For a notification or a push: the Pub/Sub message ID, the same in every delivery of it. */
+  readonly messageId?: string | undefined;
 }
 
 /** The `errorStatus` of an `UNRECOVERABLE_ERROR` notification: a `google.rpc.Status`. */
@@ -172,13 +175,16 @@ export class EmulatedConversations {
     this.tick();
     const id = request.conversationId === '' ? undefined : request.conversationId;
     const stage = request.conversation?.conversationStage;
+    const conversation = request.conversation;
     const checked = googleCreateConversationRequest({
       parent: request.parent as string,
-      conversation: {
-        conversationProfile: request.conversation?.conversationProfile as string,
-        // The default (UNSPECIFIED, or absent) means: as the profile says.
-        conversationStage: stage === undefined || stage === 0 ? undefined : (stage as ConversationStage),
-      },
+      conversation: (conversation === undefined || conversation === null
+        ? undefined
+        : {
+            conversationProfile: conversation.conversationProfile as string,
+            // The default (UNSPECIFIED, or absent) means: as the profile says.
+            conversationStage: stage === undefined || stage === 0 ? undefined : (stage as ConversationStage),
+          }) as CreateConversationRequestInput['conversation'],
       conversationId: id as string | undefined,
     });
     if (E.isLeft(checked)) return E.left(status(CODE.INVALID_ARGUMENT, checked.left.message));
