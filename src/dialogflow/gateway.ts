@@ -91,8 +91,8 @@ export interface GatewayOptions {
   /** Passed with every call (after `{ retry: null }`, unless `clientRetries`). */
   readonly callOptions?: GatewayCallOptions | undefined;
   /**
-   * Leave Google's client to retry as it is configured to (`UNAVAILABLE`, with backoff, for up to
-   * 10 minutes). By default the gateway turns that off, so that each error reaches you at once with
+   * Leave Google's client to retry as it is configured to (`UNAVAILABLE`, with backoff, until its
+   * 60-second timeout). By default the gateway turns that off, so that each error reaches you at once with
    * `transient` set, and you decide when to retry.
    */
   readonly clientRetries?: boolean | undefined;
