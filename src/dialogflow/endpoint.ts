@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { InvalidArgument } from '../index.js';
+import type { InvalidArgument } from './core.js';
 import { invalidRequest, shown } from './google-requests.js';
 
 /** The options that point Google's client at a location's endpoint. */

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationError, DecodeIssue } from '../index.js';
+import type { Conversation, ConversationError, DecodeIssue } from './core.js';
 
 /** The names of gRPC's status codes, by number (`UNAVAILABLE` is 14). */
 export const GRPC_CODE_NAMES = Object.freeze([

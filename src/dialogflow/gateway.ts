@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { fromGoogleConversation, type GoogleConversation } from '../google/index.js';
 import {
   type Conversation,
   type ConversationChange,
@@ -9,9 +8,13 @@ import {
   createConversation,
   type DecodeError,
   type DecodeIssue,
+  fromGoogleConversation,
+  type GoogleConversation,
   observe,
-} from '../index.js';
-import { sameConversationProfile, TimestampCodec, timestampToEpoch } from '../wire/index.js';
+  sameConversationProfile,
+  TimestampCodec,
+  timestampToEpoch,
+} from './core.js';
 import {
   conflictError,
   divergedError,

@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { ConversationStage, DecodeIssue, InvalidArgument, LifecycleState } from '../index.js';
-import { ConversationNameCodec } from '../wire/index.js';
+import { ConversationNameCodec, type ConversationStage, type DecodeIssue, type InvalidArgument, type LifecycleState } from './core.js';
 import { type CreateConversationRequestInput, encodeCreateConversationRequest } from './create-conversation.js';
 import { lifecycleStateFilter } from './list-conversations.js';
 import { parentKind } from './parent.js';

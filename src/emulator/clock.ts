@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { type Timestamp, timestampFromEpoch, timestampToEpoch } from '../wire/index.js';
+import { type Timestamp, timestampFromEpoch, timestampToEpoch } from './core.js';
 
 const NANOS = 1_000_000_000n;
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
-import { type Conversation, encodeConversation } from '../index.js';
+import { type Conversation, encodeConversation } from './core.js';
 import { EMULATED_RPCS, type EmulatedRpc, type Faults, statusName } from './grpc-server.js';
 import type { PushPublisher } from './push.js';
 import type { EmulatedConversations, EmulatorEvent, RpcStatus } from './service.js';

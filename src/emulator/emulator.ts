@@ -1,8 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Timestamp } from '../index.js';
-import { ConversationProfileNameCodec } from '../wire/index.js';
 import { EmulatedClock } from './clock.js';
 import { startControl } from './control.js';
+import { ConversationProfileNameCodec, type Timestamp } from './core.js';
 import { Faults, startGrpcServer } from './grpc-server.js';
 import { loadEmulatorModules } from './modules.js';
 import { type ChaosOptions, PushPublisher, type PushRetryOptions, type PushStats } from './push.js';

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { LifecycleState } from '../index.js';
+import type { LifecycleState } from './core.js';
 
 /** What a ListConversations filter selects: a lifecycle state, or everything. */
 export type ListFilter = { readonly lifecycleState: LifecycleState | 'LIFECYCLE_STATE_UNSPECIFIED' } | undefined;

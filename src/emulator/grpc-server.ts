@@ -1,7 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type protobuf from 'protobufjs/light.js';
-import { toGoogleConversation } from '../google/index.js';
-import type { Conversation, Timestamp } from '../index.js';
+import { type Conversation, type Timestamp, toGoogleConversation } from './core.js';
 import type { EmulatorModules } from './modules.js';
 import type { EmulatedConversations, EmulatorEvent, RpcStatus } from './service.js';
 

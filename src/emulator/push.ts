@@ -1,7 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodePushDelivery, type Notification } from '../index.js';
-import { decodeNotification, encodeNotification, type NotificationFormat } from '../notifications/index.js';
-import { parseConversationName } from '../wire/index.js';
+import {
+  decodeNotification,
+  decodePushDelivery,
+  encodeNotification,
+  type Notification,
+  type NotificationFormat,
+  parseConversationName,
+} from './core.js';
 import type { SeededRandom } from './random.js';
 import type { EmulatorEvent, NotificationRequest } from './service.js';
 

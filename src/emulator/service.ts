@@ -2,12 +2,15 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { CreateConversationRequestInput } from '../dialogflow/create-conversation.js';
 import { googleCreateConversationRequest } from '../dialogflow/google-requests.js';
 import { parentKind } from '../dialogflow/parent.js';
+import { type EmulatedClock, nanosOfTimestamp, timestampOfNanos } from './clock.js';
 import {
   applyNotification,
   type Conversation,
   type ConversationKey,
   type ConversationName,
+  ConversationNameCodec,
   type ConversationProfileName,
+  ConversationProfileNameCodec,
   type ConversationStage,
   complete,
   conversationKey,
@@ -15,10 +18,10 @@ import {
   handOff,
   type Notification,
   type NotificationType,
+  parseConversationName,
+  sameConversationProfile,
   type Timestamp,
-} from '../index.js';
-import { ConversationNameCodec, ConversationProfileNameCodec, parseConversationName, sameConversationProfile } from '../wire/index.js';
-import { type EmulatedClock, nanosOfTimestamp, timestampOfNanos } from './clock.js';
+} from './core.js';
 import { type ListFilter, parseListFilter } from './filter.js';
 import { generatedConversationId, type SeededRandom } from './random.js';
 
