@@ -294,7 +294,8 @@ describe('its notifications, as Pub/Sub pushes', () => {
         { parent: 'projects/p', conversation: { conversationProfile: 'projects/p/conversationProfiles/x' } },
         NO_RETRY,
       );
-      await retrying.idle();
+      // Over HTTP too: POST /pushes:wait answers once nothing is pending.
+      expect((await control(retrying, 'POST', '/pushes:wait')).json).toMatchObject({ pending: 0, gaveUp: 1 });
       expect(retrying.pushStats()).toMatchObject({ published: 2, attempts: 6, acknowledged: 1, retried: 4, gaveUp: 1, pending: 0 });
       expect((await control(retrying, 'GET', '/pushes')).json).toMatchObject({ gaveUp: 1 });
     } finally {
@@ -453,8 +454,9 @@ describe('the command line: emulate', () => {
   /** Starts `emulate` as a process; resolves once it says it listens. */
   const start = async (args: ReadonlyArray<string>) => {
     const run = spawnBin(['emulate', '--port', '0', '--control-port', '0', ...args]);
-    for (let i = 0; i < 500 && !run.output.stdout.includes('\n') && run.child.exitCode === null; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    // stdout and stderr are two pipes: wait for both lines.
+    const ready = (): boolean => run.output.stdout.includes('\n') && run.output.stderr.includes('control API on');
+    for (let i = 0; i < 500 && !ready() && run.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
     const match = /^listening on 127\.0\.0\.1:(\d+)\n$/.exec(run.output.stdout);
     if (match === null) throw new Error(`emulate did not start: ${run.output.stdout}${run.output.stderr}`);
     const controlPort = Number(/control API on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output.stderr)?.[1]);

@@ -134,12 +134,13 @@ export const emulate: Command = {
       const message = cause.message.startsWith('emulator: ') ? cause.message.slice('emulator: '.length) : cause.message;
       throw new UsageError(cause.code === 'MISSING_PACKAGE' ? `emulate ${message}` : `emulate: ${message}`);
     }
-    io.stdout.write(`listening on ${emulator.grpcAddress}\n`);
     io.stderr.write(
       `emulate: control API on ${emulator.controlUrl}; seed ${emulator.seed}; ` +
         `${values.push === undefined ? 'no pushes (no --push)' : `pushes ${format.toUpperCase()} to ${String(values.push)}${values.chaos === true ? ', with chaos' : ''}`}; ` +
         `virtual agents: ${virtualAgentProfiles.length === 0 ? 'none' : virtualAgentProfiles.join(', ')}\n`,
     );
+    // Last: a reader of stdout may start calling as soon as it sees this line.
+    io.stdout.write(`listening on ${emulator.grpcAddress}\n`);
     await aborted(io);
     await emulator.close();
     io.stderr.write('emulate: stopped\n');
