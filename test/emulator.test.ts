@@ -404,9 +404,9 @@ describe('the control API', () => {
 
 describe('starting it', () => {
   it('refuses bad options, and a busy port, with an EmulatorError that says which', async () => {
-    await expect(startEmulator({ port: -1, push: 'ftp://x', virtualAgentProfiles: ['a b'] })).rejects.toMatchObject({
+    await expect(startEmulator({ port: -1, push: 'ftp://x', seed: 2 ** 32, virtualAgentProfiles: ['a b'] })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
-      message: expect.stringMatching(/^emulator: port: .*; push: .*; virtualAgentProfiles: /),
+      message: expect.stringMatching(/^emulator: port: .*; push: .*; seed: .*; virtualAgentProfiles: /),
     });
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

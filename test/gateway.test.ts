@@ -372,6 +372,19 @@ describe('the gateway, with clients that misbehave', () => {
     expect(left(await withCode.get(conversation.name))).toMatchObject({ code: 14, codeName: 'UNAVAILABLE', transient: true, details: 'x' });
   });
 
+  it('a sweep reports a conversation that is not an aggregate (no valid start) as its own error, and goes on', async () => {
+    const fetched = right(await dialogflowGateway(fake({})).get(conversation.name));
+    if (!fetched.found) throw new Error('expected the conversation');
+    const broken = { ...fetched.conversation, startTime: 'yesterday' } as unknown as Conversation;
+    const report = right(
+      await dialogflowGateway(fake({})).sweep([broken, fetched.conversation], { now: new Date('2030-01-01T00:00:00Z') }),
+    );
+    expect(report.outcomes.map((o) => (E.isLeft(o.result) ? o.result.left.type : 'refreshed'))).toEqual(['InvalidRequest', 'refreshed']);
+    expect(left(await dialogflowGateway(fake({})).sweep([], { now: new Date(Number.NaN) })).message).toContain(
+      'now: expected a valid Date',
+    );
+  });
+
   it('passes its call options: retries off by default, yours added', async () => {
     const seen: unknown[] = [];
     const record = async (_request: unknown, options: unknown) => {

@@ -425,6 +425,8 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
     }
     const due = conversations.filter((c) => {
       if (c?.lifecycleState !== 'IN_PROGRESS') return false;
+      // One that is not this module's aggregate has no start to go by: refreshing it says why.
+      if (!TimestampCodec.is(c.startTime)) return true;
       const { seconds, nanos } = timestampToEpoch(c.startTime);
       return epochNanos(seconds, nanos) + DAY_NANOS < now;
     });
@@ -433,7 +435,14 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
     const worker = async (): Promise<void> => {
       for (let i = next++; i < due.length; i = next++) {
         const conversation = due[i] as Conversation;
-        outcomes[i] = Object.freeze({ conversation, result: await refresh(conversation, 'sweep') });
+        const result: E.Either<GatewayError, RefreshResult> = TimestampCodec.is(conversation.startTime)
+          ? await refresh(conversation, 'sweep')
+          : E.left(
+              invalidRequestError('sweep', 'GetConversation', String(conversation.name), [
+                { path: 'startTime', message: `expected an RFC 3339 time, got ${shown(conversation.startTime)}` },
+              ]),
+            );
+        outcomes[i] = Object.freeze({ conversation, result });
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));

@@ -104,8 +104,8 @@ const checkOptions = (options: EmulatorOptions): string[] => {
   if (options.format !== undefined && !['PROTO', 'JSON', 'proto', 'json'].includes(options.format)) {
     problems.push(`format: expected PROTO or JSON, got ${JSON.stringify(options.format)}`);
   }
-  if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0))
-    problems.push(`seed: expected a whole number ≥ 0, got ${String(options.seed)}`);
+  if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 32))
+    problems.push(`seed: expected a whole number from 0 to 4294967295, got ${String(options.seed)}`);
   for (const profile of options.virtualAgentProfiles ?? []) {
     if (typeof profile !== 'string' || !(ConversationProfileNameCodec.is(profile) || isSegment(profile))) {
       problems.push(
