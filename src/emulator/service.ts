@@ -310,6 +310,12 @@ export class EmulatedConversations {
     const at = this.clock.now();
     const handed = handOff(record.conversation, at);
     if (E.isLeft(handed)) return E.left(status(CODE.FAILED_PRECONDITION, `${record.name}: ${handed.left.message}`));
+    // Accepted but no change: already handed off, so there is no virtual agent left to hand off.
+    if (handed.right.events.length === 0) {
+      return E.left(
+        status(CODE.FAILED_PRECONDITION, `${record.name}: already in HUMAN_ASSIST_STAGE: no virtual agent is left to hand off`),
+      );
+    }
     record.conversation = handed.right.conversation;
     this.event('lifecycle', record.name, 'handed off by the virtual agent: now HUMAN_ASSIST_STAGE', at);
     this.notify({ conversation: conversationKey(record.name) as ConversationKey, type: 'HUMAN_INTERVENTION_NEEDED', at });
