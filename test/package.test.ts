@@ -174,6 +174,31 @@ export const stage: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined = r
         stderr:
           'dialogflow-conversation: diagram --format svg needs the optional package @viz-js/viz: run npm install @viz-js/viz, or use --format mermaid|dot\n',
       });
+      expect(await outcome(bin, ['emulate', '--port', '0', '--control-port', '0'], { cwd: project })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'dialogflow-conversation: emulate needs the optional packages @grpc/grpc-js and @google-cloud/dialogflow: run npm install @grpc/grpc-js @google-cloud/dialogflow\n',
+      });
+    });
+
+    it('loads the gateway and the emulator without their optional peers: only starting the emulator needs them', async () => {
+      await writeFile(
+        join(project, 'peers.mjs'),
+        `import { dialogflowGateway, clientOptionsFor } from 'dialogflow-conversation/dialogflow';
+import { startEmulator } from 'dialogflow-conversation/emulator';
+const conversation = { name: 'projects/p/conversations/c', lifecycleState: 'IN_PROGRESS', conversationProfile: 'projects/p/conversationProfiles/s', startTime: { seconds: 1, nanos: 0 }, conversationStage: 'HUMAN_ASSIST_STAGE' };
+const gateway = dialogflowGateway({ getConversation: async () => [conversation] });
+const got = await gateway.get('projects/p/conversations/c');
+const error = await startEmulator().catch((e) => e);
+console.log(got.right.found, clientOptionsFor('europe-west1').right.apiEndpoint, error.code, error.packageNames.join(' '));
+`,
+      );
+      const result = await outcome(process.execPath, ['peers.mjs'], { cwd: project });
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe(
+        'true europe-west1-dialogflow.googleapis.com MISSING_PACKAGE @grpc/grpc-js @google-cloud/dialogflow',
+      );
     });
   });
 });

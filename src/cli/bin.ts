@@ -23,6 +23,8 @@ process.on('SIGINT', () => {
   if (++interrupts > 1) process.exit(EXIT.interrupted);
   controller.abort();
 });
+// SIGTERM (a service manager, a test harness) stops a command the same way.
+process.on('SIGTERM', () => controller.abort());
 // Output piped into `head` and the like: stop quietly when the reader goes away.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { v2 } from '@google-cloud/dialogflow';
+import * as grpc from '@grpc/grpc-js';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { type EmulatorEvent, type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import { decodePushDelivery, type Notification } from '../src/index.js';
+
+/** Google's own client, pointed at the emulator as the docs say. */
+export const googleClient = (emulator: RunningEmulator): v2.ConversationsClient =>
+  new v2.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
+
+/** The control API: one call, its status and JSON. */
+export const control = async (
+  emulator: RunningEmulator,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<{ readonly status: number; readonly json: Record<string, unknown> }> => {
+  const response = await fetch(`${emulator.controlUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+
+/** The next `times` calls of `rpc` fail with `code`. */
+export const injectFault = async (emulator: RunningEmulator, rpc: string, code: number, times = 1): Promise<void> => {
+  const { status, json } = await control(emulator, 'POST', '/faults', { rpc, code, times });
+  if (status !== 200) throw new Error(`POST /faults: ${status} ${JSON.stringify(json)}`);
+};
+
+/** Moves the emulated clock; returns what it did. */
+export const advance = async (emulator: RunningEmulator, seconds: number) => {
+  const { status, json } = await control(emulator, 'POST', '/clock:advance', { seconds });
+  if (status !== 200) throw new Error(`POST /clock:advance: ${status} ${JSON.stringify(json)}`);
+  return json as { now: string; completed: string[]; purged: string[] };
+};
+
+/** One push as the receiver got it. */
+export interface ReceivedPush {
+  readonly body: Record<string, unknown>;
+  readonly notification: Notification;
+  /** The status the receiver answered. */
+  readonly status: number;
+}
+
+/** A Pub/Sub push endpoint on 127.0.0.1: keeps what arrives, answers as told (204 by default). */
+export interface PushReceiver {
+  readonly url: string;
+  readonly received: ReceivedPush[];
+  /** How to answer a push: by default 204; return 500 to have it retried. */
+  answer: (notification: Notification, arrival: number) => number;
+  /** Resolves once `count` pushes were acknowledged. */
+  acknowledged(count: number, timeoutMs?: number): Promise<ReceivedPush[]>;
+  close(): Promise<void>;
+}
+
+const readBody = async (request: IncomingMessage): Promise<string> => {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  return text;
+};
+
+export const startPushReceiver = async (): Promise<PushReceiver> => {
+  const received: ReceivedPush[] = [];
+  const receiver: PushReceiver = {
+    url: '',
+    received,
+    answer: () => 204,
+    acknowledged: async (count, timeoutMs = 15_000) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const acked = received.filter((r) => r.status < 300);
+        if (acked.length >= count) return acked;
+        if (Date.now() > until)
+          throw new Error(`${acked.length} pushes acknowledged, not ${count}: ${JSON.stringify(received.map((r) => r.notification.type))}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    close: async () => undefined,
+  };
+  const server: Server = createServer(async (request, response) => {
+    const body = JSON.parse(await readBody(request)) as Record<string, unknown>;
+    const decoded = decodePushDelivery(body);
+    if (isLeft(decoded)) {
+      response.writeHead(400).end();
+      throw new Error(`the emulator pushed what does not decode: ${decoded.left.message}`);
+    }
+    const status = receiver.answer(decoded.right, received.length);
+    received.push({ body, notification: decoded.right, status });
+    response.writeHead(status).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return Object.assign(receiver, {
+    url: `http://127.0.0.1:${port}/push`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
+};
+
+/** An emulator for a test, with its log kept. */
+export const emulatorForTest = async (options: EmulatorOptions = {}): Promise<{ emulator: RunningEmulator; events: EmulatorEvent[] }> => {
+  const events: EmulatorEvent[] = [];
+  const emulator = await startEmulator({ seed: 1, ...options, log: (e) => events.push(e) });
+  return { emulator, events };
+};
+
+export const PROJECT = 'projects/acme';
+export const GLOBAL = 'projects/acme/locations/global';
+/** A profile the emulators of the tests give a virtual agent. */
+export const VA_PROFILE = 'projects/acme/locations/global/conversationProfiles/support';
+/** A profile without one. */
+export const ASSIST_PROFILE = 'projects/acme/locations/global/conversationProfiles/assist-only';
