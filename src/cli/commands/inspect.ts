@@ -9,6 +9,7 @@ import { builtInScenario } from '../inspect/scenario.js';
 import type { InspectSession } from '../inspect/session.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 import { importOptional } from '../optional.js';
+import { printLine } from '../output.js';
 
 type InspectModule = typeof import('@statelyai/inspect');
 type InspectServerModule = typeof import('@statelyai/inspect/server');
@@ -77,8 +78,7 @@ const sessionFor = async (io: CliIo, file: string | undefined, values: ParsedArg
   }
   await checkReadable(io, 'inspect', file);
   return () => {
-    const { stream, source } = openInput(io, 'inspect', file);
-    return replaySession({ stream, source, delayMs, conversation, signal: io.signal });
+    return replaySession({ input: openInput(io, 'inspect', file), delayMs, conversation, signal: io.signal });
   };
 };
 
@@ -116,7 +116,7 @@ export const inspect: Command = {
     await waitForPort(port);
     const inspector = createWebSocketInspector({ url: `ws://localhost:${port}` });
     const session = makeSession();
-    const log = (line: string): void => void io.stdout.write(`${line}\n`);
+    const log = (line: string): void => printLine(io.stdout, line);
     log(`Inspector: open http://localhost:${port} in a browser (inspection events: ws://localhost:${port}).`);
     log(`Playing ${session.title}:`);
     let badLines = 0;
