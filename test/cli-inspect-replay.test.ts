@@ -202,7 +202,7 @@ describe('inspect FILE: a replay log played into the inspector', () => {
     const { code, stderr } = await run;
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    expect(stdout.text).toContain(`open http://localhost:${port} in a browser`);
+    expect(stdout.text).toContain(`open http://127.0.0.1:${port} in a browser`);
     expect(stdout.text).toContain(`Playing ${EXAMPLE}, one actor per conversation:\n  TIME `);
     expect(stdout.text).toContain(`\n  Final state of 2 conversations:\n    ${C1}  COMPLETED HUMAN_ASSIST_STAGE version=4`);
     expect(stdout.text).toMatch(/Played\. The actors stay in the inspector until you stop with Ctrl-C\.\n$/);
