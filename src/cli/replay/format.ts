@@ -1,4 +1,3 @@
-import type { ConversationLifecycle, ConversationStageName } from '../../../machines/conversation.machine.js';
 import type { Conversation } from '../../conversation/conversation.js';
 import type { ConversationDomainEvent } from '../../conversation/events.js';
 import { NOTIFICATION_TYPE_NUMBERS } from '../../notifications/notification-type.js';
@@ -20,8 +19,10 @@ export const ARRIVED_WIDTH = Math.max(
   ...Object.keys(NOTIFICATION_TYPE_NUMBERS).map((type) => `${type} (notification)`.length),
   'ListConversations page'.length,
 );
-const LIFECYCLE = Math.max(...(['IN_PROGRESS', 'COMPLETED'] satisfies ConversationLifecycle[]).map((s) => s.length));
-const STAGE = Math.max(...(['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'] satisfies ConversationStageName[]).map((s) => s.length));
+const LIFECYCLE = Math.max(...(['IN_PROGRESS', 'COMPLETED'] satisfies Array<Conversation['lifecycleState']>).map((s) => s.length));
+const STAGE = Math.max(
+  ...(['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'] satisfies Array<Conversation['conversationStage']>).map((s) => s.length),
+);
 /** `IN_PROGRESS VIRTUAL_AGENT_STAGE version=N`, for versions up to 999,999. */
 const STATE = LIFECYCLE + 1 + STAGE + 1 + 'version=999999'.length;
 
