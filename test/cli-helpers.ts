@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type StdioOptions, spawn } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../src/cli/io.js';
@@ -68,6 +68,41 @@ export const spawnNode = (args: ReadonlyArray<string>) => {
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { child, output, closed };
 };
+
+/** How {@link runBinWith} starts the executable: its standard streams, its user, its directory. */
+export interface BinOptions {
+  /** Its stdin, stdout and stderr: `'pipe'` (collected; stdin gets `input`), `'ignore'` (/dev/null), or a file descriptor. */
+  readonly stdio?: StdioOptions;
+  readonly input?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly nodeOptions?: ReadonlyArray<string>;
+}
+
+/**
+ * Runs the built executable with the given standard streams (a file descriptor of /dev/full, a
+ * closed pipe...) and user, collecting what it prints on the streams that are pipes.
+ */
+export const runBinWith = (args: ReadonlyArray<string>, options: BinOptions = {}): Promise<RunResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), BIN, ...args], {
+      cwd: ROOT,
+      stdio: options.stdio ?? 'pipe',
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
+    });
+    const output = { stdout: '', stderr: '' };
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      output.stdout += d;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      output.stderr += d;
+    });
+    child.on('error', reject);
+    child.stdin?.on('error', () => undefined); // the child may be gone before its input is written
+    child.stdin?.end(options.input ?? '');
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: output.stdout, stderr: output.stderr }));
+  });
 
 /** Starts the built executable in a child process (see {@link spawnNode}). */
 export const spawnBin = (args: ReadonlyArray<string>, nodeOptions: ReadonlyArray<string> = []) => spawnNode([...nodeOptions, BIN, ...args]);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { describe, expect, it } from 'vitest';
+import { decodeStream } from '../src/cli/input.js';
 import { type ReplaySessionOptions, replaySession } from '../src/cli/inspect/replay-session.js';
 import { Replayer } from '../src/cli/replay/replayer.js';
 import {
@@ -58,8 +59,7 @@ const play = async (log: string, options: Partial<ReplaySessionOptions> = {}) =>
   const recorded: StatelyInspectionEvent[] = [];
   const lines: string[] = [];
   const session = replaySession({
-    stream: Readable.from([log]),
-    source: 'log.ndjson',
+    input: decodeStream(Readable.from([log]), 'log.ndjson'),
     delayMs: 0,
     signal: new AbortController().signal,
     ...options,
@@ -202,7 +202,7 @@ describe('inspect FILE: a replay log played into the inspector', () => {
     const { code, stderr } = await run;
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    expect(stdout.text).toContain(`open http://localhost:${port} in a browser`);
+    expect(stdout.text).toContain(`open http://127.0.0.1:${port} in a browser`);
     expect(stdout.text).toContain(`Playing ${EXAMPLE}, one actor per conversation:\n  TIME `);
     expect(stdout.text).toContain(`\n  Final state of 2 conversations:\n    ${C1}  COMPLETED HUMAN_ASSIST_STAGE version=4`);
     expect(stdout.text).toMatch(/Played\. The actors stay in the inspector until you stop with Ctrl-C\.\n$/);
@@ -232,7 +232,7 @@ describe('inspect FILE: a replay log played into the inspector', () => {
       ['inspect', '--conversation', 'c-42', EXAMPLE],
       'inspect: --conversation takes a conversation name like projects/P/conversations/C, got "c-42"',
     ],
-    [['inspect', 'nope.ndjson'], 'inspect: cannot read nope.ndjson: no such file; check the path (or use - for standard input)'],
+    [['inspect', 'nope.ndjson'], 'inspect: cannot read nope.ndjson: no such file (ENOENT); check the path (or use - for standard input)'],
     [['inspect', EXAMPLE, EXAMPLE], 'inspect takes at most one FILE: see dialogflow-conversation inspect --help'],
   ])('refuses %j with exit 2 and one line, before starting anything', async (argv, message) => {
     expect(await runCli(argv)).toEqual({ code: 2, stdout: '', stderr: `dialogflow-conversation: ${message}\n` });

@@ -33,7 +33,7 @@ describe('the inspect command', () => {
     const { code, stdout, stderr } = await run;
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    expect(stdout).toContain(`open http://localhost:${port} in a browser`);
+    expect(stdout).toContain(`open http://127.0.0.1:${port} in a browser`);
     expect(stdout).toContain(SCENARIO_INPUT.name);
     expect(stdout).toContain('complete  COMPLETED HUMAN_ASSIST_STAGE version=3');
   });
@@ -52,7 +52,7 @@ describe('the inspect command', () => {
   it('says when its port is taken', async () => {
     const { createServer } = await import('node:net');
     const busy = createServer();
-    await new Promise<void>((resolve) => busy.listen(0, () => resolve()));
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
     const address = busy.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     try {

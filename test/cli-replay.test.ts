@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TIMELINE_HEADER } from '../src/cli/replay/format.js';
 import { conversationKey, HELD_LINES_LISTED, Replayer, type ReplayStep } from '../src/cli/replay/replayer.js';
 import { type ConversationName, sameConversation } from '../src/index.js';
 import { conversationName, notificationJson } from './arbitraries.js';
@@ -42,6 +43,32 @@ const finalState = (stdout: string): string => stdout.slice(stdout.indexOf('Fina
 /** The timeline's lines (the header apart), by input line number. */
 const rowsOf = (stdout: string, line: number): string[] => stdout.split('\n').filter((row) => new RegExp(`^\\S+\\s+${line}\\s`).test(row));
 
+/** Where each column of the timeline starts (LINE is right-aligned, 9 wide: where its field may start). */
+const COLUMNS = (() => {
+  const at = (name: string): number => TIMELINE_HEADER.indexOf(name);
+  return { line: at('LINE') + 'LINE'.length - 9, arrived: at('ARRIVED'), state: at('STATE AFTER'), conversation: at('CONVERSATION') };
+})();
+
+/**
+ * A row as `TIME | LINE | ARRIVED | STATE | CONVERSATION | WHAT HAPPENED`, cut at the header's
+ * columns (so a test fails when a column moves), the state's padding squeezed.
+ */
+const cells = (row: string): string => {
+  const { line, arrived, state, conversation } = COLUMNS;
+  const tail = row.slice(conversation);
+  const gap = tail.indexOf('  ');
+  return [
+    row.slice(0, line),
+    row.slice(line, arrived),
+    row.slice(arrived, state),
+    row.slice(state, conversation).replace(/ +/g, ' '),
+    tail.slice(0, gap),
+    tail.slice(gap + 2),
+  ]
+    .map((cell) => cell.trim())
+    .join(' | ');
+};
+
 describe('replay', () => {
   it('plays the bundled example: a timeline line per input line, the final states, a bad line, exit 1', async () => {
     expect(readFileSync(repoPath(EXAMPLE), 'utf8')).toBe(exampleReplayLog());
@@ -49,39 +76,45 @@ describe('replay', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('replay: 11 lines, 1 bad; 2 conversations\n');
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^TIME\s+LINE\s+ARRIVED\s+CONVERSATION\s+STATE AFTER\s+EVENTS$/);
+    expect(lines[0]).toBe(TIMELINE_HEADER);
+    expect(lines[0]).toMatch(/^TIME\s+LINE\s+ARRIVED\s+STATE AFTER\s+CONVERSATION\s+WHAT HAPPENED$/);
     const row = (n: number): string => {
       const found = rowsOf(stdout, n);
       expect(found).toHaveLength(1);
-      return (found[0] ?? '').replace(/ {2,}/g, ' | ');
+      return cells(found[0] ?? '');
     };
     expect(row(1)).toBe(
-      '- | 1 | fetched resource | c-20261123-0042 | IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 | started from this resource',
+      '- | 1 | fetched resource | IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 | c-20261123-0042 | started from this resource',
     );
     expect(row(2)).toBe(
-      '2026-11-23T10:15:30.512Z | 2 | CONVERSATION_STARTED (push 2070443601311540) | c-20261123-0042 | IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 | no change',
+      '2026-11-23T10:15:30.512Z | 2 | CONVERSATION_STARTED (push) | IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 | c-20261123-0042 | no change (message 2070443601311540)',
     );
     // Protobuf data, decoded.
     expect(row(4)).toBe(
-      '2026-11-23T10:16:40.077Z | 4 | UNRECOVERABLE_ERROR (push 2070443601311542) | c-20261123-0042 | IN_PROGRESS VIRTUAL_AGENT_STAGE version=1 | ConversationErrorRecorded(code=9)',
+      '2026-11-23T10:16:40.077Z | 4 | UNRECOVERABLE_ERROR (push) | IN_PROGRESS VIRTUAL_AGENT_STAGE version=1 | c-20261123-0042 | ConversationErrorRecorded(code=9) (message 2070443601311542)',
     );
-    expect(row(5)).toContain('COMPLETED VIRTUAL_AGENT_STAGE version=2 | ConversationCompleted');
+    expect(row(5)).toContain('COMPLETED VIRTUAL_AGENT_STAGE version=2 | c-20261123-0042 | ConversationCompleted');
     // The handoff, delivered after the completion, still counts: it happened before the end.
-    expect(row(6)).toContain('COMPLETED HUMAN_ASSIST_STAGE version=3 | ConversationHandedOff(at=2026-11-23T10:17:02.311Z)');
-    // The redelivery of line 5 changes nothing.
-    expect(row(7)).toContain(
-      'CONVERSATION_FINISHED (push 2070443601311544) | c-20261123-0042 | COMPLETED HUMAN_ASSIST_STAGE version=3 | no change',
+    expect(row(6)).toContain(
+      'COMPLETED HUMAN_ASSIST_STAGE version=3 | c-20261123-0042 | ConversationHandedOff(at=2026-11-23T10:17:02.311Z)',
     );
-    expect(row(8)).toContain(
-      'c-20261123-0043 | held back: not fetched yet; applied once it is (the order of notifications does not matter)',
+    // The redelivery of line 5 changes nothing.
+    expect(row(7)).toBe(
+      '2026-11-23T10:31:46.219Z | 7 | CONVERSATION_FINISHED (push) | COMPLETED HUMAN_ASSIST_STAGE version=3 | c-20261123-0042 | no change (message 2070443601311544)',
+    );
+    expect(row(8)).toBe(
+      '2026-11-23T10:22:10.004Z | 8 | HUMAN_INTERVENTION_NEEDED (push) | - | c-20261123-0043 | held back: not fetched yet; applied once it is (the order of notifications does not matter) (message 2070443601311550)',
     );
     expect(row(9)).toBe(
-      '- | 9 | Pub/Sub push | - | error: message.publishTime: expected an uppercase "T" between date and time (RFC 3339), got "2026-11-23 10:24:00"',
+      '- | 9 | Pub/Sub push | - | - | error: message.publishTime: expected an uppercase "T" between date and time (RFC 3339), got "2026-11-23 10:24:00"',
     );
-    expect(row(10)).toContain('CONVERSATION_STARTED (notification) | c-20261123-0043 | held back: not fetched yet; adds nothing');
-    expect(rowsOf(stdout, 11).map((r) => r.replace(/ {2,}/g, ' | '))).toEqual([
-      '- | 11 | fetched resource (conversations[0]) | c-20261123-0042 | COMPLETED HUMAN_ASSIST_STAGE version=4 | ConversationDataObserved(endTime=2026-11-23T10:31:45Z)',
-      '- | 11 | fetched resource (conversations[1]) | c-20261123-0043 | IN_PROGRESS HUMAN_ASSIST_STAGE version=1 | started from this resource; held-back line 8: ConversationHandedOff(at=2026-11-23T10:22:10.004Z)',
+    // A CONVERSATION_STARTED changes nothing, whatever the conversation: not held, and not a bad line.
+    expect(row(10)).toBe(
+      '- | 10 | CONVERSATION_STARTED (notification) | - | c-20261123-0043 | not fetched yet, and changes nothing: not held',
+    );
+    expect(rowsOf(stdout, 11).map(cells)).toEqual([
+      '- | 11 | fetched in a page | COMPLETED HUMAN_ASSIST_STAGE version=4 | c-20261123-0042 | ConversationDataObserved(endTime=2026-11-23T10:31:45Z) (conversations[0])',
+      '- | 11 | fetched in a page | IN_PROGRESS HUMAN_ASSIST_STAGE version=1 | c-20261123-0043 | started from this resource; held-back line 8: ConversationHandedOff(at=2026-11-23T10:22:10.004Z) (conversations[1])',
     ]);
     expect(finalState(stdout)).toBe(
       'Final state of 2 conversations:\n' +
@@ -98,12 +131,14 @@ describe('replay', () => {
     expect(await runCli(['replay'], { stdin: text })).toEqual(fromFile);
   });
 
-  it('exits 0 when every line played, and reads \\r\\n and blank lines (numbered, not counted)', async () => {
+  it('exits 0 when every line played, and reads \r\n and blank lines (numbered, not counted)', async () => {
     const log = `${JSON.stringify(resource(A))}\r\n\r\n   \n${JSON.stringify(push(A_NOTIFIED, 'CONVERSATION_FINISHED'))}\r\n`;
     const { code, stdout, stderr } = await replay(log);
     expect(code).toBe(0);
     expect(stderr).toBe('replay: 2 lines, 0 bad; 1 conversation\n');
-    expect(rowsOf(stdout, 4)[0]).toMatch(/c-1 {2}COMPLETED VIRTUAL_AGENT_STAGE version=1 {2}ConversationCompleted$/);
+    expect(cells(rowsOf(stdout, 4)[0] ?? '')).toMatch(
+      /\| COMPLETED VIRTUAL_AGENT_STAGE version=1 \| c-1 \| ConversationCompleted \(message \d+\)$/,
+    );
     expect(finalState(stdout)).toBe(`Final state of 1 conversation:\n  ${A}  COMPLETED VIRTUAL_AGENT_STAGE version=1\n`);
   });
 
@@ -137,56 +172,68 @@ describe('replay', () => {
     const errors = stdout
       .split('\n')
       .filter((l) => l.includes('error: '))
-      .map((l) => l.replace(/ {2,}/g, ' | ').replace(/invalid JSON: .*/, 'invalid JSON: …'));
+      .map((l) => cells(l).replace(/invalid JSON: .*/, 'invalid JSON: …'));
+    // A regression keeps the conversation as it was: its state is the state after the line.
+    const kept = 'COMPLETED HUMAN_ASSIST_STAGE version=2';
     expect(errors).toEqual([
-      '- | 2 | not JSON | - | error: invalid JSON: …',
-      '- | 3 | not an object | - | error: expected a JSON object (a Pub/Sub push, a ConversationEvent, a Conversation or a ListConversations page), got an array',
+      '- | 2 | not JSON | - | - | error: invalid JSON: …',
+      '- | 3 | not an object | - | - | error: expected a JSON object (a Pub/Sub push, a ConversationEvent, a Conversation or a ListConversations page), got an array',
       expect.stringMatching(
-        /^- \| 4 \| Pub\/Sub push \| - \| error: message\.data\.type: expected a ConversationEvent\.Type .*"HUMAN_INTERVENTION_NEDED"$/,
+        /^- \| 4 \| Pub\/Sub push \| - \| - \| error: message\.data\.type: expected a ConversationEvent\.Type .*"HUMAN_INTERVENTION_NEDED"$/,
       ),
-      expect.stringMatching(/^- \| 5 \| ConversationEvent \| - \| error: newMessagePayload\.createTime: /),
-      expect.stringMatching(
-        /^- \| 6 \| fetched resource \(conversations\[1\]\) \| - \| error: conversations\[1\]\.startTime: 2025-02-29 is not a date/,
-      ),
-      expect.stringMatching(/^- \| 7 \| ListConversations page \| - \| error: conversations: expected an array of conversations/),
-      '- | 9 | fetched resource | c-1 | error: lifecycleState: would go back from COMPLETED to IN_PROGRESS: a stale read? The conversation is kept as it was (kept: COMPLETED HUMAN_ASSIST_STAGE version=2)',
-      '- | 9 | fetched resource | c-1 | error: conversationStage: would go back from HUMAN_ASSIST_STAGE to VIRTUAL_AGENT_STAGE: a stale read? The conversation is kept as it was (kept: COMPLETED HUMAN_ASSIST_STAGE version=2)',
-      `- | 10 | fetched resource (conversations[0]) | c-1 | error: conversations[0].conversationProfile: projects/acme/conversationProfiles/other here, ${PROFILE} in the conversation so far: it never changes (kept: COMPLETED HUMAN_ASSIST_STAGE version=2)`,
-      '- | 10 | fetched resource (conversations[0]) | c-1 | error: conversations[0].endTime: would go back from 2026-11-23T10:30:00Z to 2026-11-23T10:20:00Z: a stale read? The conversation is kept as it was (kept: COMPLETED HUMAN_ASSIST_STAGE version=2)',
-      expect.stringMatching(/^- \| 11 \| fetched resource \| - \| error: lifecycleState: expected a Conversation.LifecycleState/),
+      expect.stringMatching(/^- \| 5 \| ConversationEvent \| - \| - \| error: newMessagePayload\.createTime: /),
+      expect.stringMatching(/^- \| 6 \| fetched in a page \| - \| - \| error: conversations\[1\]\.startTime: 2025-02-29 is not a date/),
+      expect.stringMatching(/^- \| 7 \| ListConversations page \| - \| - \| error: conversations: expected an array of conversations/),
+      `- | 9 | fetched resource | ${kept} | c-1 | error: lifecycleState: would go back from COMPLETED to IN_PROGRESS: a stale read? The conversation is kept as it was`,
+      `- | 9 | fetched resource | ${kept} | c-1 | error: conversationStage: would go back from HUMAN_ASSIST_STAGE to VIRTUAL_AGENT_STAGE: a stale read? The conversation is kept as it was`,
+      `- | 10 | fetched in a page | ${kept} | c-1 | error: conversations[0].conversationProfile: projects/acme/conversationProfiles/other here, ${PROFILE} in the conversation so far: it never changes`,
+      `- | 10 | fetched in a page | ${kept} | c-1 | error: conversations[0].endTime: would go back from 2026-11-23T10:30:00Z to 2026-11-23T10:20:00Z: a stale read? The conversation is kept as it was`,
+      expect.stringMatching(/^- \| 11 \| fetched resource \| - \| - \| error: lifecycleState: expected a Conversation.LifecycleState/),
     ]);
-    // The good item of the page on line 6 played; line 8 moved the conversation forward; line 12 played after all the bad ones.
-    expect(rowsOf(stdout, 6)[0]).toMatch(
-      /fetched resource \(conversations\[0\]\)\s+c-2 {2}IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 {2}started/,
+    // The good item of the page on line 6 played (C is in another project than A, the first
+    // conversation shown: its full name); line 8 moved the conversation forward; line 12 played after all the bad ones.
+    expect(cells(rowsOf(stdout, 6)[0] ?? '')).toBe(
+      `- | 6 | fetched in a page | IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 | ${C} | started from this resource (conversations[0])`,
     );
-    expect(rowsOf(stdout, 8)[0]).toMatch(
-      /c-1 {2}COMPLETED HUMAN_ASSIST_STAGE version=2 {2}ConversationHandedOff, ConversationCompleted\(endTime=2026-11-23T10:30:00Z\)$/,
+    expect(cells(rowsOf(stdout, 8)[0] ?? '')).toBe(
+      '- | 8 | fetched resource | COMPLETED HUMAN_ASSIST_STAGE version=2 | c-1 | ConversationHandedOff, ConversationCompleted(endTime=2026-11-23T10:30:00Z)',
     );
-    expect(rowsOf(stdout, 12)[0]).toMatch(/COMPLETED HUMAN_ASSIST_STAGE version=2 {2}no change$/);
+    expect(cells(rowsOf(stdout, 12)[0] ?? '')).toMatch(/\| COMPLETED HUMAN_ASSIST_STAGE version=2 \| c-1 \| no change \(message \d+\)$/);
   });
 
   it('reads every line on its own: a bad first line is a bad line, not the start of a document', async () => {
     const { code, stdout } = await replay(`{\n${JSON.stringify(resource(A))}\n`);
     expect(code).toBe(1);
-    expect(rowsOf(stdout, 1)[0]).toMatch(/^-\s+1\s+not JSON\s+-\s+error: invalid JSON: /);
-    expect(rowsOf(stdout, 2)[0]).toMatch(/c-1 {2}IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 {2}started from this resource$/);
+    expect(cells(rowsOf(stdout, 1)[0] ?? '')).toMatch(/^- \| 1 \| not JSON \| - \| - \| error: invalid JSON: /);
+    expect(cells(rowsOf(stdout, 2)[0] ?? '')).toBe(
+      '- | 2 | fetched resource | IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 | c-1 | started from this resource',
+    );
   });
 
-  it('reports, at the end, each notification about a conversation never fetched, with its line', async () => {
+  it('reports, at the end, each notification about a conversation never fetched, with its line; one that changes nothing is not one', async () => {
     const log = ndjson([
       push(C, 'HUMAN_INTERVENTION_NEEDED', {}, '7'),
       resource(A),
       push(C, 'HUMAN_INTERVENTION_NEEDED', {}, '7'),
-      push(C, 'NEW_MESSAGE'),
+      push(C, 'NEW_MESSAGE', {}, '8'),
+      push(C, 'CONVERSATION_STARTED', {}, '9'),
     ]);
     const { code, stdout, stderr } = await replay(log);
     expect(code).toBe(1);
-    expect(stderr).toBe('replay: 4 lines, 3 bad; 1 conversation, 1 never fetched\n');
-    const tail = stdout.slice(stdout.indexOf(' 4 ')).split('\n').slice(1, 4);
-    expect(tail.map((l) => l.replace(/ {2,}/g, ' | '))).toEqual(
-      [1, 3, 4].map(
+    // Lines 4 and 5 change nothing whatever the conversation: nothing is lost by not applying them.
+    expect(stderr).toBe('replay: 5 lines, 2 bad; 1 conversation, 1 never fetched\n');
+    // C is the first conversation shown: by its ID; A, in another project, by its full name.
+    expect(cells(rowsOf(stdout, 2)[0] ?? '')).toContain(`| ${A} | started from this resource`);
+    expect(cells(rowsOf(stdout, 3)[0] ?? '')).toMatch(
+      /\| - \| c-2 \| held back: not fetched yet; adds nothing to the notifications held \(message 7\)$/,
+    );
+    expect(cells(rowsOf(stdout, 4)[0] ?? '')).toMatch(/\| - \| c-2 \| not fetched yet, and changes nothing: not held \(message 8\)$/);
+    expect(cells(rowsOf(stdout, 5)[0] ?? '')).toMatch(/\| not fetched yet, and changes nothing: not held \(message 9\)$/);
+    const tail = stdout.split('\n').filter((l) => l.includes('never fetched'));
+    expect(tail.map(cells)).toEqual(
+      [1, 3].map(
         (n) =>
-          `2026-11-23T10:05:00Z | ${n} | ${n === 4 ? 'NEW_MESSAGE' : 'HUMAN_INTERVENTION_NEEDED'} (push ${n === 4 ? String(nextId - 1) : '7'}) | c-2 | error: never fetched in this log, so not applied: add its GetConversation body or a list page with it`,
+          `2026-11-23T10:05:00Z | ${n} | HUMAN_INTERVENTION_NEEDED (push) | - | c-2 | error: never fetched in this log, so not applied: add its GetConversation body or a list page with it (message 7)`,
       ),
     );
     expect(finalState(stdout)).toBe(`Final state of 1 conversation:\n  ${A}  IN_PROGRESS VIRTUAL_AGENT_STAGE version=0\n`);
@@ -207,25 +254,28 @@ describe('replay', () => {
     expect(finalState(held.stdout)).toBe(
       `Final state of 1 conversation:\n  ${A}  COMPLETED HUMAN_ASSIST_STAGE version=3  1 unrecoverable error\n`,
     );
-    const rows = held.stdout.split('\n').slice(1, 7);
-    expect(rows.map((r) => r.replace(/^.*? {2}c-1 {2}/, ''))).toEqual([
-      'held back: not fetched yet; applied once it is (the order of notifications does not matter)',
-      'held back: not fetched yet; adds nothing to the notifications held',
-      'held back: not fetched yet; adds nothing to the notifications held',
-      'held back: not fetched yet; applied once it is (the order of notifications does not matter)',
-      'held back: not fetched yet; applied once it is (the order of notifications does not matter)',
-      'COMPLETED HUMAN_ASSIST_STAGE version=3  started from this resource; held-back line 1: ConversationCompleted; ' +
+    const rows = held.stdout.split('\n').slice(1, 7).map(cells);
+    expect(rows.map((r) => r.replace(/^.*? \| c-1 \| /, ''))).toEqual([
+      'held back: not fetched yet; applied once it is (the order of notifications does not matter) (message 1)',
+      'held back: not fetched yet; adds nothing to the notifications held (message 1)',
+      'not fetched yet, and changes nothing: not held (message 2)',
+      'held back: not fetched yet; applied once it is (the order of notifications does not matter) (message 3)',
+      'held back: not fetched yet; applied once it is (the order of notifications does not matter) (message 4)',
+      'started from this resource; held-back line 1: ConversationCompleted; ' +
         'held-back line 4: ConversationErrorRecorded(code=14); held-back line 5: ConversationHandedOff(at=2026-11-23T10:05:00Z)',
     ]);
+    expect(rows[5]).toContain('| COMPLETED HUMAN_ASSIST_STAGE version=3 | c-1 |');
   });
 
   it('keeps one aggregate per conversation: names with and without locations/global are one, another location is another', async () => {
     const log = ndjson([resource(A), resource(B), push(A_NOTIFIED, 'CONVERSATION_FINISHED'), push(A, 'HUMAN_INTERVENTION_NEEDED')]);
     const { code, stdout } = await replay(log);
     expect(code).toBe(0);
-    // B has the ID of A: shown by its full name, so that c-1 names one conversation.
-    expect(rowsOf(stdout, 2)[0]).toContain(`  ${B}  IN_PROGRESS VIRTUAL_AGENT_STAGE version=0  started`);
-    expect(rowsOf(stdout, 3)[0]).toContain('  c-1  COMPLETED VIRTUAL_AGENT_STAGE version=1  ConversationCompleted');
+    // B has the ID of A, in another location: shown by its full name, so that c-1 names one conversation.
+    expect(cells(rowsOf(stdout, 2)[0] ?? '')).toBe(
+      `- | 2 | fetched resource | IN_PROGRESS VIRTUAL_AGENT_STAGE version=0 | ${B} | started from this resource`,
+    );
+    expect(cells(rowsOf(stdout, 3)[0] ?? '')).toMatch(/\| COMPLETED VIRTUAL_AGENT_STAGE version=1 \| c-1 \| ConversationCompleted/);
     expect(finalState(stdout)).toBe(
       'Final state of 2 conversations:\n' +
         `  ${B}  IN_PROGRESS VIRTUAL_AGENT_STAGE version=0\n` +
@@ -313,7 +363,9 @@ describe('replay', () => {
     });
     expect(JSON.parse(lines[1] ?? '').name).toBe(C2);
     expect(stderr).toMatch(/^TIME/);
-    expect(stderr).toContain(' 9     Pub/Sub push');
+    expect(stderr.split('\n').map(cells)).toContain(
+      '- | 9 | Pub/Sub push | - | - | error: message.publishTime: expected an uppercase "T" between date and time (RFC 3339), got "2026-11-23 10:24:00"',
+    );
     expect(stderr).toMatch(/replay: 11 lines, 1 bad; 2 conversations\n$/);
     const validated = await runCli(['validate', '-'], { stdin: stdout });
     expect(validated.code).toBe(0);
@@ -322,14 +374,14 @@ describe('replay', () => {
   it('--quiet prints only the problems and the final states', async () => {
     const { code, stdout } = await runCli(['replay', '--quiet', EXAMPLE]);
     expect(code).toBe(1);
-    expect(stdout.split('\n')[0]).toMatch(/^-\s+9\s+Pub\/Sub push\s+-\s+error: message\.publishTime: /);
+    expect(cells(stdout.split('\n')[0] ?? '')).toMatch(/^- \| 9 \| Pub\/Sub push \| - \| - \| error: message\.publishTime: /);
     expect(stdout.split('\n').slice(1).join('\n')).toBe(finalState((await runCli(['replay', EXAMPLE])).stdout));
   });
 
   it('remembers at most HELD_LINES_LISTED lines of a conversation never fetched, and counts the rest', () => {
     const steps: ReplayStep[] = [];
     const replayer = new Replayer((step) => steps.push(step));
-    for (let i = 1; i <= HELD_LINES_LISTED + 5; i++) replayer.line(JSON.stringify(push(C, 'NEW_MESSAGE')), i);
+    for (let i = 1; i <= HELD_LINES_LISTED + 5; i++) replayer.line(JSON.stringify(push(C, 'CONVERSATION_FINISHED')), i);
     replayer.finish();
     const last = steps.at(-1);
     expect(last?.type === 'unfetched' && [last.arrivals.length, last.arrivals.at(-1)?.line, last.more]).toEqual([
@@ -379,12 +431,21 @@ describe('replay', () => {
     );
   });
 
-  it('says so when the log fetched no conversation (an empty log is fine)', async () => {
-    expect(await replay('')).toEqual({
-      code: 0,
-      stdout: `${'TIME'.padEnd(24)}  LINE  ${'ARRIVED'.padEnd(49)}  CONVERSATION  STATE AFTER  EVENTS\n\nFinal state: no conversation was fetched.\n`,
-      stderr: 'replay: 0 lines, 0 bad; 0 conversations\n',
-    });
+  it('says so when the log fetched no conversation', async () => {
+    const { code, stdout, stderr } = await replay(ndjson([push(A_NOTIFIED, 'CONVERSATION_STARTED', {}, '5')]));
+    expect(code).toBe(0);
+    expect(stderr).toBe('replay: 1 line, 0 bad; 0 conversations\n');
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe(TIMELINE_HEADER);
+    expect(cells(lines[1] ?? '')).toBe(
+      '2026-11-23T10:05:00Z | 1 | CONVERSATION_STARTED (push) | - | c-1 | not fetched yet, and changes nothing: not held (message 5)',
+    );
+    expect(lines.slice(2)).toEqual(['', 'Final state: no conversation was fetched.', '']);
+  });
+
+  it('refuses an empty log, or one of blank lines: no input, exit 1', async () => {
+    expect(await replay('')).toEqual({ code: 1, stdout: '', stderr: 'replay: no input: <stdin> is empty\n' });
+    expect(await replay('\n  \r\n')).toEqual({ code: 1, stdout: '', stderr: 'replay: no input: <stdin> has nothing but whitespace\n' });
   });
 
   it('reports a line it could not read (longer than the scanner reads) as a bad line', () => {
@@ -422,9 +483,10 @@ describe('replay', () => {
       ['replay', 'a.ndjson', 'b.ndjson'],
       'replay takes one FILE (a log is one file; concatenate several with cat): see dialogflow-conversation replay --help',
     ],
-    [['replay', 'nope.ndjson'], 'replay: cannot read nope.ndjson: no such file; check the path (or use - for standard input)'],
+    [['replay', 'nope.ndjson'], 'replay: cannot read nope.ndjson: no such file (ENOENT); check the path (or use - for standard input)'],
     [['replay', 'docs'], 'replay: docs is a directory: give a JSON or NDJSON file'],
     [['replay', '--json', EXAMPLE], 'replay: unknown option --json: see dialogflow-conversation replay --help'],
+    [['replay', '--max-held', 'many', EXAMPLE], 'replay: --max-held takes a whole number from 0 to 1000000000, got "many"'],
   ])('refuses %j with exit 2 and one line', async (argv, message) => {
     expect(await runCli(argv)).toEqual({ code: 2, stdout: '', stderr: `dialogflow-conversation: ${message}\n` });
   });

@@ -185,8 +185,17 @@ describe('validate', () => {
     ]);
   });
 
-  it('exits 0 on empty input, having checked nothing', async () => {
-    expect(await runCli(['validate'], { stdin: '' })).toEqual({ code: 0, stdout: '', stderr: 'validate: 0 checked: 0 valid, 0 invalid\n' });
+  it('refuses an empty input, or one of blank lines: no input, exit 1; the other inputs are still checked', async () => {
+    expect(await runCli(['validate'], { stdin: '' })).toEqual({ code: 1, stdout: '', stderr: 'validate: no input: <stdin> is empty\n' });
+    expect(await runCli(['validate'], { stdin: '\uFEFF \r\n\n' })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'validate: no input: <stdin> has nothing but whitespace\n',
+    });
+    const { code, stdout, stderr } = await runCli(['validate', ONE, '-'], { stdin: '' });
+    expect(code).toBe(1);
+    expect(lines(stdout)).toHaveLength(1);
+    expect(stderr).toBe('validate: no input: <stdin> is empty\nvalidate: 1 checked: 1 valid, 0 invalid\n');
   });
 
   describe('usage errors: exit 2, one line that says what to do, nothing checked', () => {
@@ -197,7 +206,7 @@ describe('validate', () => {
       ],
       [
         ['validate', ONE, 'docs/examples/nope.json'],
-        'dialogflow-conversation: validate: cannot read docs/examples/nope.json: no such file; check the path (or use - for standard input)',
+        'dialogflow-conversation: validate: cannot read docs/examples/nope.json: no such file (ENOENT); check the path (or use - for standard input)',
       ],
       [['validate', 'docs'], 'dialogflow-conversation: validate: docs is a directory: give a JSON or NDJSON file'],
       [['validate', '--quiet=yes', ONE], expect.stringMatching(/^dialogflow-conversation: validate: .*--help$/)],

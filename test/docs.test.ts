@@ -41,7 +41,7 @@ const inspectTranscript = async (file: string): Promise<string> => {
   for (let i = 0; i < 500 && !stdout.text.includes('Played.'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   controller.abort();
   const { code, stderr } = await run;
-  const text = `${stdout.text}^C\n${stderr}`.replaceAll(`localhost:${port}`, 'localhost:8080');
+  const text = `${stdout.text}^C\n${stderr}`.replaceAll(`127.0.0.1:${port}`, '127.0.0.1:8080');
   return `\`\`\`console\n$ dialogflow-conversation inspect --delay 0 ${file}\n${text}$ echo $?\n${code}\n\`\`\`\n`;
 };
 

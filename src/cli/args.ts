@@ -59,10 +59,3 @@ export const choiceOption = <C extends string>(
   if (typeof value === 'string' && (choices as ReadonlyArray<string>).includes(value)) return value as C;
   throw new UsageError(`${command}: --${name} takes ${choices.join(', ')}; got ${JSON.stringify(value)}`);
 };
-
-/** The options `validate` and `replay` share: canonical output, problems only, help. */
-export const OUTPUT_OPTIONS = {
-  canonical: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies Options;

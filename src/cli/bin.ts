@@ -15,6 +15,8 @@ setFlagsFromString('--max-semi-space-size=4');
 
 const { EXIT } = await import('./io.js');
 const { main } = await import('./main.js');
+const { printLine } = await import('./output.js');
+const { describeSystemError, errorCode } = await import('./system-error.js');
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -25,11 +27,18 @@ process.on('SIGINT', () => {
 });
 // SIGTERM (a service manager, a test harness) stops a command the same way.
 process.on('SIGTERM', () => controller.abort());
-// Output piped into `head` and the like: stop quietly when the reader goes away.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-  throw error;
+  // Output piped into `head` and the like: stop quietly when the reader goes away.
+  if (errorCode(error) === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  // Any other failure (a full disk, a quota, an I/O error): what is left cannot be written, and
+  // going on would only hide it. One line on stderr, then exit 1 (the output is not what it should be).
+  printLine(process.stderr, `dialogflow-conversation: cannot write output: ${describeSystemError(error)}`);
+  process.exit(EXIT.invalid);
 });
+// Standard error closed or failing (`2>&1 >/dev/null | head -1`): nowhere is left to say so. The
+// command carries on, its output and exit status unchanged; what it would print there is dropped
+// (a destroyed stream takes no more writes, see output.ts).
+process.stderr.on('error', () => undefined);
 
 const io: import('./io.js').CliIo = {
   stdin: process.stdin,
@@ -43,6 +52,7 @@ const io: import('./io.js').CliIo = {
 
 const code = await main(process.argv.slice(2), io);
 // Let written output reach its reader, then exit: an inspector server may still hold connections.
-await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+const { whenWritten } = await import('./output.js');
+await whenWritten(process.stdout);
+await whenWritten(process.stderr);
 process.exit(code);

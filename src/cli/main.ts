@@ -1,6 +1,8 @@
 import type { Command } from './command.js';
 import { commands } from './commands/index.js';
 import { type CliIo, EXIT, UsageError } from './io.js';
+import { printLine } from './output.js';
+import { describeSystemError } from './system-error.js';
 import { packageVersion } from './version.js';
 
 const PROGRAM = 'dialogflow-conversation';
@@ -19,7 +21,8 @@ Options:
   -h, --help     print this help (or: ${PROGRAM} <command> --help)
   -V, --version  print the version
 
-Exit status: 0 on success, 1 when an input is invalid, 2 on a usage error.
+Exit status: 0 on success, 1 when an input is invalid or empty (or output cannot be written),
+2 on a usage error (or a file that cannot be read).
 `;
 
 /**
@@ -50,12 +53,13 @@ export const main = async (argv: ReadonlyArray<string>, io: CliIo): Promise<numb
     if (first.startsWith('-')) throw new UsageError(`unknown option ${first}: see ${PROGRAM} --help`);
     return await find(first).run(rest, io);
   } catch (cause) {
+    // Messages name files and quote arguments: printLine escapes what they hold.
     if (cause instanceof UsageError) {
-      io.stderr.write(`${PROGRAM}: ${cause.message}\n`);
+      printLine(io.stderr, `${PROGRAM}: ${cause.message}`);
       return EXIT.usage;
     }
-    const message = cause instanceof Error ? cause.message : String(cause);
-    io.stderr.write(`${PROGRAM}: failed: ${message.split('\n')[0]}\n`);
+    // Not meant to happen: one line all the same, never a stack trace.
+    printLine(io.stderr, `${PROGRAM}: ${first ?? ''} failed: ${describeSystemError(cause)}`);
     return EXIT.usage;
   }
 };

@@ -1,4 +1,3 @@
-import { createConnection, createServer } from 'node:net';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { type ConversationName, ConversationNameCodec } from '../../wire/conversation-name.js';
 import { type ParsedArgs, parseCommandArgs, wholeNumberOption } from '../args.js';
@@ -6,13 +5,16 @@ import type { Command } from '../command.js';
 import { checkReadable, openInput } from '../input.js';
 import { replaySession } from '../inspect/replay-session.js';
 import { builtInScenario } from '../inspect/scenario.js';
+import { ListenError, openInBrowser, startInspectorServer } from '../inspect/server.js';
 import type { InspectSession } from '../inspect/session.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 import { importOptional } from '../optional.js';
+import { printLine } from '../output.js';
 
 type InspectModule = typeof import('@statelyai/inspect');
-type InspectServerModule = typeof import('@statelyai/inspect/server');
 
+/** This machine only: the conversations shown may hold customers' data (phone numbers, SIP headers). */
+const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
 const DEFAULT_DELAY_MS = 500;
 const MAX_DELAY_MS = 60_000;
@@ -29,11 +31,14 @@ event of every domain event the log causes, one step every --delay milliseconds,
 timeline as it goes. Without FILE, it plays a built-in scenario: a conversation created on a
 profile with a virtual agent, handed off to a human agent, completed.
 
-It runs @statelyai/inspect's inspector server on PORT (all interfaces): http://localhost:PORT is
-a page that embeds the Stately inspector (loaded by your browser from stately.ai), and
-ws://localhost:PORT carries the inspection events. Needs the optional package @statelyai/inspect.
+It serves, on HOST:PORT, a page that embeds the Stately inspector (loaded by your browser from
+stately.ai), and the WebSocket that carries the inspection events, as @statelyai/inspect's own
+server does. HOST is ${DEFAULT_HOST} unless --host says otherwise: only this machine sees the
+conversations (they may hold customers' data). Needs the optional package @statelyai/inspect.
 
 Options:
+  --host HOST          the address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 for every
+                       interface, so that other machines can open the page)
   --port PORT          the server's port (default ${DEFAULT_PORT})
   --open               open the page in the default browser
   --delay MS           with FILE: milliseconds between two steps (default ${DEFAULT_DELAY_MS}; 0 for none)
@@ -77,8 +82,7 @@ const sessionFor = async (io: CliIo, file: string | undefined, values: ParsedArg
   }
   await checkReadable(io, 'inspect', file);
   return () => {
-    const { stream, source } = openInput(io, 'inspect', file);
-    return replaySession({ stream, source, delayMs, conversation, signal: io.signal });
+    return replaySession({ input: openInput(io, 'inspect', file), delayMs, conversation, signal: io.signal });
   };
 };
 
@@ -92,6 +96,7 @@ export const inspect: Command = {
       'inspect',
       args,
       {
+        host: { type: 'string' },
         port: { type: 'string', short: 'p' },
         open: { type: 'boolean' },
         delay: { type: 'string' },
@@ -108,24 +113,36 @@ export const inspect: Command = {
     const makeSession = await sessionFor(io, positionals[0], values);
     const port = wholeNumberOption('inspect', 'port', values.port, DEFAULT_PORT, 65535);
     if (port === 0) throw new UsageError('inspect: --port needs a fixed port (the page it serves names it): choose one from 1 to 65535');
+    const host = typeof values.host === 'string' ? values.host : DEFAULT_HOST;
+    if (host === '')
+      throw new UsageError(
+        'inspect: --host takes an address (127.0.0.1, 0.0.0.0, ::1) or a host name: see dialogflow-conversation inspect --help',
+      );
     const { createWebSocketInspector } = await importOptional<InspectModule>('@statelyai/inspect', 'inspect');
-    const { createInspectorServer } = await importOptional<InspectServerModule>('@statelyai/inspect/server', 'inspect');
-    await ensurePortFree(port);
-
-    const server = createInspectorServer({ port, autoOpen: values.open === true });
-    await waitForPort(port);
-    const inspector = createWebSocketInspector({ url: `ws://localhost:${port}` });
-    const session = makeSession();
-    const log = (line: string): void => void io.stdout.write(`${line}\n`);
-    log(`Inspector: open http://localhost:${port} in a browser (inspection events: ws://localhost:${port}).`);
-    log(`Playing ${session.title}:`);
-    let badLines = 0;
+    let server: Awaited<ReturnType<typeof startInspectorServer>>;
     try {
+      server = await startInspectorServer({ host, port });
+    } catch (cause) {
+      if (cause instanceof ListenError) throw new UsageError(`inspect: ${cause.message}`);
+      throw cause;
+    }
+    const log = (line: string): void => printLine(io.stdout, line);
+    let badLines = 0;
+    let inspector: ReturnType<typeof createWebSocketInspector> | undefined;
+    try {
+      inspector = createWebSocketInspector({ url: server.eventsUrl });
+      const session = makeSession();
+      log(`Inspector: open ${server.pageUrl} in a browser (inspection events: ${server.eventsUrl}).`);
+      if (values.open === true) {
+        const failed = await openInBrowser(server.pageUrl);
+        if (failed !== undefined) printLine(io.stderr, `inspect: could not open a browser (${failed}): open ${server.pageUrl} yourself`);
+      }
+      log(`Playing ${session.title}:`);
       ({ badLines } = await session.play(inspector.inspect, (line) => log(`  ${line}`)));
       if (!io.signal.aborted) log('Played. The actors stay in the inspector until you stop with Ctrl-C.');
       await aborted(io);
     } finally {
-      inspector.stop();
+      inspector?.stop();
       server.stop();
     }
     return badLines === 0 ? EXIT.ok : EXIT.invalid;
@@ -137,33 +154,3 @@ const aborted = (io: CliIo): Promise<void> =>
     if (io.signal.aborted) resolve();
     else io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-
-/** The inspector server does not report a busy port (it would crash the process): check first. */
-const ensurePortFree = (port: number): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (cause: NodeJS.ErrnoException) =>
-      reject(
-        cause.code === 'EADDRINUSE'
-          ? new UsageError(`inspect: port ${port} is in use: choose another with --port`)
-          : new UsageError(`inspect: cannot listen on port ${port} (${cause.code ?? cause.message}): choose another with --port`),
-      ),
-    );
-    probe.listen(port, () => probe.close(() => resolve()));
-  });
-
-/** Resolves once the server accepts connections, so the inspector's first connection does not fail and wait to retry. */
-const waitForPort = async (port: number): Promise<void> => {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: 'localhost' });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};

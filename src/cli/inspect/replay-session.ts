@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Actor, createActor } from 'xstate';
 import { conversationMachine } from '../../../machines/conversation.machine.js';
@@ -7,17 +6,18 @@ import type { ConversationDomainEvent } from '../../conversation/events.js';
 import { toMachineEvent } from '../../conversation/events.js';
 import { toMachineSnapshot } from '../../conversation/snapshot.js';
 import { type ConversationName, sameConversation } from '../../wire/conversation-name.js';
-import { formatFinal, TIMELINE_HEADER, Timeline } from '../replay/format.js';
+import { cannotRead, type Input } from '../input.js';
+import { UsageError } from '../io.js';
+import { finalLines, TIMELINE_HEADER, Timeline } from '../replay/format.js';
 import { conversationKey, Replayer, type ReplayStep } from '../replay/replayer.js';
+import { errorCode } from '../system-error.js';
 import { InputScanner } from '../validate/scanner.js';
 import type { InspectSession } from './session.js';
 
 /** How a replay log is played into the inspector. */
 export interface ReplaySessionOptions {
-  /** The log's text, streamed (a file, or standard input). */
-  readonly stream: Readable;
-  /** How the log is named in what is printed. */
-  readonly source: string;
+  /** The log, read as it is played (a file, or standard input: see `openInput`), and how it is named in what is printed. */
+  readonly input: Input;
   /** Milliseconds between two steps of the actors (a start, an event), so a person can follow; 0 for none. */
   readonly delayMs: number;
   /** Play only this conversation (either spelling of its name); all of them when absent. */
@@ -36,7 +36,7 @@ type ConversationActor = Actor<typeof conversationMachine>;
  * left running at the end, as the conversations are, for the inspector to show.
  */
 export const replaySession = (options: ReplaySessionOptions): InspectSession => ({
-  title: `${options.source}, ${options.conversation === undefined ? 'one actor per conversation' : `the conversation ${options.conversation}`}${
+  title: `${options.input.source}, ${options.conversation === undefined ? 'one actor per conversation' : `the conversation ${options.conversation}`}${
     options.delayMs > 0 ? `, a step every ${options.delayMs} ms` : ''
   }`,
   play: async (inspect, log) => {
@@ -66,8 +66,11 @@ export const replaySession = (options: ReplaySessionOptions): InspectSession => 
       for (const step of queue.splice(0)) {
         const about = step.type === 'started' || step.type === 'applied' ? step.conversation.name : undefined;
         const shown =
-          step.type === 'invalid' || step.type === 'unfetched' || chosen(about ?? (step.type === 'held' ? step.name : undefined));
-        if (shown) for (const line of timeline.format(step).trimEnd().split('\n')) log(line);
+          step.type === 'invalid' ||
+          step.type === 'unfetched' ||
+          step.type === 'dropped' ||
+          chosen(about ?? (step.type === 'held' || step.type === 'no-op' ? step.name : undefined));
+        if (shown) for (const line of timeline.format(step)) log(line);
         if (step.type === 'started' && chosen(about) && about !== undefined) {
           await pace();
           actors.set(
@@ -80,10 +83,10 @@ export const replaySession = (options: ReplaySessionOptions): InspectSession => 
         }
       }
     };
-    log(TIMELINE_HEADER.trimEnd());
+    log(TIMELINE_HEADER);
     try {
-      for await (const chunk of options.stream) {
-        scanner.push(chunk as string);
+      for await (const chunk of options.input.chunks) {
+        scanner.push(chunk);
         await play();
         options.signal.throwIfAborted();
       }
@@ -91,16 +94,18 @@ export const replaySession = (options: ReplaySessionOptions): InspectSession => 
       replayer.finish();
       await play();
     } catch (cause) {
+      // The file went away, or a disk failed, while being read: say which, and why.
+      if (!options.signal.aborted && errorCode(cause) !== undefined)
+        throw new UsageError(cannotRead('inspect', options.input.source, cause));
       if (!options.signal.aborted) throw cause;
-      (options.stream as { destroy?: () => void }).destroy?.();
       log('Stopped.');
       return { badLines: replayer.badLines };
     }
     const played = replayer.conversations().filter((c) => chosen(c.name));
     if (options.conversation !== undefined && played.length === 0) {
-      log(`${options.conversation} has no fetched resource in ${options.source}: nothing to play`);
+      log(`${options.conversation} has no fetched resource in ${options.input.source}: nothing to play`);
     }
-    for (const line of formatFinal(played).trimEnd().split('\n')) log(line);
+    for (const line of finalLines(played)) log(line);
     return { badLines: replayer.badLines };
   },
 });

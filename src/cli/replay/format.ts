@@ -1,18 +1,40 @@
 import type { Conversation } from '../../conversation/conversation.js';
 import type { ConversationDomainEvent } from '../../conversation/events.js';
+import { notificationTypeEnum } from '../../notifications/notification-type.js';
 import { type ConversationName, parseConversationName } from '../../wire/conversation-name.js';
 import { formatIssue } from '../../wire/decode-error.js';
-import { type Arrival, conversationKey, type ReplayStep } from './replayer.js';
+import type { Arrival, ReplayStep } from './replayer.js';
 
-const TIME = 24;
-const WHERE = 4;
-const WHAT = 49;
+/*
+ * The timeline's columns. Each has a fixed width, wide enough for anything it can hold, so that
+ * every line of a streamed timeline lines up without knowing the lines to come; what has no bound
+ * (the conversation, what happened, message IDs, paths and messages) comes last on the line.
+ */
+/** The widest canonical timestamp: `9999-12-31T23:59:59.999999999Z`. */
+const TIME = 30;
+/** Line numbers up to 999,999,999 (a log of a billion lines is hundreds of GB); a wider one pushes the rest right. */
+const LINE = 9;
+/** What arrived: a notification type and how it came (`HUMAN_INTERVENTION_NEEDED (notification)`), or a short word for a line. */
+export const ARRIVED_WIDTH = Math.max(
+  ...notificationTypeEnum().names.map((type) => `${type} (notification)`.length),
+  'ListConversations page'.length,
+);
+const LIFECYCLE = Math.max(...(['IN_PROGRESS', 'COMPLETED'] satisfies Array<Conversation['lifecycleState']>).map((s) => s.length));
+const STAGE = Math.max(
+  ...(['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE'] satisfies Array<Conversation['conversationStage']>).map((s) => s.length),
+);
+/** `IN_PROGRESS VIRTUAL_AGENT_STAGE version=N`, for versions up to 999,999. */
+const STATE = LIFECYCLE + 1 + STAGE + 1 + 'version=999999'.length;
 
 /** The timeline's first line, naming its columns. */
-export const TIMELINE_HEADER = `${'TIME'.padEnd(TIME)}  ${'LINE'.padEnd(WHERE)}  ${'ARRIVED'.padEnd(WHAT)}  CONVERSATION  STATE AFTER  EVENTS\n`;
+export const TIMELINE_HEADER = `${'TIME'.padEnd(TIME)}  ${'LINE'.padStart(LINE)}  ${'ARRIVED'.padEnd(ARRIVED_WIDTH)}  ${'STATE AFTER'.padEnd(STATE)}  CONVERSATION  WHAT HAPPENED`;
 
 /** `IN_PROGRESS VIRTUAL_AGENT_STAGE version=0`. */
 export const stateOf = (c: Conversation): string => `${c.lifecycleState} ${c.conversationStage} version=${c.version}`;
+
+/** The same in the timeline's STATE AFTER column: its parts lined up from one line to the next. */
+const stateCell = (c: Conversation): string =>
+  `${c.lifecycleState.padEnd(LIFECYCLE)} ${c.conversationStage.padEnd(STAGE)} version=${c.version}`;
 
 /** One domain event, short: its type and what it carries that a reader looks for. */
 export const eventText = (event: ConversationDomainEvent): string => {
@@ -45,64 +67,90 @@ export const eventText = (event: ConversationDomainEvent): string => {
 export const eventsText = (events: ReadonlyArray<ConversationDomainEvent>): string =>
   events.length === 0 ? 'no change' : events.map(eventText).join(', ');
 
-const row = (a: Arrival, label: string, rest: string): string =>
-  `${(a.time ?? '-').padEnd(TIME)}  ${String(a.line).padEnd(WHERE)}  ${a.what.padEnd(WHAT)}  ${label}  ${rest}\n`;
+/**
+ * Where the line came from, after what happened: the page item (an error's path already starts
+ * with it), or the push's message ID.
+ */
+const origin = (a: Arrival | undefined, error: boolean): string =>
+  a?.item !== undefined && !error ? ` (${a.item})` : a?.messageId !== undefined ? ` (message ${a.messageId})` : '';
 
-/** Messages quote input; keep each report on its line. */
-const oneLine = (s: string): string => (s.includes('\n') ? s.replace(/\r?\n/g, '\\n') : s);
+/** One line of the timeline; `undefined` for the line that counts more lines. */
+const row = (a: Arrival | undefined, state: string, label: string, what: string, error = false): string =>
+  `${(a?.time ?? '-').padEnd(TIME)}  ${(a === undefined ? '…' : String(a.line)).padStart(LINE)}  ${(a?.what ?? '-').padEnd(ARRIVED_WIDTH)}  ` +
+  `${state.padEnd(STATE)}  ${label}  ${error ? 'error: ' : ''}${what}${origin(a, error)}`;
 
 /**
- * The timeline, step by step. Each line reads `TIME  LINE  ARRIVED  CONVERSATION  STATE  EVENTS`;
- * a bad line reads `... error: PATH: MESSAGE`, one line per problem, with paths into the line's
- * JSON. A conversation is shown by its ID (`c-20261123-0042`), or by its full name when an earlier
- * conversation of the log has the same ID (in another project or location), so that a label names
- * one conversation; the final state shows full names.
+ * The timeline, step by step. Each line reads `TIME  LINE  ARRIVED  STATE AFTER  CONVERSATION  WHAT
+ * HAPPENED`; a bad line reads `... error: PATH: MESSAGE` instead of what happened, one line per
+ * problem, with paths into the line's JSON. A conversation is shown by its ID (`c-20261123-0042`)
+ * when it is in the project and location of the first conversation shown, by its full name
+ * otherwise: each label names one conversation, and nothing has to be remembered per
+ * conversation to keep it so. The final state shows full names.
  */
 export class Timeline {
-  /** For each ID, the key of the first conversation shown by it. */
-  private readonly byId = new Map<string, string>();
+  /** `project/location` of the first conversation shown. */
+  private home: string | undefined;
 
   /** How the conversation is shown. */
   label(name: ConversationName): string {
-    const { id } = parseConversationName(name);
-    const key = conversationKey(name);
-    const first = this.byId.get(id);
-    if (first === undefined) this.byId.set(id, key);
-    return first === undefined || first === key ? id : name;
+    const { project, location, id } = parseConversationName(name);
+    const at = `${project}/${location ?? 'global'}`;
+    this.home ??= at;
+    return at === this.home ? id : name;
   }
 
-  /** A step as text: one line, or one per problem for a bad line. */
-  format(step: ReplayStep): string {
+  /** A step as lines of text (without their newlines): one, or one per problem or held-back line. */
+  format(step: ReplayStep): string[] {
     switch (step.type) {
       case 'started': {
         const released = step.released.map((r) => `; held-back line ${r.arrival.line}: ${eventsText(r.events)}`).join('');
-        return row(step.arrival, this.name(step.conversation), `${stateOf(step.conversation)}  started from this resource${released}`);
+        return [row(step.arrival, stateCell(step.conversation), this.name(step.conversation), `started from this resource${released}`)];
       }
       case 'applied':
-        return row(step.arrival, this.name(step.conversation), `${stateOf(step.conversation)}  ${eventsText(step.events)}`);
+        return [row(step.arrival, stateCell(step.conversation), this.name(step.conversation), eventsText(step.events))];
       case 'held':
-        return row(
-          step.arrival,
-          this.label(step.name),
-          step.news
-            ? 'held back: not fetched yet; applied once it is (the order of notifications does not matter)'
-            : 'held back: not fetched yet; adds nothing to the notifications held',
-        );
+        return [
+          row(
+            step.arrival,
+            '-',
+            this.label(step.name),
+            step.news
+              ? 'held back: not fetched yet; applied once it is (the order of notifications does not matter)'
+              : 'held back: not fetched yet; adds nothing to the notifications held',
+          ),
+        ];
+      case 'no-op':
+        return [row(step.arrival, '-', this.label(step.name), 'not fetched yet, and changes nothing: not held')];
       case 'invalid': {
         const label = step.name === undefined ? '-' : this.label(step.name);
-        const kept = step.kept === undefined ? '' : ` (kept: ${stateOf(step.kept)})`;
-        return step.errors.map((e) => row(step.arrival, label, `error: ${oneLine(formatIssue(e))}${kept}`)).join('');
+        const state = step.kept === undefined ? '-' : stateCell(step.kept);
+        return step.errors.map((e) => row(step.arrival, state, label, formatIssue(e), true));
       }
-      case 'unfetched': {
-        const label = this.label(step.name);
-        const rows = step.arrivals.map((a) =>
-          row(a, label, 'error: never fetched in this log, so not applied: add its GetConversation body or a list page with it'),
+      case 'unfetched':
+        return this.lost(
+          step.name,
+          step.arrivals,
+          step.more,
+          'never fetched in this log, so not applied: add its GetConversation body or a list page with it',
+          'never fetched, not applied',
         );
-        if (step.more > 0)
-          rows.push(`${'-'.padEnd(TIME)}  ${'…'.padEnd(WHERE)}  and ${step.more} more lines about ${step.name}, not applied\n`);
-        return rows.join('');
-      }
+      case 'dropped':
+        return this.lost(
+          step.name,
+          step.arrivals,
+          step.more,
+          `dropped, not applied: more than ${step.maxHeld} lines were held back, and this conversation had waited longest (see --max-held)`,
+          'dropped',
+        );
     }
+  }
+
+  /** The lines of a conversation whose held-back notifications are not applied, and how many more there were. */
+  private lost(name: ConversationName, arrivals: ReadonlyArray<Arrival>, more: number, why: string, short: string): string[] {
+    const label = this.label(name);
+    const rows = arrivals.map((a) => row(a, '-', label, why, true));
+    if (more > 0) rows.push(row(undefined, '-', label, `and ${more} more line${more === 1 ? '' : 's'} about it, ${short}`, true));
+    return rows;
   }
 
   private name(c: Conversation): string {
@@ -110,17 +158,21 @@ export class Timeline {
   }
 }
 
-/** The final state of each conversation, its name first, aligned. */
-export const formatFinal = (conversations: ReadonlyArray<Conversation>): string => {
-  if (conversations.length === 0) return 'Final state: no conversation was fetched.\n';
-  const width = Math.max(...conversations.map((c) => (c.name ?? '').length));
-  const lines = conversations.map((c) => {
+/** The final state of each conversation, its name first, aligned: a heading, then a line each. */
+export function* finalLines(conversations: ReadonlyArray<Conversation>): Generator<string> {
+  if (conversations.length === 0) {
+    yield 'Final state: no conversation was fetched.';
+    return;
+  }
+  let width = 0;
+  for (const c of conversations) width = Math.max(width, (c.name ?? '').length);
+  yield `Final state of ${conversations.length} conversation${conversations.length === 1 ? '' : 's'}:`;
+  for (const c of conversations) {
     const errors = c.unrecoverableErrors?.length ?? 0;
     const extra = [
       ...(c.endTime === undefined ? [] : [`endTime=${c.endTime}`]),
       ...(errors === 0 ? [] : [`${errors} unrecoverable error${errors === 1 ? '' : 's'}`]),
     ];
-    return `  ${(c.name ?? '').padEnd(width)}  ${stateOf(c)}${extra.length === 0 ? '' : `  ${extra.join('  ')}`}\n`;
-  });
-  return `Final state of ${conversations.length} conversation${conversations.length === 1 ? '' : 's'}:\n${lines.join('')}`;
-};
+    yield `  ${(c.name ?? '').padEnd(width)}  ${stateOf(c)}${extra.length === 0 ? '' : `  ${extra.join('  ')}`}`;
+  }
+}

@@ -1,5 +1,6 @@
-import { isLeft } from 'fp-ts/lib/Either.js';
-import { createConversation, observe } from '../../conversation/commands.js';
+import { isLeft, isRight } from 'fp-ts/lib/Either.js';
+import { decodeConversation } from '../../conversation/codec.js';
+import { observe } from '../../conversation/commands.js';
 import type { Conversation } from '../../conversation/conversation.js';
 import type { ConversationError } from '../../conversation/errors.js';
 import type { ConversationDomainEvent } from '../../conversation/events.js';
@@ -19,8 +20,14 @@ export interface Arrival {
   readonly item?: string | undefined;
   /** A push's `publishTime`; absent for everything else. */
   readonly time?: Timestamp | undefined;
-  /** What arrived: `HUMAN_INTERVENTION_NEEDED (push 2070443601311540)`, `fetched resource`. */
+  /**
+   * What arrived, in a few words from a short list: `HUMAN_INTERVENTION_NEEDED (push)`,
+   * `CONVERSATION_FINISHED (notification)`, `fetched resource`, `fetched in a page`, or for a bad
+   * line what it was taken for (`Pub/Sub push`, `not JSON`...). Never longer than {@link ARRIVED_WIDTH}.
+   */
   readonly what: string;
+  /** A push's Pub/Sub message ID. */
+  readonly messageId?: string | undefined;
 }
 
 /** Notifications held back until their conversation was fetched, applied then, one by one. */
@@ -60,6 +67,15 @@ export type ReplayStep =
       readonly news: boolean;
     }
   | {
+      /**
+       * A notification about a conversation not fetched yet that changes nothing, whatever the
+       * conversation (`CONVERSATION_STARTED`, `NEW_MESSAGE`...): not held, and not a bad line.
+       */
+      readonly type: 'no-op';
+      readonly arrival: Arrival;
+      readonly name: ConversationName;
+    }
+  | {
       /** A bad line (or page item): what is wrong, at paths in the line's JSON. */
       readonly type: 'invalid';
       readonly arrival: Arrival;
@@ -72,30 +88,69 @@ export type ReplayStep =
       /** At the end: a conversation whose notifications came, but no resource. Each of those lines is bad. */
       readonly type: 'unfetched';
       readonly name: ConversationName;
-      /** The lines, in order (the first {@link HELD_LINES_LISTED}). */
+      /** The lines, in order (the first {@link HELD_LINES_LISTED}, and every later one that added something). */
       readonly arrivals: ReadonlyArray<Arrival>;
       /** How many more lines there were. */
       readonly more: number;
+    }
+  | {
+      /**
+       * More than `maxHeld` lines were held back: the conversation that had waited longest is
+       * dropped, and its held-back lines with it, not applied. Each of them is a bad line. If the
+       * conversation is fetched later, it starts without them.
+       */
+      readonly type: 'dropped';
+      readonly name: ConversationName;
+      /** The lines, in order (the first {@link HELD_LINES_LISTED}, and every later one that added something). */
+      readonly arrivals: ReadonlyArray<Arrival>;
+      /** How many more lines there were. */
+      readonly more: number;
+      readonly maxHeld: number;
     };
 
-/** How many held-back lines of one conversation are remembered for the report at the end; the rest are counted. */
+/**
+ * How many held-back lines of one conversation are remembered for the report at the end: past
+ * that, a line that adds nothing to those held (a redelivery, a second `CONVERSATION_FINISHED`) is
+ * only counted. A line that adds something is always remembered: it is applied once the
+ * conversation is fetched.
+ */
 export const HELD_LINES_LISTED = 1000;
 
+/**
+ * How many held-back lines `replay` keeps at once, over all the conversations not fetched yet, by
+ * default (`--max-held`). A held line (its arrival, its notification, its conversation's stand-in)
+ * is under 1 KB live, about 3 KB of RSS once the garbage collector's room is counted (measured on
+ * 500,000 lines, one conversation each): 10,000 keep a replay near 130 MB of RSS however many
+ * conversations are never fetched.
+ */
+export const DEFAULT_MAX_HELD = 10_000;
+
+/** A line held back, and the notification when it adds something to those held before it. */
+interface HeldLine {
+  readonly arrival: Arrival;
+  readonly notification?: Notification | undefined;
+}
+
 /** A conversation not fetched yet: what its notifications add up to, and where they were. */
-interface Held {
+interface Waiting {
+  readonly key: string;
+  /** Its name, as the first notification spelled it. */
+  readonly name: ConversationName;
+  /** The conversations waiting, oldest first, as a list: dropping the oldest and removing any one are O(1). */
+  older: Waiting | undefined;
+  newer: Waiting | undefined;
   /** A stand-in conversation, in the state every fact moves away from, with every held fact applied: it tells which notifications add something. */
   probe: Conversation;
-  /** The notifications that added something to the probe, in order of arrival. */
-  readonly kept: Array<{ readonly arrival: Arrival; readonly notification: Notification }>;
-  readonly arrivals: Arrival[];
+  /** The first {@link HELD_LINES_LISTED} lines, and every later one that added something to the probe, in order. */
+  readonly lines: HeldLine[];
+  /** How many more lines there were. */
   more: number;
 }
 
 interface Tracked {
-  /** The conversation's name: the resource's, once fetched; until then, the first notification's. */
-  name: ConversationName;
-  conversation?: Conversation | undefined;
-  held?: Held | undefined;
+  /** The conversation's name, as its first fetched resource spells it. */
+  readonly name: ConversationName;
+  conversation: Conversation;
 }
 
 /**
@@ -108,18 +163,32 @@ export const conversationKey = (name: ConversationName): string => {
 };
 
 // The stand-in for a conversation not fetched yet: in progress, with a virtual agent, no errors,
-// the state from which every fact a notification reports is a change. Only its name matters.
-const PROBE_PROFILE = 'projects/replay/conversationProfiles/held-back';
-const PROBE_START = '0001-01-01T00:00:00Z';
+// the state from which every fact a notification reports is a change. Only its name matters. It is
+// decoded, as a fetched resource is, rather than created (creating runs the machine: 60 times slower).
+const PROBE = {
+  lifecycleState: 'IN_PROGRESS',
+  conversationProfile: 'projects/replay/conversationProfiles/held-back',
+  startTime: '0001-01-01T00:00:00Z',
+  conversationStage: 'VIRTUAL_AGENT_STAGE',
+} as const;
 
-const probeFor = (name: ConversationName): Conversation => {
-  const created = createConversation({ conversationProfile: PROBE_PROFILE, virtualAgent: true, startTime: PROBE_START, name });
-  if (isLeft(created)) throw new Error(`replay: could not make a stand-in for ${name}: ${created.left.message}`);
-  return created.right.conversation;
+/** The stand-in, or `undefined` if the library would not decode it (it always does: every held-back test would fail). */
+const probeFor = (name: ConversationName): Conversation | undefined => {
+  const decoded = decodeConversation({ name, ...PROBE });
+  return isRight(decoded) ? decoded.right : undefined;
 };
 
-const whatArrived = (n: Notification, via: 'push' | 'event'): string =>
-  `${n.type} (${via === 'push' ? `push ${n.delivery?.messageId ?? ''}` : 'notification'})`;
+/** What arrived: one string per type and way, shared by every arrival (held ones are many). */
+const ARRIVED = new Map<string, string>();
+const whatArrived = (n: Notification, via: 'push' | 'event'): string => {
+  const key = `${n.type} ${via}`;
+  let what = ARRIVED.get(key);
+  if (what === undefined) {
+    what = `${n.type} (${via === 'push' ? 'push' : 'notification'})`;
+    ARRIVED.set(key, what);
+  }
+  return what;
+};
 
 const regressionIssues = (error: ConversationError, item: string | undefined): DecodeIssue[] =>
   error.type === 'Regression'
@@ -132,24 +201,54 @@ const regressionIssues = (error: ConversationError, item: string | undefined): D
       }))
     : [{ path: item ?? '', message: error.message }];
 
+/** How a {@link Replayer} plays. */
+export interface ReplayerOptions {
+  /** The most lines held back at once, over all the conversations not fetched yet ({@link DEFAULT_MAX_HELD}). */
+  readonly maxHeld?: number | undefined;
+}
+
 /**
  * Plays a replay log through the aggregate, line by line: one aggregate per conversation (names
  * spelled with and without `locations/global` are one), started from its first fetched resource;
  * notifications that come before it are held back and applied once it comes (applying is
  * order-independent, so this gives what any order would); later resources go through `observe`.
- * Each line's outcome goes to `emit` as it is known. Memory holds the conversations, not the lines:
- * a held-back notification is kept only when it adds something to those already held (a
- * redelivery, a second `CONVERSATION_FINISHED` or a `NEW_MESSAGE` do not).
+ * Each line's outcome goes to `emit` as it is known.
+ *
+ * Memory holds the conversations fetched, and a bounded number of held-back lines:
+ * - a notification that changes nothing whatever the conversation (`CONVERSATION_STARTED`,
+ *   `NEW_MESSAGE`...) is not held (and is not a bad line: nothing is lost by not applying it);
+ * - one that adds nothing to the ones already held (a redelivery) is remembered for the report,
+ *   up to {@link HELD_LINES_LISTED} lines a conversation, then only counted;
+ * - past `maxHeld` held lines in all, the conversation that has waited longest is dropped, with its
+ *   lines, and a `dropped` step says so.
  */
 export class Replayer {
   private readonly tracked = new Map<string, Tracked>();
+  /** Conversations not fetched yet, by key. */
+  private readonly waiting = new Map<string, Waiting>();
+  /**
+   * The same, oldest first and newest last. Not the Map's own order: taking the first entry of a
+   * Map whose first entries were deleted walks over every deleted one (measured: quadratic).
+   */
+  private oldest: Waiting | undefined;
+  private newest: Waiting | undefined;
+  private readonly maxHeld: number;
+  /** The lines of every waiting conversation, in all. */
+  private held = 0;
   /** Lines read (blank ones apart). */
   lines = 0;
-  /** Lines with at least one problem, never-fetched notifications included once {@link finish} has run. */
+  /** Lines with at least one problem, never-fetched and dropped notifications included once {@link finish} has run. */
   badLines = 0;
+  /** Held-back lines dropped, and the conversations they were about. */
+  readonly dropped = { lines: 0, conversations: 0 };
   private lastBadLine = 0;
 
-  constructor(private readonly emit: (step: ReplayStep) => void) {}
+  constructor(
+    private readonly emit: (step: ReplayStep) => void,
+    options: ReplayerOptions = {},
+  ) {
+    this.maxHeld = options.maxHeld ?? DEFAULT_MAX_HELD;
+  }
 
   /** One line of the log (`line` is always set when the scanner reads NDJSON). */
   readonly line = (text: string, lineNumber: number | undefined): void => {
@@ -161,54 +260,49 @@ export class Replayer {
       this.invalid({ line, what: entry.as }, entry.errors);
     } else if (entry.kind === 'notification') {
       const { notification, via } = entry;
-      this.notification(notification, { line, time: notification.delivery?.publishTime, what: whatArrived(notification, via) });
+      this.notification(notification, {
+        line,
+        time: notification.delivery?.publishTime,
+        what: whatArrived(notification, via),
+        messageId: via === 'push' ? notification.delivery?.messageId : undefined,
+      });
     } else {
       for (const item of entry.items) {
-        const arrival: Arrival = {
-          line,
-          item: item.item,
-          what: item.item === undefined ? 'fetched resource' : `fetched resource (${item.item})`,
-        };
+        const arrival: Arrival = { line, item: item.item, what: item.item === undefined ? 'fetched resource' : 'fetched in a page' };
         if ('errors' in item) this.invalid(arrival, item.errors);
         else this.fetched(item.conversation, arrival);
       }
     }
   };
 
-  /** A line that could not be read at all (longer than the scanner's limit). */
+  /** A line that could not be read at all (longer than the scanner's limit, or not UTF-8). */
   readonly problem = (line: number | undefined, message: string): void => {
     this.lines++;
     this.invalid({ line: line ?? this.lines, what: 'unreadable line' }, [{ path: '', message }]);
   };
 
-  /** The end of the log: reports the notifications of conversations never fetched. */
+  /** The end of the log: reports the notifications of conversations never fetched, those that waited longest first. */
   finish(): void {
-    const unfetched = [...this.tracked.values()].filter((t) => t.conversation === undefined && t.held !== undefined);
-    unfetched.sort((a, b) => (a.held?.arrivals[0]?.line ?? 0) - (b.held?.arrivals[0]?.line ?? 0));
-    for (const t of unfetched) {
-      const held = t.held as Held;
-      this.badLines += held.arrivals.length + held.more;
-      this.emit({ type: 'unfetched', name: t.name, arrivals: held.arrivals, more: held.more });
+    for (let waiting = this.oldest; waiting !== undefined; waiting = waiting.newer) {
+      this.badLines += waiting.lines.length + waiting.more;
+      this.emit({ type: 'unfetched', name: waiting.name, arrivals: waiting.lines.map((l) => l.arrival), more: waiting.more });
     }
   }
 
   /** Every conversation that started, as it is now, in the order of their keys (project, location, ID). */
   conversations(): ReadonlyArray<Conversation> {
-    return [...this.tracked.entries()]
-      .filter((e): e is [string, Tracked & { conversation: Conversation }] => e[1].conversation !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, t]) => t.conversation);
+    return [...this.tracked.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t.conversation);
   }
 
-  /** How many conversations the log named that never started (no fetched resource). */
+  /** How many conversations the log named in notifications that add something, and never fetched (so far). */
   unfetched(): number {
-    return [...this.tracked.values()].filter((t) => t.conversation === undefined).length;
+    return this.waiting.size;
   }
 
   private notification(n: Notification, arrival: Arrival): void {
     const key = conversationKey(n.conversation);
-    let tracked = this.tracked.get(key);
-    if (tracked?.conversation !== undefined) {
+    const tracked = this.tracked.get(key);
+    if (tracked !== undefined) {
       const applied = applyNotification(tracked.conversation, n);
       if (isLeft(applied)) {
         this.invalid(arrival, [{ path: 'conversation', message: applied.left.message }], tracked.name, tracked.conversation);
@@ -218,21 +312,86 @@ export class Replayer {
       this.emit({ type: 'applied', arrival, conversation: applied.right.conversation, events: applied.right.events });
       return;
     }
-    if (tracked === undefined) {
-      tracked = { name: n.conversation };
-      this.tracked.set(key, tracked);
+    let waiting = this.waiting.get(key);
+    const probe = waiting === undefined ? probeFor(n.conversation) : waiting.probe;
+    if (probe === undefined) {
+      this.invalid(arrival, [{ path: 'conversation', message: 'could not hold it back: the library refused a stand-in for it' }]);
+      return;
     }
-    tracked.held ??= { probe: probeFor(n.conversation), kept: [], arrivals: [], more: 0 };
-    const held = tracked.held;
-    const probed = applyNotification(held.probe, n);
-    const news = !isLeft(probed) && probed.right.events.length > 0;
+    const probed = applyNotification(probe, n);
+    const news = isRight(probed) && probed.right.events.length > 0;
+    if (waiting === undefined) {
+      // Nothing held yet, so the probe is fresh: a notification that changes nothing on it changes
+      // nothing on any conversation (the fresh state is the one every fact moves away from).
+      if (isRight(probed) && !news) {
+        this.emit({ type: 'no-op', arrival, name: n.conversation });
+        return;
+      }
+      waiting = { key, name: n.conversation, probe, lines: [], more: 0, older: this.newest, newer: undefined };
+      this.wait(waiting);
+    } else if (!news && isRight(probed) && this.changesNothing(n)) {
+      this.emit({ type: 'no-op', arrival, name: waiting.name });
+      return;
+    }
     if (news) {
-      held.probe = probed.right.conversation;
-      held.kept.push({ arrival, notification: n });
+      waiting.probe = probed.right.conversation;
+      waiting.lines.push({ arrival, notification: n });
+      this.held++;
+    } else if (waiting.lines.length < HELD_LINES_LISTED) {
+      waiting.lines.push({ arrival });
+      this.held++;
+    } else {
+      waiting.more++;
     }
-    if (held.arrivals.length < HELD_LINES_LISTED) held.arrivals.push(arrival);
-    else held.more++;
-    this.emit({ type: 'held', arrival, name: tracked.name, news });
+    this.emit({ type: 'held', arrival, name: waiting.name, news });
+    this.dropOldest();
+  }
+
+  /** Whether a notification changes nothing, whatever the conversation: nothing, on a fresh one. */
+  private changesNothing(n: Notification): boolean {
+    const fresh = probeFor(n.conversation);
+    if (fresh === undefined) return false;
+    const applied = applyNotification(fresh, n);
+    return isRight(applied) && applied.right.events.length === 0;
+  }
+
+  private wait(waiting: Waiting): void {
+    this.waiting.set(waiting.key, waiting);
+    if (this.newest === undefined) this.oldest = waiting;
+    else this.newest.newer = waiting;
+    this.newest = waiting;
+  }
+
+  /** A conversation waits no more (fetched, or dropped). */
+  private unwait(waiting: Waiting): void {
+    this.waiting.delete(waiting.key);
+    this.held -= waiting.lines.length;
+    if (waiting.older === undefined) this.oldest = waiting.newer;
+    else waiting.older.newer = waiting.newer;
+    if (waiting.newer === undefined) this.newest = waiting.older;
+    else waiting.newer.older = waiting.older;
+    waiting.older = undefined;
+    waiting.newer = undefined;
+  }
+
+  /** Past the limit: drops the conversations that have waited longest, until it is kept. */
+  private dropOldest(): void {
+    while (this.held > this.maxHeld) {
+      const waiting = this.oldest;
+      if (waiting === undefined) return;
+      this.unwait(waiting);
+      const lines = waiting.lines.length + waiting.more;
+      this.dropped.lines += lines;
+      this.dropped.conversations++;
+      this.badLines += lines;
+      this.emit({
+        type: 'dropped',
+        name: waiting.name,
+        arrivals: waiting.lines.map((l) => l.arrival),
+        more: waiting.more,
+        maxHeld: this.maxHeld,
+      });
+    }
   }
 
   private fetched(resource: Conversation, arrival: Arrival): void {
@@ -240,11 +399,14 @@ export class Replayer {
     const name = resource.name as ConversationName;
     const key = conversationKey(name);
     const tracked = this.tracked.get(key);
-    if (tracked?.conversation === undefined) {
+    if (tracked === undefined) {
+      const waiting = this.waiting.get(key);
+      if (waiting !== undefined) this.unwait(waiting);
       let conversation = resource;
       const released: Released[] = [];
       const refused: Array<[Arrival, string]> = [];
-      for (const { arrival: at, notification } of tracked?.held?.kept ?? []) {
+      for (const { arrival: at, notification } of waiting?.lines ?? []) {
+        if (notification === undefined) continue;
         const applied = applyNotification(conversation, notification);
         if (isLeft(applied)) refused.push([at, applied.left.message]);
         else {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { escapeControls } from '../escape.js';
 import type { Tally } from './check.js';
 
 /** Inputs shorter than this finish without a progress line. */
@@ -30,7 +31,9 @@ export class Progress {
     if (t - this.started < QUIET_FOR_MS || t - this.last < EVERY_MS) return;
     this.last = t;
     this.shown = true;
-    this.stderr.write(`\r\x1b[Kvalidate: ${count(tally.valid + tally.invalid)} checked, ${count(tally.invalid)} invalid: ${source}`);
+    // The only raw control characters the command line prints: its own, to rewrite the line.
+    const text = escapeControls(`validate: ${count(tally.valid + tally.invalid)} checked, ${count(tally.invalid)} invalid: ${source}`);
+    this.stderr.write(`\r\x1b[K${text}`);
   }
 
   /** Erases the line, before other output goes to stderr and at the end. */
