@@ -20,6 +20,7 @@ export interface ObservedDataEvent {
   readonly endTime?: string | undefined;
   readonly phoneNumber?: ConversationPhoneNumber | undefined;
   readonly unknownFields?: JsonObject | undefined;
+  readonly conversationStage?: string | undefined;
 }
 
 /** A reported error as it may be sent to the machine; taken only in the form of an {@link UnrecoverableError}. */

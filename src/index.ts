@@ -49,7 +49,7 @@ export {
 } from './conversation/snapshot.js';
 // What Dialogflow reports: notifications.
 export { applyNotification } from './notifications/apply.js';
-export type { Notification, PubSubDelivery } from './notifications/notification.js';
+export type { ConversationEventNotification, Notification, PubSubDelivery, SuggestionNotification } from './notifications/notification.js';
 export type { NotificationType } from './notifications/notification-type.js';
 export { decodePulledMessage, type PulledMessage } from './notifications/pulled-message.js';
 export { decodeNotificationData, decodePushDelivery, type NotificationDataOptions } from './notifications/push-delivery.js';

@@ -14,10 +14,10 @@ import {
   toMachineSnapshot,
 } from '../src/index.js';
 import { conversationMachine, toMachineEvent } from '../src/machine/index.js';
-import { decodeNotification } from '../src/notifications/index.js';
+import { type ConversationEventNotification, decodeNotification } from '../src/notifications/index.js';
 import { aggregate, NOTIFICATION_TYPES } from './arbitraries.js';
 import { given } from './decider-spec.js';
-import { left, right } from './helpers.js';
+import { event, left, right } from './helpers.js';
 
 const name = 'projects/acme/locations/global/conversations/c-42';
 const base = {
@@ -36,8 +36,13 @@ const delivery = (messageId: string, publishTime: string): PubSubDelivery => ({
 });
 
 /** A notification about `conversation`, delivered by Pub/Sub. */
-const notification = (type: string, extra: Record<string, unknown> = {}, via?: PubSubDelivery, conversation = name): Notification => ({
-  ...right(decodeNotification({ conversation, type, ...extra })),
+const notification = (
+  type: string,
+  extra: Record<string, unknown> = {},
+  via?: PubSubDelivery,
+  conversation = name,
+): ConversationEventNotification => ({
+  ...event(decodeNotification({ conversation, type, ...extra })),
   delivery: via,
 });
 
@@ -192,7 +197,7 @@ describe('as a decider: given the history, when a notification, then the events'
 const PUBLISH_TIMES = ['2026-11-23T10:01:00Z', '2026-11-23T10:02:00.500Z', '2026-11-23T10:03:00Z'];
 
 /** A notification about `conversation`, from small pools of IDs and times, so distinct ones collide often. */
-const notificationFor = (conversation: string): fc.Arbitrary<Notification> =>
+const notificationFor = (conversation: string): fc.Arbitrary<ConversationEventNotification> =>
   fc
     .record({
       type: fc.constantFrom(...NOTIFICATION_TYPES),
@@ -221,11 +226,11 @@ const conversationAndNotifications = aggregate
   );
 
 /** Applies notifications in order; a refusal is a test failure. */
-const applyAll = (c: Conversation, notifications: ReadonlyArray<Notification>): Conversation =>
+const applyAll = (c: Conversation, notifications: ReadonlyArray<ConversationEventNotification>): Conversation =>
   notifications.reduce((state, n) => right(applyNotification(state, n)).conversation, c);
 
 /** The key that makes two UNRECOVERABLE_ERROR notifications the same error. */
-const errorKey = (n: Notification) => JSON.stringify([n.delivery?.publishTime, n.delivery?.messageId, n.errorStatus]);
+const errorKey = (n: ConversationEventNotification) => JSON.stringify([n.delivery?.publishTime, n.delivery?.messageId, n.errorStatus]);
 
 describe('order independence: Pub/Sub delivers at least once, in any order', () => {
   it('any order and any duplication of the same notifications give the same conversation, version included', () => {
@@ -240,7 +245,7 @@ describe('order independence: Pub/Sub delivers at least once, in any order', () 
               .array(fc.integer({ min: 1, max: 3 }), { minLength: notifications.length, maxLength: notifications.length })
               .chain((times) =>
                 fc.shuffledSubarray(
-                  notifications.flatMap((n, i) => Array<Notification>(times[i] ?? 1).fill(n)),
+                  notifications.flatMap((n, i) => Array<ConversationEventNotification>(times[i] ?? 1).fill(n)),
                   {
                     minLength: notifications.reduce((sum, _, i) => sum + (times[i] ?? 1), 0),
                   },

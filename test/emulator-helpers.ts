@@ -3,7 +3,8 @@ import { v2 } from '@google-cloud/dialogflow';
 import * as grpc from '@grpc/grpc-js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { type EmulatorEvent, type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
-import { decodePushDelivery, type Notification } from '../src/index.js';
+import { decodePushDelivery } from '../src/index.js';
+import type { ConversationEventNotification } from '../src/notifications/index.js';
 
 /** Google's own client, pointed at the emulator as the docs say. */
 export const googleClient = (emulator: RunningEmulator): v2.ConversationsClient =>
@@ -36,7 +37,7 @@ export const advance = async (emulator: RunningEmulator, seconds: number) => {
 /** One push as the receiver got it. */
 export interface ReceivedPush {
   readonly body: Record<string, unknown>;
-  readonly notification: Notification;
+  readonly notification: ConversationEventNotification;
   /** The status the receiver answered. */
   readonly status: number;
 }
@@ -46,7 +47,7 @@ export interface PushReceiver {
   readonly url: string;
   readonly received: ReceivedPush[];
   /** How to answer a push: by default 204; return 500 to have it retried. */
-  answer: (notification: Notification, arrival: number) => number;
+  answer: (notification: ConversationEventNotification, arrival: number) => number;
   /** Resolves once `count` pushes were acknowledged. */
   acknowledged(count: number, timeoutMs?: number): Promise<ReceivedPush[]>;
   close(): Promise<void>;
@@ -79,9 +80,9 @@ export const startPushReceiver = async (): Promise<PushReceiver> => {
   const server: Server = createServer(async (request, response) => {
     const body = JSON.parse(await readBody(request)) as Record<string, unknown>;
     const decoded = decodePushDelivery(body);
-    if (isLeft(decoded)) {
+    if (isLeft(decoded) || decoded.right.kind !== 'ConversationEvent') {
       response.writeHead(400).end();
-      throw new Error(`the emulator pushed what does not decode: ${decoded.left.message}`);
+      throw new Error(`the emulator pushed what is not a ConversationEvent: ${JSON.stringify(decoded)}`);
     }
     const status = receiver.answer(decoded.right, received.length);
     received.push({ body, notification: decoded.right, status });

@@ -1,6 +1,7 @@
 import { type Either, isLeft, isRight } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import type { DecodeError } from '../src/index.js';
+import type { DecodeError, Notification } from '../src/index.js';
+import type { ConversationEventNotification } from '../src/notifications/index.js';
 import { fromValidationErrors } from '../src/wire/index.js';
 
 /** The decoded value, or a test failure that shows the errors. */
@@ -25,4 +26,11 @@ export const viaCodec = <A, O>(codec: t.Type<A, O, unknown>, u: unknown): Either
 export const fixture = async (name: string): Promise<string> => {
   const { readFile } = await import('node:fs/promises');
   return readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+};
+
+/** A decoded ConversationEvent notification, or a test failure (a suggestion notification, an error). */
+export const event = (result: Either<DecodeError, Notification>): ConversationEventNotification => {
+  const n = right(result);
+  if (n.kind !== 'ConversationEvent') throw new Error(`expected a ConversationEvent, got ${JSON.stringify(n)}`);
+  return n;
 };

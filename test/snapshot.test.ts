@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { conversationMachine } from '../src/machine/index.js';
 import { decodeNotification } from '../src/notifications/index.js';
-import { left, right } from './helpers.js';
+import { event, left, right } from './helpers.js';
 
 const json = {
   name: 'projects/acme/conversations/c-42',
@@ -114,7 +114,7 @@ describe('an aggregate becomes a machine snapshot and back', () => {
   });
 
   it('keeps the recorded unrecoverable errors, and reads them back sorted and distinct', () => {
-    const n = right(decodeNotification({ conversation: json.name, type: 'UNRECOVERABLE_ERROR', errorStatus: { code: 9 } }));
+    const n = event(decodeNotification({ conversation: json.name, type: 'UNRECOVERABLE_ERROR', errorStatus: { code: 9 } }));
     const late = { ...n, delivery: { messageId: '2', publishTime: '2026-11-23T10:02:00Z' as Timestamp, attributes: {} } };
     const early = { ...n, delivery: { messageId: '1', publishTime: '2026-11-23T10:01:00Z' as Timestamp, attributes: {} } };
     const c = right(applyNotification(right(applyNotification(right(decodeConversation(json)), late)).conversation, early)).conversation;

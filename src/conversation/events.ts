@@ -59,6 +59,8 @@ export interface ConversationDataObserved {
     readonly endTime?: Timestamp | undefined;
     readonly phoneNumber?: ConversationPhoneNumber | undefined;
     readonly unknownFields?: UnknownFields | undefined;
+    /** The stage the resource reported, where this conversation's was inferred: now it is known. */
+    readonly conversationStage?: ConversationStage | undefined;
   };
 }
 
@@ -111,7 +113,7 @@ export const toMachineEvent = (event: ConversationDomainEvent): ConversationMach
     case 'ConversationCompleted':
       return { type: 'complete', at: event.data.endTime };
     case 'ConversationDataObserved': {
-      const { name, startTime, endTime, phoneNumber, unknownFields } = event.data;
+      const { name, startTime, endTime, phoneNumber, unknownFields, conversationStage } = event.data;
       return {
         type: 'data.observed',
         data: {
@@ -120,6 +122,7 @@ export const toMachineEvent = (event: ConversationDomainEvent): ConversationMach
           ...(endTime === undefined ? {} : { endTime }),
           ...(phoneNumber === undefined ? {} : { phoneNumber }),
           ...(unknownFields === undefined ? {} : { unknownFields }),
+          ...(conversationStage === undefined ? {} : { conversationStage }),
         },
       };
     }

@@ -28,6 +28,8 @@ const observedDataOf = (remote: Conversation): ObservedConversationData => ({
   endTime: remote.endTime,
   phoneNumber: remote.phoneNumber,
   unknownFields: remote.unknownFields,
+  // A stage the resource left out is not reported.
+  conversationStage: remote.conversationStageInferred === true ? undefined : remote.conversationStage,
 });
 
 /**
@@ -56,7 +58,9 @@ export const decideObserve = (
     current = next;
     return true;
   };
+  // A stage the resource left out is not reported: it is what the default would mean, no fact.
   if (
+    remote.conversationStageInferred !== true &&
     state.conversationStage !== remote.conversationStage &&
     !move(
       { type: 'ConversationHandedOff', data: Object.freeze({ conversation, at: undefined }) },
@@ -86,9 +90,14 @@ export const decideObserve = (
   }
   const changed = observedDataChanges(current, observedDataOf(remote));
   if (changed !== undefined) {
+    const { conversationStageInferred: _, ...fields } = changed;
     const event: ConversationDataObserved = {
       type: 'ConversationDataObserved',
-      data: Object.freeze({ conversation, ...changed }),
+      data: Object.freeze({
+        conversation,
+        ...fields,
+        ...('conversationStageInferred' in changed ? { conversationStage: remote.conversationStage } : {}),
+      }),
     };
     events.push(Object.freeze(event));
   }

@@ -1,5 +1,6 @@
 import { type ConversationName, conversationNameKind, sameConversation } from '../wire/conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind, sameConversationProfile } from '../wire/conversation-profile-name.js';
+import { type ConversationStage, isConversationStage } from '../wire/conversation-stage.js';
 import { readJsonObject } from '../wire/json-value.js';
 import type { UnknownFields } from '../wire/message.js';
 import { type ConversationPhoneNumber, isPhoneNumberJson } from '../wire/phone-number.js';
@@ -19,6 +20,8 @@ export interface ObservedConversationData {
   readonly endTime?: Timestamp | undefined;
   readonly phoneNumber?: ConversationPhoneNumber | undefined;
   readonly unknownFields?: UnknownFields | undefined;
+  /** The stage the resource reported (not left out): it makes a stage inferred here known. */
+  readonly conversationStage?: ConversationStage | undefined;
 }
 
 /** The data a conversation holds that observed data is joined into. */
@@ -29,6 +32,7 @@ export interface ObservableFields {
   readonly endTime?: Timestamp | undefined;
   readonly phoneNumber?: ConversationPhoneNumber | undefined;
   readonly unknownFields?: UnknownFields | undefined;
+  readonly conversationStageInferred?: true | undefined;
 }
 
 /** The fields observed data changes: each present only when it changes. */
@@ -38,6 +42,8 @@ export interface ObservedChanges {
   endTime?: Timestamp;
   phoneNumber?: ConversationPhoneNumber;
   unknownFields?: UnknownFields;
+  /** Present (and `undefined`) when a reported stage makes the inferred one known. */
+  conversationStageInferred?: undefined;
 }
 
 /** Deep equality of JSON values, key order included (it decides the output). */
@@ -67,7 +73,8 @@ export const observedDataContradictions = (current: ObservableFields, observed: 
  * The fields observed data changes, or `undefined` when it brings nothing new:
  * - `name` is taken when the conversation has none yet (it is named once);
  * - `startTime`, `phoneNumber` and the kept fields are the server's: its value is taken;
- * - `endTime` is taken when none is known, or when it is later.
+ * - `endTime` is taken when none is known, or when it is later;
+ * - a reported stage makes a stage inferred here known (it is then emitted).
  */
 export const observedDataChanges = (current: ObservableFields, observed: ObservedConversationData): ObservedChanges | undefined => {
   const changed: ObservedChanges = {};
@@ -92,6 +99,10 @@ export const observedDataChanges = (current: ObservableFields, observed: Observe
     changed.unknownFields = observed.unknownFields;
     any = true;
   }
+  if (observed.conversationStage !== undefined && current.conversationStageInferred === true) {
+    changed.conversationStageInferred = undefined;
+    any = true;
+  }
   return any ? changed : undefined;
 };
 
@@ -104,6 +115,7 @@ const OBSERVED_FIELDS: Readonly<Record<string, (value: unknown) => boolean>> = {
   endTime: isTimestamp,
   phoneNumber: isPhoneNumberJson,
   unknownFields: isJsonObject,
+  conversationStage: isConversationStage,
 };
 
 /**

@@ -7,12 +7,12 @@ import type { UnrecoverableError } from '../conversation/unrecoverable-errors.js
 import { sameConversation } from '../wire/conversation-name.js';
 import { type DecodeIssue, describe } from '../wire/issue.js';
 import { isTimestamp } from '../wire/well-known-types.js';
-import type { Notification } from './notification.js';
+import type { ConversationEventNotification, Notification } from './notification.js';
 
 const NO_EVENTS: ReadonlyArray<ConversationDomainEvent> = Object.freeze([]);
 
 /** Why the machine would not take a notification's fact: its parts are not in the form decoding gives. */
-const malformedNotification = (notification: Notification): DecodeIssue[] => {
+const malformedNotification = (notification: ConversationEventNotification): DecodeIssue[] => {
   const issues: DecodeIssue[] = [];
   const time = notification.delivery?.publishTime;
   if (time !== undefined && !isTimestamp(time)) {
@@ -34,7 +34,7 @@ const malformedNotification = (notification: Notification): DecodeIssue[] => {
 
 /** The fact a notification reports, as a domain event; `undefined` for the types that report none. */
 const factOf = (
-  notification: Notification,
+  notification: ConversationEventNotification,
   state: Conversation & { name: NonNullable<Conversation['name']> },
 ): ConversationDomainEvent | undefined => {
   const conversation = state.name;
@@ -65,7 +65,8 @@ const factOf = (
  * - `HUMAN_INTERVENTION_NEEDED` hands off (`handOff.observed`, taken even once completed: it
  *   happened before the end), at its `publishTime`;
  * - `UNRECOVERABLE_ERROR` records the error (`error.observed`), once per distinct error;
- * - the other types change nothing.
+ * - the other types change nothing, and so does a type newer than this library, and a suggestion
+ *   notification (`HumanAgentAssistantEvent`).
  * A notification about another conversation is refused.
  */
 export const decideNotification = (
@@ -85,6 +86,8 @@ export const decideNotification = (
       }),
     );
   }
+  // A suggestion (a HumanAgentAssistantEvent) reports no fact about the conversation's states.
+  if (notification.kind !== 'ConversationEvent') return E.right(NO_EVENTS);
   const fact = factOf(notification, state as Conversation & { name: NonNullable<Conversation['name']> });
   const machineEvent = fact === undefined ? undefined : toMachineEvent(fact);
   if (fact === undefined || machineEvent === undefined) return E.right(NO_EVENTS);

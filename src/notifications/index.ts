@@ -7,12 +7,17 @@
  */
 export { applyNotification } from './apply.js';
 export {
+  type ConversationEventNotification,
+  type DecodeNotificationOptions,
   decodeNotification,
   encodeNotification,
+  type NewerNotificationType,
   type Notification,
   NotificationCodec,
   type NotificationJson,
+  type NotificationMessage,
   type PubSubDelivery,
+  type SuggestionNotification,
 } from './notification.js';
 export { type NotificationType, NotificationTypeCodec } from './notification-type.js';
 export { decodePulledMessage, type PulledMessage } from './pulled-message.js';

@@ -22,7 +22,7 @@ export type NotificationType =
   | 'NEW_RECOGNITION_RESULT';
 
 /** @internal The enum's names and numbers, from the descriptor (6 has no name: a gap in the proto). */
-export const notificationTypeEnum = lazyEnum<NotificationType>(() => enumPlan('google.cloud.dialogflow.v2.ConversationEvent.Type'));
+export const notificationTypeEnum = lazyEnum<NotificationType>(() => enumPlan('google.cloud.dialogflow.v2beta1.ConversationEvent.Type'));
 
 const isNotificationType = (u: unknown): u is NotificationType =>
   typeof u === 'string' && notificationTypeEnum().names.includes(u as NotificationType);

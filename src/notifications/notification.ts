@@ -2,11 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { type ConversationName, conversationNameKind } from '../wire/conversation-name.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
-import { messagePlan } from '../wire/descriptor.js';
-import { type IssueSink, type Path, stepInto } from '../wire/issue.js';
-import type { JsonObject, JsonValue } from '../wire/json-value.js';
+import { type FieldPlan, type MessagePlan, messagePlan } from '../wire/descriptor.js';
+import { describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
+import { defineEntry, type JsonObject, type JsonValue } from '../wire/json-value.js';
 import type { UnknownFields } from '../wire/message.js';
-import { readProtoJson } from '../wire/protojson.js';
+import { type FieldReader, readProtoJson } from '../wire/protojson.js';
 import { codecFromReader, INVALID, type Invalid, pathAt, runReader } from '../wire/reader.js';
 import type { Timestamp } from '../wire/well-known-types.js';
 import { type NotificationType, notificationTypeEnum } from './notification-type.js';
@@ -28,43 +28,163 @@ export interface PubSubDelivery {
 }
 
 /**
- * A Dialogflow `ConversationEvent` notification, decoded. Its payloads are kept whole, checked
- * against their proto types and in canonical ProtoJSON, so a notification decoded from JSON and the
- * same one decoded from protobuf bytes are equal.
+ * A `ConversationEvent.Type` newer than this library, as it came: its name in JSON, its number in
+ * protobuf. Google adds types (`NEW_RECOGNITION_RESULT` is recent); such a notification is kept and
+ * changes nothing.
  */
-export interface Notification {
+export type NewerNotificationType = (string & Record<never, never>) | number;
+
+/**
+ * A Dialogflow `ConversationEvent` (a conversation profile's notification topic), decoded. Its
+ * payloads are kept whole, checked against their proto types (v2beta1's, a superset of v2's) and in
+ * canonical ProtoJSON, so a notification decoded from JSON and the same one decoded from protobuf
+ * bytes are equal.
+ */
+export interface ConversationEventNotification {
+  readonly kind: 'ConversationEvent';
   /** The conversation it is about. */
   readonly conversation: ConversationName;
-  readonly type: NotificationType;
+  /** What it reports: `TYPE_UNSPECIFIED` when absent; a type newer than this library as it came. */
+  readonly type: NotificationType | NewerNotificationType;
   /** `error_status`, a `google.rpc.Status` (`{ code, message, details }`): set for `UNRECOVERABLE_ERROR`. */
   readonly errorStatus?: JsonObject | undefined;
-  /** `new_message_payload`, a `google.cloud.dialogflow.v2.Message`: set for `NEW_MESSAGE`. */
+  /** `new_message_payload`, a `Message`: set for `NEW_MESSAGE`. */
   readonly newMessagePayload?: JsonObject | undefined;
   /** `new_recognition_result_payload`, a `StreamingRecognitionResult`: set for `NEW_RECOGNITION_RESULT`. */
   readonly newRecognitionResultPayload?: JsonObject | undefined;
   /** Fields of `ConversationEvent` newer than this library, kept verbatim. */
   readonly unknownFields?: UnknownFields | undefined;
-  /** The Pub/Sub message it came in, when decoded from a push delivery. */
+  /** The Pub/Sub message it came in, when decoded from a push delivery or a pulled message. */
   readonly delivery?: PubSubDelivery | undefined;
 }
 
-/** `ConversationEvent` as canonical ProtoJSON. */
+/**
+ * A Dialogflow `HumanAgentAssistantEvent` (a conversation profile's suggestion topic): suggestions
+ * for a participant of the conversation, kept whole in canonical ProtoJSON. It changes no state.
+ */
+export interface SuggestionNotification {
+  readonly kind: 'HumanAgentAssistantEvent';
+  readonly conversation: ConversationName;
+  /** The participant the suggestions are for (`projects/{p}/conversations/{c}/participants/{id}`). */
+  readonly participant?: string | undefined;
+  /** The `SuggestionResult`s: articles, FAQ answers, smart replies, generator suggestions, errors. */
+  readonly suggestionResults?: ReadonlyArray<JsonObject> | undefined;
+  readonly unknownFields?: UnknownFields | undefined;
+  readonly delivery?: PubSubDelivery | undefined;
+}
+
+/** What Dialogflow publishes to a conversation profile's topics, decoded. */
+export type Notification = ConversationEventNotification | SuggestionNotification;
+
+/** The message a notification is: the topic it came from decides it. */
+export type NotificationMessage = Notification['kind'];
+
+/** A notification as canonical ProtoJSON: a `ConversationEvent` or a `HumanAgentAssistantEvent`. */
 export interface NotificationJson {
   readonly conversation: string;
-  readonly type?: NotificationType;
+  readonly type?: NotificationType | NewerNotificationType;
   readonly errorStatus?: JsonObject;
   readonly newMessagePayload?: JsonObject;
   readonly newRecognitionResultPayload?: JsonObject;
+  readonly participant?: string;
+  readonly suggestionResults?: ReadonlyArray<JsonObject>;
   readonly [unknownField: string]: JsonValue | undefined;
 }
 
-const EVENT_TYPE = 'google.cloud.dialogflow.v2.ConversationEvent';
-const MODELLED = new Set(['conversation', 'type', 'errorStatus', 'newMessagePayload', 'newRecognitionResultPayload']);
+/** @internal The full names of the two messages (v2beta1's: a superset of v2's, see the descriptor). */
+export const MESSAGE_TYPES: Readonly<Record<NotificationMessage, string>> = {
+  ConversationEvent: 'google.cloud.dialogflow.v2beta1.ConversationEvent',
+  HumanAgentAssistantEvent: 'google.cloud.dialogflow.v2beta1.HumanAgentAssistantEvent',
+};
+
+const MODELLED: Readonly<Record<NotificationMessage, ReadonlySet<string>>> = {
+  ConversationEvent: new Set(['conversation', 'type', 'errorStatus', 'newMessagePayload', 'newRecognitionResultPayload']),
+  HumanAgentAssistantEvent: new Set(['conversation', 'participant', 'suggestionResults']),
+};
+
+/** Keys only a `ConversationEvent` has, and keys only a `HumanAgentAssistantEvent` has, in either spelling. */
+const EVENT_ONLY = [
+  'type',
+  'errorStatus',
+  'error_status',
+  'newMessagePayload',
+  'new_message_payload',
+  'newRecognitionResultPayload',
+  'new_recognition_result_payload',
+];
+const SUGGESTION_ONLY = ['participant', 'suggestionResults', 'suggestion_results'];
 
 /**
- * @internal Reads a `ConversationEvent` in ProtoJSON: the payloads are checked against their
- * proto types and made canonical; `conversation` must name a conversation, and `type` must be one
- * this library knows (a newer type is an error, not a silent no-op).
+ * @internal Which message a JSON notification is, told by its keys: a `HumanAgentAssistantEvent` has
+ * a participant or suggestions and none of a `ConversationEvent`'s own fields; anything else is a
+ * `ConversationEvent` (`{ conversation }` alone is one of type `TYPE_UNSPECIFIED`).
+ */
+export const messageOfJson = (json: Readonly<Record<string, unknown>>): NotificationMessage => {
+  let suggestion = false;
+  for (const k of Object.keys(json)) {
+    if (EVENT_ONLY.includes(k)) return 'ConversationEvent';
+    if (SUGGESTION_ONLY.includes(k)) suggestion = true;
+  }
+  return suggestion ? 'HumanAgentAssistantEvent' : 'ConversationEvent';
+};
+
+let plans: Readonly<Record<NotificationMessage, MessagePlan>> | undefined;
+
+/** @internal The engine's plans of the two messages, made on first use. */
+export const notificationPlans = (): Readonly<Record<NotificationMessage, MessagePlan>> => {
+  plans ??= {
+    ConversationEvent: messagePlan(MESSAGE_TYPES.ConversationEvent),
+    HumanAgentAssistantEvent: messagePlan(MESSAGE_TYPES.HumanAgentAssistantEvent),
+  };
+  return plans;
+};
+
+/** A type this library names, or one newer than it as it came: a name or an int32, never anything else. */
+const readType: FieldReader = (value, issues, parent, key) => {
+  if (typeof value === 'string' && value !== '' && !notificationTypeEnum().names.includes(value as NotificationType)) {
+    // A name in exact enum spelling (capitals, digits, `_`); anything else is not a type at all.
+    let ok = true;
+    for (let i = 0; i < value.length && ok; i++) {
+      const c = value.charCodeAt(i);
+      ok = (c >= 65 && c <= 90) || (c >= 48 && c <= 57 && i > 0) || c === 95;
+    }
+    if (ok) return value;
+  }
+  return notificationTypeEnum().readOpen(value, issues, parent, key);
+};
+
+/** A conversation's name: the engine reads a string, its kind is the notification's own rule. */
+const readConversation: FieldReader = (value, issues, parent, key) => conversationNameKind.read(value, issues, parent, key);
+
+let fieldReaders: Readonly<Record<NotificationMessage, ReadonlyMap<FieldPlan, FieldReader>>> | undefined;
+const readersOf = (kind: NotificationMessage): ReadonlyMap<FieldPlan, FieldReader> => {
+  if (fieldReaders === undefined) {
+    const { ConversationEvent, HumanAgentAssistantEvent } = notificationPlans();
+    fieldReaders = {
+      ConversationEvent: new Map([
+        [ConversationEvent.byKey.get('conversation') as FieldPlan, readConversation],
+        [ConversationEvent.byKey.get('type') as FieldPlan, readType],
+      ]),
+      HumanAgentAssistantEvent: new Map([[HumanAgentAssistantEvent.byKey.get('conversation') as FieldPlan, readConversation]]),
+    };
+  }
+  return fieldReaders[kind];
+};
+
+const keptFields = (event: JsonObject, message: NotificationMessage): UnknownFields | undefined => {
+  let unknown: Record<string, JsonValue> | undefined;
+  for (const k of Object.keys(event)) {
+    if (MODELLED[message].has(k)) continue;
+    unknown ??= {};
+    defineEntry(unknown, k, event[k]);
+  }
+  return unknown === undefined ? undefined : Object.freeze(unknown);
+};
+
+/**
+ * @internal Reads a notification in ProtoJSON, as `message` (or as its keys say): the payloads are
+ * checked against their proto types and made canonical; `conversation` must name a conversation;
+ * a `ConversationEvent.Type` newer than this library is kept as it came.
  */
 export const readNotification = (
   value: unknown,
@@ -72,56 +192,75 @@ export const readNotification = (
   parent: Path,
   key: string | number | undefined,
   delivery: PubSubDelivery | undefined,
+  message?: NotificationMessage,
 ): Notification | Invalid => {
-  const json = readProtoJson(messagePlan(EVENT_TYPE), value, issues, parent, key, 0);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({
+      path: pathAt(parent, key),
+      message: `expected a ConversationEvent or a HumanAgentAssistantEvent object, got ${describe(value)}`,
+    });
+    return INVALID;
+  }
+  const kind = message ?? messageOfJson(value as Readonly<Record<string, unknown>>);
+  const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, false, readersOf(kind));
   if (json === INVALID) return INVALID;
   const event = json as JsonObject;
-  const here = stepInto(parent, key);
-  const before = issues.length;
   if (event.conversation === undefined) {
-    issues.push({ path: pathAt(here, 'conversation'), message: 'missing: every ConversationEvent names its conversation' });
+    issues.push({ path: pathAt(stepInto(parent, key), 'conversation'), message: `missing: every ${kind} names its conversation` });
+    return INVALID;
   }
-  const conversation =
-    event.conversation === undefined ? INVALID : conversationNameKind.read(event.conversation, issues, here, 'conversation');
-  const type = event.type === undefined ? 'TYPE_UNSPECIFIED' : notificationTypeEnum().read(event.type, issues, here, 'type');
-  if (issues.length !== before || conversation === INVALID || type === INVALID) return INVALID;
-  let unknownFields: Record<string, JsonValue> | undefined;
-  for (const k of Object.keys(event)) {
-    if (MODELLED.has(k)) continue;
-    unknownFields ??= {};
-    Object.defineProperty(unknownFields, k, { value: event[k], enumerable: true, writable: true, configurable: true });
+  const conversation = event.conversation as ConversationName;
+  if (kind === 'HumanAgentAssistantEvent') {
+    return Object.freeze({
+      kind,
+      conversation,
+      participant: event.participant as string | undefined,
+      suggestionResults: event.suggestionResults as ReadonlyArray<JsonObject> | undefined,
+      unknownFields: keptFields(event, kind),
+      delivery,
+    });
   }
   return Object.freeze({
+    kind,
     conversation,
-    type,
+    type: (event.type ?? 'TYPE_UNSPECIFIED') as NotificationType | NewerNotificationType,
     errorStatus: event.errorStatus as JsonObject | undefined,
     newMessagePayload: event.newMessagePayload as JsonObject | undefined,
     newRecognitionResultPayload: event.newRecognitionResultPayload as JsonObject | undefined,
-    unknownFields: unknownFields === undefined ? undefined : Object.freeze(unknownFields),
+    unknownFields: keptFields(event, kind),
     delivery,
   });
 };
 
+/** Options for decoding a notification in ProtoJSON. */
+export interface DecodeNotificationOptions {
+  /**
+   * The message the notification is, when you know it (a subscription carries one topic): by
+   * default it is told by its keys (see {@link Notification}).
+   */
+  readonly message?: NotificationMessage | undefined;
+}
+
 /**
- * Decodes a `ConversationEvent` notification in ProtoJSON (a parsed object: the format `JSON` of a
- * conversation profile's notification config). Same rules as the conversation codecs: both name
- * spellings, enum names or numbers, `null` as absent, unknown fields kept, every problem with its
- * path; never throws. Payloads are checked against their proto types and kept in canonical form.
+ * Decodes a notification in ProtoJSON (a parsed object: the format `JSON` of a conversation
+ * profile's notification config): a `ConversationEvent`, or a `HumanAgentAssistantEvent` from a
+ * suggestion topic. Same rules as the conversation codecs: both name spellings, enum names or
+ * numbers, `null` as absent, unknown fields kept, every problem with its path; never throws.
+ * Payloads are checked against their proto types and kept in canonical form.
  *
  * @example
  * ```ts
  * decodeNotification({ conversation: 'projects/p/conversations/c', type: 'CONVERSATION_FINISHED' });
- * // right({ conversation: 'projects/p/conversations/c', type: 'CONVERSATION_FINISHED', ... })
+ * // right({ kind: 'ConversationEvent', conversation: 'projects/p/conversations/c', type: 'CONVERSATION_FINISHED', ... })
  * ```
  */
-export const decodeNotification = (json: unknown): E.Either<DecodeError, Notification> => {
-  const { value, issues } = runReader((u, sink, parent, key) => readNotification(u, sink, parent, key, undefined), json);
+export const decodeNotification = (json: unknown, options?: DecodeNotificationOptions): E.Either<DecodeError, Notification> => {
+  const { value, issues } = runReader((u, sink, parent, key) => readNotification(u, sink, parent, key, undefined, options?.message), json);
   return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
 };
 
 /**
- * The notification as canonical ProtoJSON (a `ConversationEvent`; the Pub/Sub delivery is not part
- * of it).
+ * The notification as canonical ProtoJSON (the Pub/Sub delivery is not part of it).
  *
  * @example
  * ```ts
@@ -130,30 +269,32 @@ export const decodeNotification = (json: unknown): E.Either<DecodeError, Notific
  */
 export const encodeNotification = (n: Notification): NotificationJson => {
   const out: Record<string, JsonValue> = { conversation: n.conversation };
-  if (n.type !== 'TYPE_UNSPECIFIED') out.type = n.type;
-  if (n.errorStatus !== undefined) out.errorStatus = n.errorStatus;
-  if (n.newMessagePayload !== undefined) out.newMessagePayload = n.newMessagePayload;
-  if (n.newRecognitionResultPayload !== undefined) out.newRecognitionResultPayload = n.newRecognitionResultPayload;
-  if (n.unknownFields !== undefined) {
-    for (const k of Object.keys(n.unknownFields)) {
-      Object.defineProperty(out, k, { value: n.unknownFields[k], enumerable: true, writable: true, configurable: true });
-    }
+  if (n.kind === 'HumanAgentAssistantEvent') {
+    if (n.participant !== undefined) out.participant = n.participant;
+    if (n.suggestionResults !== undefined) out.suggestionResults = n.suggestionResults;
+  } else {
+    if (n.type !== 'TYPE_UNSPECIFIED' && n.type !== 0) out.type = n.type;
+    if (n.errorStatus !== undefined) out.errorStatus = n.errorStatus;
+    if (n.newMessagePayload !== undefined) out.newMessagePayload = n.newMessagePayload;
+    if (n.newRecognitionResultPayload !== undefined) out.newRecognitionResultPayload = n.newRecognitionResultPayload;
   }
+  if (n.unknownFields !== undefined) for (const k of Object.keys(n.unknownFields)) defineEntry(out, k, n.unknownFields[k]);
   return out as NotificationJson;
 };
 
-const isNotification = (u: unknown): u is Notification =>
-  typeof u === 'object' &&
-  u !== null &&
-  conversationNameKind.is((u as Notification).conversation) &&
-  typeof (u as Notification).type === 'string' &&
-  notificationTypeEnum().names.includes((u as Notification).type);
+const isNotification = (u: unknown): u is Notification => {
+  if (typeof u !== 'object' || u === null) return false;
+  const n = u as Notification;
+  if (!conversationNameKind.is(n.conversation)) return false;
+  if (n.kind === 'HumanAgentAssistantEvent') return true;
+  return n.kind === 'ConversationEvent' && (typeof n.type === 'string' || typeof n.type === 'number');
+};
 
 export interface NotificationCodec extends t.Type<Notification, NotificationJson, unknown> {}
 
 /**
- * io-ts codec for a `ConversationEvent` in ProtoJSON: decodes as {@link decodeNotification} does,
- * encodes canonical ProtoJSON.
+ * io-ts codec for a notification in ProtoJSON: decodes as {@link decodeNotification} does (the
+ * message told by its keys), encodes canonical ProtoJSON.
  *
  * @example
  * ```ts
@@ -161,7 +302,7 @@ export interface NotificationCodec extends t.Type<Notification, NotificationJson
  * ```
  */
 export const NotificationCodec: NotificationCodec = codecFromReader<Notification, NotificationJson>(
-  'ConversationEvent',
+  'Notification',
   isNotification,
   (value, issues, parent, key) => readNotification(value, issues, parent, key, undefined),
   encodeNotification,

@@ -1,13 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
+import protobuf from 'protobufjs/light.js';
 import { decodeBase64 } from '../wire/base64.js';
 import { type DecodeError, decodeError, invalidJson } from '../wire/decode-error.js';
-import { messagePlan } from '../wire/descriptor.js';
 import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { messageToJson } from '../wire/protojson.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
 import { readTimestamp, type Timestamp } from '../wire/well-known-types.js';
-import { type Notification, type PubSubDelivery, readNotification } from './notification.js';
+import { type Notification, type NotificationMessage, notificationPlans, type PubSubDelivery, readNotification } from './notification.js';
 
 /**
  * The formats a conversation profile can publish notifications in (`NotificationConfig.MessageFormat`):
@@ -24,9 +24,14 @@ export interface NotificationDataOptions {
    * would be field 15, which it does not have.)
    */
   readonly format?: NotificationFormat | undefined;
+  /**
+   * The message the notifications are: `ConversationEvent` (a profile's notification topic) or
+   * `HumanAgentAssistantEvent` (its suggestion topic), when you know it. By default it is told from
+   * the data: in JSON by its keys, in protobuf by its fields (a `HumanAgentAssistantEvent`'s field 3
+   * is a participant's name, a `ConversationEvent`'s a `google.rpc.Status`).
+   */
+  readonly message?: NotificationMessage | undefined;
 }
-
-const EVENT_TYPE = 'google.cloud.dialogflow.v2.ConversationEvent';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -56,20 +61,89 @@ const parseJsonData = (bytes: Uint8Array): { readonly json: unknown } | { readon
   }
 };
 
-/** Reads serialized protobuf bytes into the ProtoJSON the JSON format would have carried. */
-const protoToJson = (bytes: Uint8Array, issues: IssueSink, parent: Path, key: string | number | undefined): unknown => {
-  const plan = messagePlan(EVENT_TYPE);
-  let message: unknown;
+const PROJECTS = new TextEncoder().encode('projects/');
+
+/**
+ * Which message serialized bytes are, told by their top-level fields: a `ConversationEvent` has a
+ * type (2), a message (4) or a status (3, not text); a `HumanAgentAssistantEvent` has a participant
+ * (3, a name) or suggestions (5) without a type. `undefined` when the bytes are not protobuf.
+ */
+const messageOfBytes = (bytes: Uint8Array): NotificationMessage | { readonly problem: string } => {
+  const reader = protobuf.Reader.create(bytes);
+  let suggestion = false;
+  let results = false;
   try {
-    message = plan.type.decode(bytes);
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      const field = tag >>> 3;
+      const wire = tag & 7;
+      if (field === 0) return { problem: `field number 0 at offset ${reader.pos}` };
+      if (field === 2 || field === 4) return 'ConversationEvent';
+      if (field === 3 && wire === 2) {
+        const value = reader.bytes();
+        // A name (`projects/…/participants/…`) is text; a google.rpc.Status's first byte is a tag.
+        const isName = value.length >= PROJECTS.length && PROJECTS.every((b, i) => value[i] === b);
+        if (!isName) return 'ConversationEvent';
+        suggestion = true;
+        continue;
+      }
+      if (field === 5 && wire === 2) results = true;
+      reader.skipType(wire);
+    }
+  } catch (cause) {
+    return { problem: cause instanceof Error ? cause.message : String(cause) };
+  }
+  return suggestion || results ? 'HumanAgentAssistantEvent' : 'ConversationEvent';
+};
+
+/** Whether bytes are UTF-8 text with no control character but whitespace: what a person would have published by hand. */
+const textOf = (bytes: Uint8Array): string | undefined => {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) return undefined;
+  }
+  return text;
+};
+
+/** What to say of bytes that are no notification: that they are text, when they are (Pub/Sub's own samples publish text). */
+const notANotification = (bytes: Uint8Array, detail: string): string => {
+  const text = textOf(bytes);
+  return text === undefined
+    ? detail
+    : `not a Dialogflow notification (a ConversationEvent or a HumanAgentAssistantEvent, as JSON or protobuf): it is text, ${describe(text)}`;
+};
+
+/** Reads serialized protobuf bytes into the ProtoJSON the JSON format would have carried. */
+const protoToJson = (
+  bytes: Uint8Array,
+  message: NotificationMessage | undefined,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+): { readonly json: unknown; readonly message: NotificationMessage } | Invalid => {
+  const kind = message ?? messageOfBytes(bytes);
+  if (typeof kind !== 'string') {
+    issues.push({ path: pathAt(parent, key), message: notANotification(bytes, `not a serialized ConversationEvent: ${kind.problem}`) });
+    return INVALID;
+  }
+  const plan = notificationPlans()[kind];
+  let decoded: unknown;
+  try {
+    decoded = plan.type.decode(bytes);
   } catch (cause) {
     issues.push({
       path: pathAt(parent, key),
-      message: `not a serialized ConversationEvent: ${cause instanceof Error ? cause.message : String(cause)}`,
+      message: notANotification(bytes, `not a serialized ${kind}: ${cause instanceof Error ? cause.message : String(cause)}`),
     });
     return INVALID;
   }
-  return messageToJson(plan, message, issues, parent, key, 0);
+  return { json: messageToJson(plan, decoded, issues, parent, key, 0), message: kind };
 };
 
 /** @internal Reads a notification's bytes, in either format, into a notification. */
@@ -84,27 +158,37 @@ export const readNotificationData = (
   const format = options?.format;
   if (format !== 'PROTO') {
     const parsed = parseJsonData(bytes);
-    if (parsed !== undefined && 'json' in parsed) return readNotification(parsed.json, issues, parent, key, delivery);
+    if (parsed !== undefined && 'json' in parsed) return readNotification(parsed.json, issues, parent, key, delivery, options?.message);
     if (format === 'JSON') {
-      issues.push({ path: pathAt(parent, key), message: parsed === undefined ? 'expected a JSON object (format JSON)' : parsed.problem });
+      issues.push({
+        path: pathAt(parent, key),
+        message: parsed === undefined ? notANotification(bytes, 'expected a JSON object (format JSON)') : parsed.problem,
+      });
       return INVALID;
     }
     if (parsed !== undefined) {
       // It looked like JSON but is not: say so, unless it is protobuf after all.
       const before = issues.length;
-      const json = protoToJson(bytes, issues, parent, key);
-      if (json === INVALID) {
+      const read = protoToJson(bytes, options?.message, issues, parent, key);
+      if (read === INVALID) {
         issues.splice(before, issues.length - before, {
           path: pathAt(parent, key),
-          message: `neither JSON (${parsed.problem}) nor a serialized ConversationEvent`,
+          message: `neither JSON (${parsed.problem}) nor a serialized ConversationEvent or HumanAgentAssistantEvent`,
         });
         return INVALID;
       }
-      return readNotification(json, issues, parent, key, delivery);
+      return readNotification(read.json, issues, parent, key, delivery, read.message);
     }
   }
-  const json = protoToJson(bytes, issues, parent, key);
-  return json === INVALID ? INVALID : readNotification(json, issues, parent, key, delivery);
+  const read = protoToJson(bytes, options?.message, issues, parent, key);
+  if (read === INVALID) return INVALID;
+  const before = issues.length;
+  const notification = readNotification(read.json, issues, parent, key, delivery, read.message);
+  // Bytes that happen to parse as protobuf but name no conversation are most likely not a notification at all.
+  if (notification === INVALID && textOf(bytes) !== undefined) {
+    issues.splice(before, issues.length - before, { path: pathAt(parent, key), message: notANotification(bytes, '') });
+  }
+  return notification;
 };
 
 /**

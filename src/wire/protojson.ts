@@ -155,6 +155,7 @@ export const readProtoJson = (
   key: string | number | undefined,
   depth: number,
   owned = false,
+  readers?: ReadonlyMap<FieldPlan, FieldReader>,
 ): JsonValue | Invalid => {
   if (depth >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
   switch (plan.wellKnown) {
@@ -172,7 +173,7 @@ export const readProtoJson = (
     case 'Any':
       return readAny(value, issues, parent, key, depth, owned);
     default:
-      return readFields(plan, value, issues, parent, key, depth, undefined, owned);
+      return readFields(plan, value, issues, parent, key, depth, undefined, owned, readers);
   }
 };
 
@@ -373,12 +374,13 @@ const readFields = (
   depth: number,
   typeUrl: string | undefined,
   owned: boolean,
+  readers?: ReadonlyMap<FieldPlan, FieldReader>,
 ): JsonValue | Invalid => {
   const source = messageObject(plan.name, value, issues, parent, key);
   if (source === INVALID) return INVALID;
   const before = issues.length;
   const here = stepInto(parent, key);
-  const { values, keys, unknown } = readFieldValues(plan, source, issues, here, depth, owned, typeUrl);
+  const { values, keys, unknown } = readFieldValues(plan, source, issues, here, depth, owned, typeUrl, readers);
   for (const oneof of plan.oneofs) {
     const set = oneof.fields.filter((f) => values[f.index] !== undefined);
     if (set.length > 1) {

@@ -24,8 +24,11 @@ export const DESCRIPTOR_PATH = fileURLToPath(new URL('../../src/wire/dialogflow-
 
 /** The messages whose closure the descriptor holds. */
 export const ROOTS = [
-  'google.cloud.dialogflow.v2.ConversationEvent',
   'google.cloud.dialogflow.v2.Conversation',
+  // Notifications: the v2beta1 messages are a superset of v2's (response messages, DTMF digits, ...);
+  // the few fields only v2 has are merged in (see `SUPERSETS`), so one decode serves both versions.
+  'google.cloud.dialogflow.v2beta1.ConversationEvent',
+  'google.cloud.dialogflow.v2beta1.HumanAgentAssistantEvent',
   'google.rpc.ErrorInfo',
   'google.rpc.RetryInfo',
   'google.rpc.DebugInfo',
@@ -40,6 +43,9 @@ export const ROOTS = [
 
 const FILES = [
   'google/cloud/dialogflow/v2/conversation_event.proto',
+  'google/cloud/dialogflow/v2/human_agent_assistant_event.proto',
+  'google/cloud/dialogflow/v2beta1/conversation_event.proto',
+  'google/cloud/dialogflow/v2beta1/human_agent_assistant_event.proto',
   'google/cloud/dialogflow/v2/conversation.proto',
   'google/rpc/error_details.proto',
 ];
@@ -84,6 +90,44 @@ const closure = (root) => {
   return seen;
 };
 
+/**
+ * The v2 notification messages whose v2beta1 counterparts are extended with the fields v2 has and
+ * v2beta1 lacks (same number, no clash: checked here), so that v2 bytes decode with v2beta1 types
+ * without losing anything.
+ */
+const SUPERSETS = ['google.cloud.dialogflow.v2.ConversationEvent', 'google.cloud.dialogflow.v2.HumanAgentAssistantEvent'];
+
+const BETA = '.google.cloud.dialogflow.v2beta1.';
+const V2 = '.google.cloud.dialogflow.v2.';
+
+/** For each v2beta1 message, the v2 fields it lacks, by the v2beta1 type's full name. */
+const missingFields = (root) => {
+  const extra = new Map();
+  const seen = new Set();
+  const walk = (v2) => {
+    if (seen.has(v2.fullName) || !(v2 instanceof protobuf.Type) || !v2.fullName.startsWith(V2)) return;
+    seen.add(v2.fullName);
+    const beta = root.lookup(`${BETA}${v2.fullName.slice(V2.length)}`);
+    if (!(beta instanceof protobuf.Type)) throw new Error(`${v2.fullName} has no v2beta1 counterpart`);
+    for (const field of v2.fieldsArray) {
+      const theirs = beta.fieldsById[field.id];
+      if (theirs === undefined) {
+        if (field.resolvedType) throw new Error(`${v2.fullName}.${field.name}: a v2-only field of a message type is not merged`);
+        extra.set(beta.fullName.slice(1), [...(extra.get(beta.fullName.slice(1)) ?? []), field]);
+      } else if (
+        theirs.name !== field.name ||
+        theirs.type.split('.').pop() !== field.type.split('.').pop() ||
+        theirs.repeated !== field.repeated
+      ) {
+        throw new Error(`${v2.fullName}.${field.name} (#${field.id}) clashes with v2beta1's ${theirs.name}`);
+      }
+      if (field.resolvedType) walk(field.resolvedType);
+    }
+  };
+  for (const name of SUPERSETS) walk(root.lookup(name));
+  return extra;
+};
+
 const fieldJson = (field, rename) => {
   const out = {};
   if (field.rule === 'repeated') out.rule = 'repeated';
@@ -95,13 +139,13 @@ const fieldJson = (field, rename) => {
   return [rename(field.name), out];
 };
 
-const typeJson = (type) => {
+const typeJson = (type, extra = []) => {
   if (type instanceof protobuf.Enum) return { values: { ...type.values } };
   const rename = type.fullName.startsWith('.google.protobuf.') ? protoName : (n) => n;
   const out = {};
   const oneofs = type.oneofsArray.filter((o) => o.fieldsArray.length > 0);
   if (oneofs.length > 0) out.oneofs = Object.fromEntries(oneofs.map((o) => [o.name, { oneof: o.fieldsArray.map((f) => rename(f.name)) }]));
-  out.fields = Object.fromEntries(type.fieldsArray.map((f) => fieldJson(f, rename)));
+  out.fields = Object.fromEntries([...type.fieldsArray, ...extra].map((f) => fieldJson(f, rename)));
   return out;
 };
 
@@ -109,6 +153,7 @@ const typeJson = (type) => {
 export const generateDescriptor = () => {
   const root = loadRoot();
   const types = closure(root);
+  const extra = missingFields(root);
   const descriptor = { nested: {} };
   for (const name of [...types.keys()].sort()) {
     const type = types.get(name);
@@ -124,7 +169,10 @@ export const generateDescriptor = () => {
       node = node.nested[step.name];
     }
     node.nested ??= {};
-    node.nested[type.name] = { ...typeJson(type), ...(node.nested[type.name]?.nested ? { nested: node.nested[type.name].nested } : {}) };
+    node.nested[type.name] = {
+      ...typeJson(type, extra.get(name)),
+      ...(node.nested[type.name]?.nested ? { nested: node.nested[type.name].nested } : {}),
+    };
   }
   return descriptor;
 };

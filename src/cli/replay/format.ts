@@ -107,7 +107,14 @@ export class Timeline {
         return [row(step.arrival, stateCell(step.conversation), this.name(step.conversation), `started from this resource${released}`)];
       }
       case 'applied':
-        return [row(step.arrival, stateCell(step.conversation), this.name(step.conversation), eventsText(step.events))];
+        return [
+          row(
+            step.arrival,
+            stateCell(step.conversation),
+            this.name(step.conversation),
+            step.arrival.inert === undefined ? eventsText(step.events) : `no change: ${step.arrival.inert}`,
+          ),
+        ];
       case 'held':
         return [
           row(

@@ -6,11 +6,13 @@ import type { ConversationError } from '../../conversation/errors.js';
 import type { ConversationDomainEvent } from '../../conversation/events.js';
 import { applyNotification } from '../../notifications/apply.js';
 import type { Notification } from '../../notifications/notification.js';
+import { notificationTypeEnum } from '../../notifications/notification-type.js';
 import { type ConversationName, parseConversationName } from '../../wire/conversation-name.js';
 import { type DecodeIssue, joinPath } from '../../wire/issue.js';
 import type { Timestamp } from '../../wire/well-known-types.js';
 import { isBlank } from '../validate/scanner.js';
 import { readLogLine } from './entry.js';
+import { ARRIVED_WIDTH } from './format.js';
 
 /** Where, when and what arrived. */
 export interface Arrival {
@@ -28,6 +30,8 @@ export interface Arrival {
   readonly what: string;
   /** A push's Pub/Sub message ID. */
   readonly messageId?: string | undefined;
+  /** Why the line changes nothing whatever the conversation: a type newer than this library, or suggestions. */
+  readonly inert?: string | undefined;
 }
 
 /** Notifications held back until their conversation was fetched, applied then, one by one. */
@@ -178,13 +182,29 @@ const probeFor = (name: ConversationName): Conversation | undefined => {
   return isRight(decoded) ? decoded.right : undefined;
 };
 
-/** What arrived: one string per type and way, shared by every arrival (held ones are many). */
+/** Why a notification changes nothing whatever the conversation, when that is what it is: said on its line. */
+const inertOf = (n: Notification): string | undefined =>
+  n.kind === 'HumanAgentAssistantEvent'
+    ? 'suggestions for a participant: kept, and they change no state'
+    : typeof n.type === 'number' || !(notificationTypeEnum().names as ReadonlyArray<string>).includes(n.type)
+      ? 'a type this library does not know (newer, or misspelt): kept, and it changes no state'
+      : undefined;
+
+/** What arrived: one string per known type and way, shared by every arrival (held ones are many). */
 const ARRIVED = new Map<string, string>();
 const whatArrived = (n: Notification, via: 'push' | 'event'): string => {
+  const way = via === 'push' ? 'push' : 'notification';
+  if (n.kind === 'HumanAgentAssistantEvent') return `suggestions (${way})`;
+  // A type newer than this library comes from the input: not remembered, and cut to the column.
+  if (typeof n.type === 'number') return `type ${n.type} (${way})`;
+  if (!(notificationTypeEnum().names as ReadonlyArray<string>).includes(n.type)) {
+    const room = ARRIVED_WIDTH - way.length - 3;
+    return `${n.type.length > room ? `${n.type.slice(0, room - 1)}…` : n.type} (${way})`;
+  }
   const key = `${n.type} ${via}`;
   let what = ARRIVED.get(key);
   if (what === undefined) {
-    what = `${n.type} (${via === 'push' ? 'push' : 'notification'})`;
+    what = `${n.type} (${way})`;
     ARRIVED.set(key, what);
   }
   return what;
@@ -265,6 +285,7 @@ export class Replayer {
         time: notification.delivery?.publishTime,
         what: whatArrived(notification, via),
         messageId: via === 'push' ? notification.delivery?.messageId : undefined,
+        inert: inertOf(notification),
       });
     } else {
       for (const item of entry.items) {
