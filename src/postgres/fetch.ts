@@ -31,6 +31,7 @@ export interface GoogleFetchOptions {
 
 // gRPC codes worth trying again: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL,
 // UNAVAILABLE, and CANCELLED, which a call gets when its connection drops (the server restarted).
+// (The client's own retries are off, so the code is the server's, not google-gax's summary.)
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 4, 8, 10, 13, 14]);
 const NOT_FOUND = 5;
 
@@ -52,7 +53,7 @@ const CODE_NAMES: Readonly<Record<number, string>> = {
 
 /** The part of Google's `ConversationsClient` this adapter calls. */
 interface ConversationsClientLike {
-  getConversation(request: { name: string }, options: { timeout: number; maxRetries: number }): Promise<unknown[]>;
+  getConversation(request: { name: string }, options: { timeout: number; retry: { retryCodes: number[] } }): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -62,10 +63,7 @@ export interface ClosableFetchConversation {
   readonly close: () => Promise<void>;
 }
 
-/**
- * The gRPC error code of a failed call: google-gax gives its own code; when its retries are
- * exhausted it reports DEADLINE_EXCEEDED with the last error in the message.
- */
+/** The gRPC status code of a failed call, when it has one. */
 const grpcCode = (cause: unknown): number | undefined => {
   const code = (cause as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
@@ -165,7 +163,7 @@ export const googleFetchConversation = async (options?: GoogleFetchOptions): Pro
   }
   const timeout = options?.timeoutMs ?? 10_000;
   return E.right({
-    fetch: (name) => fromGetConversationCall(name, () => client.getConversation({ name }, { timeout, maxRetries: 0 })),
+    fetch: (name) => fromGetConversationCall(name, () => client.getConversation({ name }, { timeout, retry: { retryCodes: [] } })),
     close: async () => {
       try {
         await client.close();
