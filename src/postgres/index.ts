@@ -19,6 +19,7 @@ export {
 } from './auth.js';
 export {
   type Database,
+  isServerUrl,
   type OpenDatabaseOptions,
   openDatabase,
   type PGliteLike,

@@ -128,7 +128,7 @@ const V2 = '/v2/';
  * The whole service `serve` runs, as one request listener: `POST /pubsub/push` (see
  * {@link pushListener}); `GET /v2/{conversation name}`, with or without a location, giving
  * `{"conversation": <canonical ProtoJSON>, "version": N}` (404 when unknown); `GET /healthz`, 200
- * while the database answers, 503 otherwise.
+ * while the database answers (`ok: N event(s) in the outbox`), 503 otherwise.
  */
 export const serviceListener = (store: ConversationStore, options: ServiceListenerOptions): RequestListener => {
   const push = pushListener(store, options);
@@ -151,9 +151,10 @@ export const serviceListener = (store: ConversationStore, options: ServiceListen
     else sendJson(response, 200, `{"conversation":${stringifyConversation(loaded.right)},"version":${loaded.right.version}}`);
   };
   const health = async (response: ServerResponse): Promise<void> => {
-    const ping = await store.ping();
-    if (E.isLeft(ping)) send(response, 503, ping.left.message);
-    else send(response, 200, 'ok');
+    // Counting the outbox proves the database answers, and says how far the relay is behind.
+    const pending = await store.pendingEvents();
+    if (E.isLeft(pending)) send(response, 503, pending.left.message);
+    else send(response, 200, `ok: ${pending.right} event(s) in the outbox`);
   };
   return (request, response) => {
     const url = request.url ?? '/';

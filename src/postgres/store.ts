@@ -489,7 +489,7 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
         const { rows } = await database.query<{ n: number }>(`select count(*)::int as n from ${t('outbox')}`);
         return E.right(rows[0]?.n ?? 0);
       } catch (cause) {
-        return E.left(storeError('unavailable', `the database did not count the outbox: ${causeText(cause)}`));
+        return E.left(storeError('unavailable', `the database does not answer: ${causeText(cause)}`));
       }
     },
     ping: async () => {
