@@ -72,23 +72,26 @@ const command = (file: string, args: ReadonlyArray<string>): [string, string[]] 
   asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, [...args]];
 
 const postgresUid = async (): Promise<{ uid: number; gid: number }> => {
-  const { stdout: uid } = await run('id', ['-u', 'postgres']);
-  const { stdout: gid } = await run('id', ['-g', 'postgres']);
-  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  try {
+    const { stdout: uid } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  } catch {
+    throw new Error(
+      "running as root, and PostgreSQL refuses root: the postgres account (which Debian's postgresql package creates) is missing",
+    );
+  }
 };
 
 /** Starts a throwaway server; `settings` go to `postgres -c`. */
 export const startPostgres = async (bin: string, settings: Readonly<Record<string, string>> = {}): Promise<PostgresServer> => {
   const dir = mkdtempSync(join(tmpdir(), 'dfc-pg-'));
   const data = join(dir, 'data');
-  if (asRoot) {
-    const { uid, gid } = await postgresUid();
-    chownSync(dir, uid, gid);
-  }
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, 'test\n');
   if (asRoot) {
     const { uid, gid } = await postgresUid();
+    chownSync(dir, uid, gid);
     chownSync(pwfile, uid, gid);
   }
   const [initdb, initArgs] = command(join(bin, 'initdb'), [
