@@ -39,7 +39,7 @@ says what happened and why.
 Endpoints:
   POST /pubsub/push             a Pub/Sub push delivery (401 or 403 when it fails authentication)
   GET  /v2/{conversation name}  {"conversation": <canonical ProtoJSON>, "version": N}, 404 when unknown
-  GET  /healthz                 200 while the database answers
+  GET  /healthz                 200 while the database answers, with the outbox's backlog
 
 Options:
   --host HOST                       the address to listen on (default ${DEFAULT_HOST})
