@@ -283,13 +283,9 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
         ),
       );
     }
-    const queued: OutboxEvent[] = events.map((event, i) => ({
-      id: eventId(key, first + i + 1),
-      conversation: name,
-      version: first + i + 1,
-      type: event.type,
-      data: JSON.parse(JSON.stringify(event.data)) as JsonValue,
-    }));
+    // One JSON text of the events for the statement; the events given back are read from it, so
+    // that they are exactly what the relay will publish (no undefined fields).
+    const outbox = JSON.stringify(events.map((event, i) => ({ version: first + i + 1, type: event.type, data: event.data })));
     const params = [
       key,
       conversation.version,
@@ -298,13 +294,14 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
       conversation.conversationStage,
       JSON.stringify(toPersistedSnapshot(conversation)),
     ];
-    const outbox = JSON.stringify(queued.map((e) => ({ version: e.version, type: e.type, data: e.data })));
     try {
       const { rows } =
         expected === undefined
           ? await database.query<{ saved: number }>(INSERT, [...params, outbox])
           : await database.query<{ saved: number }>(UPDATE, [...params, expected, outbox]);
-      return E.right(rows[0]?.saved === 1 ? { saved: true, events: queued } : { saved: false });
+      if (rows[0]?.saved !== 1) return E.right({ saved: false });
+      const written = JSON.parse(outbox) as ReadonlyArray<{ version: number; type: OutboxEvent['type']; data: JsonValue }>;
+      return E.right({ saved: true, events: written.map((e) => ({ id: eventId(key, e.version), conversation: name, ...e })) });
     } catch (cause) {
       return E.left(storeError('unavailable', `the database did not save ${key}: ${causeText(cause)}`));
     }

@@ -4,7 +4,7 @@
  * (PostgreSQL refuses to run as root: as root, the `postgres` account runs it through runuser).
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +63,33 @@ export interface PostgresServer {
   start(): Promise<void>;
   /** Stops it and removes its data. */
   destroy(): Promise<void>;
+  /** CPU time the server's processes have used so far, in ms (Linux: from /proc), for the benchmark. */
+  cpuMs(): number;
 }
+
+/** utime + stime (and, with `children`, cutime + cstime) of a process, in clock ticks. */
+const ticks = (pid: string, children: boolean): { ppid: string; ticks: number } | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const at = (n: number) => Number(fields[n - 3]);
+    return { ppid: fields[1] ?? '', ticks: at(14) + at(15) + (children ? at(16) + at(17) : 0) };
+  } catch {
+    return undefined;
+  }
+};
+
+const serverCpuMs = (data: string): number => {
+  const postmaster = readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]?.trim() ?? '';
+  let total = ticks(postmaster, true)?.ticks ?? 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const process = ticks(entry, false);
+    if (process?.ppid === postmaster) total += process.ticks;
+  }
+  return total * 10; // USER_HZ is 100 on Linux
+};
 
 const asRoot = userInfo().uid === 0;
 
@@ -157,5 +183,6 @@ export const startPostgres = async (bin: string, settings: Readonly<Record<strin
       await stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
+    cpuMs: () => serverCpuMs(data),
   };
 };
