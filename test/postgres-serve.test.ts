@@ -334,6 +334,21 @@ describe('serve', () => {
     await dialogflow.stop();
   }, 120_000);
 
+  it('on SIGTERM, finishes the pushes in flight before it exits 0', async () => {
+    const dialogflow = await startFakeDialogflow([remoteConversation('slow')]);
+    dialogflow.delayMs = 5000; // the first delivery waits for GetConversation, long enough to be in flight on a loaded machine
+    const instance = await startServe(['--port', '0', '--dialogflow-endpoint', dialogflow.endpoint, '--insecure', '--no-auth']);
+    const push = pushBody('s-1', '2026-11-23T10:30:00Z', { conversation: aboutName('slow'), type: 'CONVERSATION_FINISHED' }, 'JSON');
+    const answer = deliver(instance.url, push);
+    while ((dialogflow.calls.get(aboutName('slow')) ?? 0) === 0) await sleep(20);
+    instance.kill('SIGTERM');
+    expect(await answer).toBe(204);
+    expect(await instance.closed).toBe(0);
+    expect(instance.output.stderr).toContain('serve: SIGTERM: draining 1 request(s) in flight');
+    expect(instance.output.stderr).toContain('push 204 message s-1: applied:');
+    await dialogflow.stop();
+  }, 120_000);
+
   it('exits 1, saying why, when its port is taken', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));

@@ -103,9 +103,14 @@ export const pushListener = (store: Pick<ConversationStore, 'handlePush'>, optio
     }
     const outcome = await store.handlePush(body);
     log(`push ${outcome.status} ${outcome.reason}`);
-    options.onOutcome?.(outcome);
     if (outcome.ack) send(response, 204, undefined, { 'x-push-outcome': outcome.kind });
     else send(response, 503, outcome.reason, { 'x-push-outcome': outcome.kind });
+    try {
+      options.onOutcome?.(outcome);
+    } catch (cause) {
+      // The push is answered already; a failing observer must not change that.
+      log(`push: onOutcome failed: ${causeText(cause)}`);
+    }
   };
   return (request, response) => {
     handle(request, response).catch((cause: unknown) => {

@@ -396,7 +396,7 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     if (remote.name === undefined)
       return E.left(storeError('invalid', 'a conversation without a name cannot be stored: Dialogflow has not named it yet'));
     const key = conversationKey(remote.name) ?? remote.name;
-    return queue.run(key, async () => {
+    const work = async (): Promise<E.Either<StoreError, ConversationChange>> => {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         const loaded = await loadRow(key);
         if (E.isLeft(loaded)) return loaded;
@@ -415,7 +415,12 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
         if (attempt < attempts) await backoff(attempt);
       }
       return E.left(storeError('unavailable', `${remote.name} kept changing under ${attempts} attempts in a row`));
-    });
+    };
+    return queue.run(key, () =>
+      work().catch((cause: unknown) =>
+        E.left(storeError('unavailable', `observing ${remote.name} failed unexpectedly: ${causeText(cause)}`)),
+      ),
+    );
   };
 
   return {
@@ -456,7 +461,12 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
         return E.left(storeError('unavailable', `the database did not hand out outbox events: ${causeText(cause)}`));
       }
       if (claimed.length === 0) return E.right({ published: 0, failed: 0 });
-      const events = orderBatch(claimed);
+      let events: ReadonlyArray<OutboxEvent>;
+      try {
+        events = orderBatch(claimed);
+      } catch (cause) {
+        return E.left(storeError('unavailable', `the outbox gave rows this store cannot read: ${causeText(cause)}`));
+      }
       // Renewed while the publisher runs, so a slow one does not lose its batch to another relay.
       const renew = setInterval(() => void database.query(RENEW, [token, leaseMs]).catch(() => undefined), Math.max(50, leaseMs / 3));
       let failure: string | undefined;

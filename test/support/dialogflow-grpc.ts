@@ -30,6 +30,8 @@ export interface FakeDialogflow {
   readonly calls: Map<string, number>;
   /** While set, every call fails with this gRPC status code. */
   failWith: number | undefined;
+  /** How long each call takes to answer. */
+  delayMs: number;
   stop(): Promise<void>;
 }
 
@@ -54,14 +56,16 @@ export const startFakeDialogflow = async (conversations: Iterable<Conversation> 
     conversations: byKey,
     calls,
     failWith: undefined,
+    delayMs: 0,
     stop: () =>
       new Promise((resolve) => {
         server.tryShutdown(() => resolve());
       }),
   };
   server.addService(loaded.google.cloud.dialogflow.v2.Conversations.service, {
-    getConversation: (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    getConversation: async (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const name = call.request.name;
+      if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
       const key = conversationKey(name) ?? name;
       calls.set(key, (calls.get(key) ?? 0) + 1);
       if (fake.failWith !== undefined) {

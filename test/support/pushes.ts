@@ -66,6 +66,7 @@ export const pulledMessage = (messageId: string, publishTime: string, event: Rec
 };
 
 const TYPES = [
+  'TYPE_UNSPECIFIED',
   'CONVERSATION_STARTED',
   'NEW_MESSAGE',
   'HUMAN_INTERVENTION_NEEDED',
