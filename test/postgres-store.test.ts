@@ -176,8 +176,20 @@ for (const { name, make } of backends()) {
         const distinct = new Map(ids.map((id) => [id, deliveriesFor(id, next, serial)]));
         const calls: string[] = [];
         // Three instances on one database; PGlite's are three stores sharing its one connection.
+        // Each counts the saves its compare-and-set refused.
+        let conflicts = 0;
+        const counting = (database: Database): Database => ({
+          ...database,
+          query: async <R>(sql: string, params?: ReadonlyArray<unknown>) => {
+            const result = await database.query<R>(sql, params);
+            if (sql.includes('as saved from changed') && (result.rows[0] as { saved?: number } | undefined)?.saved === 0) conflicts++;
+            return result;
+          },
+        });
         const stores = await Promise.all(
-          [0, 1, 2].map(async () => open(await backend.open(), schema, { fetchConversation: fakeFetch(remote, calls), attempts: 20 })),
+          [0, 1, 2].map(async () =>
+            open(counting(await backend.open()), schema, { fetchConversation: fakeFetch(remote, calls), attempts: 20 }),
+          ),
         );
         let pending: PushBody[] = duplicatedAndShuffled([...distinct.values()].flat(), next);
         const outcomes: PushOutcome[] = [];
@@ -204,6 +216,8 @@ for (const { name, make } of backends()) {
         // Concurrent first deliveries fetch once per instance, not once per delivery.
         for (const id of ids) expect(calls.filter((n) => n.endsWith(`/${id}`)).length).toBeLessThanOrEqual(stores.length);
         expect(right(await store.pendingEvents())).toBe(0);
+        // The instances did collide, and the compare-and-set sorted them out.
+        expect(conflicts).toBeGreaterThan(0);
       });
 
       it('fetches a new conversation once for many concurrent first deliveries on one instance', async () => {
