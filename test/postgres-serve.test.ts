@@ -11,7 +11,7 @@ import { type ConversationStore, openStore } from '../src/postgres/index.js';
 import { runCli } from './cli-helpers.js';
 import { right } from './helpers.js';
 import { type FakeDialogflow, startFakeDialogflow } from './support/dialogflow-grpc.js';
-import { type PostgresServer, serverTests, startPostgres } from './support/postgres-server.js';
+import { freePort, type PostgresServer, serverTests, startPostgres } from './support/postgres-server.js';
 import {
   aboutName,
   applyInMemory,
@@ -356,6 +356,22 @@ describe('serve', () => {
     const { code, stderr } = await runCli(['serve', '--no-auth', '--port', port]);
     expect([code, stderr]).toEqual([1, `dialogflow-conversation: serve: cannot listen on 127.0.0.1:${port}: EADDRINUSE\n`]);
     await new Promise((resolve) => holder.close(resolve));
+  });
+
+  it('exits 1, saying why, when the database cannot be opened', async () => {
+    const port = await freePort();
+    const { code, stderr } = await runCli([
+      'serve',
+      '--no-auth',
+      '--port',
+      '0',
+      '--database',
+      `postgres://app:secret@127.0.0.1:${port}/none`,
+    ]);
+    expect([code, stderr]).toEqual([
+      1,
+      `dialogflow-conversation: serve: could not migrate the schema dialogflow_conversation: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    ]);
   });
 
   describe.runIf(server.run)('on a PostgreSQL server that stops answering', () => {
