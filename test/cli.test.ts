@@ -36,7 +36,7 @@ describe('the command line', () => {
   it.each([
     [
       ['frob'],
-      'dialogflow-conversation: unknown command frob: the commands are validate, replay, diagram, inspect, emulate; see dialogflow-conversation --help',
+      'dialogflow-conversation: unknown command frob: the commands are validate, replay, diagram, inspect, emulate, serve; see dialogflow-conversation --help',
     ],
     [['--frob'], 'dialogflow-conversation: unknown option --frob: see dialogflow-conversation --help'],
   ])('refuses %j with exit 2 and one line', async (argv, message) => {

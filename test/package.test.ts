@@ -119,6 +119,25 @@ console.log(stringifyConversation(handed.right.conversation), handed.right.event
       );
     });
 
+    it('imports dialogflow-conversation/postgres without its optional peers, and says which one a store needs', async () => {
+      await writeFile(
+        join(project, 'store.mjs'),
+        `import { openStore, pushAuthenticator } from 'dialogflow-conversation/postgres';
+const store = await openStore();
+const server = await openStore({ database: 'postgres://127.0.0.1:1/none' });
+const auth = await pushAuthenticator({ audience: 'a', serviceAccount: 'p@x.iam.gserviceaccount.com' });
+console.log([store, server, auth].map((e) => e._tag + ' ' + e.left.kind + ': ' + e.left.message).join('\\n'));
+`,
+      );
+      const result = await outcome(process.execPath, ['store.mjs'], { cwd: project });
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim().split('\n')).toEqual([
+        'Left missing-package: an embedded database needs the optional package @electric-sql/pglite: run npm install @electric-sql/pglite',
+        'Left missing-package: a PostgreSQL server needs the optional package pg: run npm install pg',
+        'Left missing-package: push authentication needs the optional package jose: run npm install jose',
+      ]);
+    });
+
     it('type-checks through its public name (strict, NodeNext)', async () => {
       await writeFile(
         join(project, 'use.ts'),
@@ -167,6 +186,12 @@ export const stage: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined = r
         code: 2,
         stdout: '',
         stderr: 'dialogflow-conversation: inspect needs the optional package @statelyai/inspect: run npm install @statelyai/inspect\n',
+      });
+      expect(await outcome(bin, ['serve', '--no-auth', '--port', '0'], { cwd: project })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'dialogflow-conversation: serve: GetConversation needs the optional package @google-cloud/dialogflow: run npm install @google-cloud/dialogflow\n',
       });
       expect(await outcome(bin, ['diagram', '--format', 'svg'], { cwd: project })).toEqual({
         code: 2,

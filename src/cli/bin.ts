@@ -23,10 +23,10 @@ let interrupts = 0;
 process.on('SIGINT', () => {
   // The first Ctrl-C stops the command cleanly; a second one does not wait.
   if (++interrupts > 1) process.exit(EXIT.interrupted);
-  controller.abort();
+  controller.abort('SIGINT');
 });
 // SIGTERM (a service manager, a test harness) stops a command the same way.
-process.on('SIGTERM', () => controller.abort());
+process.on('SIGTERM', () => controller.abort('SIGTERM'));
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   // Output piped into `head` and the like: stop quietly when the reader goes away.
   if (errorCode(error) === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);

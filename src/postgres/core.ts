@@ -1,0 +1,27 @@
+/**
+ * Everything this module takes from the core, in one place and only through its public entry
+ * points, so that a rename in the core is one edit here.
+ */
+
+export { fromGoogleConversation, type GoogleConversation } from '../google/index.js';
+export {
+  applyNotification,
+  type Conversation,
+  type ConversationChange,
+  type ConversationDomainEvent,
+  type ConversationKey,
+  type ConversationName,
+  conversationKey,
+  type DecodeError,
+  decodePulledMessage,
+  decodePushDelivery,
+  fromPersistedSnapshot,
+  type JsonObject,
+  type JsonValue,
+  type Notification,
+  observe,
+  type PulledMessage,
+  stringifyConversation,
+  toPersistedSnapshot,
+} from '../index.js';
+export { ConversationNameCodec } from '../wire/index.js';

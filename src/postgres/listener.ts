@@ -1,0 +1,185 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as E from 'fp-ts/lib/Either.js';
+import type { PushAuthenticator } from './auth.js';
+import { ConversationNameCodec, stringifyConversation } from './core.js';
+import { causeText } from './errors.js';
+import type { PushOutcome } from './outcome.js';
+import type { ConversationStore } from './store.js';
+
+/** A Node request listener: `http.createServer(listener)`, or a route of Express (`app.post(path, listener)`). */
+export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Options of {@link pushListener}. */
+export interface PushListenerOptions {
+  /** Pub/Sub's push authentication (`pushAuthenticator`), or `'none'` to accept any push (behind your own check). */
+  readonly authenticate: PushAuthenticator | 'none';
+  /** One line per push: its status and the reason (default: none). */
+  readonly log?: ((line: string) => void) | undefined;
+  /** Called with every outcome (to wake the relay, to count). */
+  readonly onOutcome?: ((outcome: PushOutcome) => void) | undefined;
+  /**
+   * The largest body accepted (default 16 MiB: a Pub/Sub message holds at most 10 MB, about
+   * 13.4 MB in base64). A larger one is answered 413: it is not from Pub/Sub.
+   */
+  readonly maxBodyBytes?: number | undefined;
+}
+
+const DEFAULT_MAX_BODY = 16 * 2 ** 20;
+
+const send = (response: ServerResponse, status: number, body?: string, headers: Readonly<Record<string, string>> = {}): void => {
+  if (response.headersSent) return;
+  if (body === undefined) response.writeHead(status, headers).end();
+  else response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(`${body}\n`);
+};
+
+const sendJson = (response: ServerResponse, status: number, json: string): void => {
+  if (response.headersSent) return;
+  response.writeHead(status, { 'content-type': 'application/json' }).end(json);
+};
+
+/** The body, or `undefined` when it is larger than `limit`. */
+const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+/** A body a framework already read (Express's `json()`, `raw()` or `text()`), when there is one. */
+const parsedBody = (request: IncomingMessage): { readonly body: unknown } | undefined => {
+  const body = (request as { body?: unknown }).body;
+  return body === undefined ? undefined : { body };
+};
+
+/**
+ * The push endpoint as a request listener: `POST` with a Pub/Sub push body. It checks the push's
+ * authentication, hands the body to the store, and answers what Pub/Sub must do: 204 acknowledges
+ * (applied, a duplicate, or can never apply), 503 has it redelivered (the database or Dialogflow
+ * is unavailable, or still contended), 401 or 403 refuses a push that fails authentication, 405
+ * anything but `POST`, 413 a body larger than Pub/Sub sends. Works inside any Node HTTP server
+ * and in Express, with or without a body parser before it.
+ *
+ * @example
+ * ```ts
+ * app.post('/pubsub/push', pushListener(store, { authenticate, log: console.log }));
+ * ```
+ */
+export const pushListener = (store: Pick<ConversationStore, 'handlePush'>, options: PushListenerOptions): RequestListener => {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const log = options.log ?? (() => undefined);
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (request.method !== 'POST') {
+      request.resume();
+      send(response, 405, 'the push endpoint takes POST', { allow: 'POST' });
+      return;
+    }
+    if (options.authenticate !== 'none') {
+      const auth = await options.authenticate(request.headers.authorization);
+      if (!auth.ok) {
+        request.resume();
+        log(`push refused ${auth.status}: ${auth.reason}`);
+        send(response, auth.status, auth.reason, auth.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+        return;
+      }
+    }
+    const already = parsedBody(request);
+    let body: unknown;
+    if (already !== undefined) body = already.body;
+    else {
+      const read = await readBody(request, limit);
+      if (read === undefined) {
+        log(`push refused 413: the body is larger than ${limit} bytes, more than Pub/Sub sends`);
+        send(response, 413, `the body is larger than ${limit} bytes`);
+        return;
+      }
+      body = read;
+    }
+    const outcome = await store.handlePush(body);
+    log(`push ${outcome.status} ${outcome.reason}`);
+    if (outcome.ack) send(response, 204, undefined, { 'x-push-outcome': outcome.kind });
+    else send(response, 503, outcome.reason, { 'x-push-outcome': outcome.kind });
+    try {
+      options.onOutcome?.(outcome);
+    } catch (cause) {
+      // The push is answered already; a failing observer must not change that.
+      log(`push: onOutcome failed: ${causeText(cause)}`);
+    }
+  };
+  return (request, response) => {
+    handle(request, response).catch((cause: unknown) => {
+      // Only the connection can fail here (the store answers every push): Pub/Sub redelivers.
+      log(`push 503 failed: ${causeText(cause)}`);
+      send(response, 503, 'the push could not be read');
+    });
+  };
+};
+
+/** Options of {@link serviceListener}. */
+export interface ServiceListenerOptions extends PushListenerOptions {
+  /** The path of the push endpoint (default `/pubsub/push`). */
+  readonly pushPath?: string | undefined;
+}
+
+const V2 = '/v2/';
+
+/**
+ * The whole service `serve` runs, as one request listener: `POST /pubsub/push` (see
+ * {@link pushListener}); `GET /v2/{conversation name}`, with or without a location, giving
+ * `{"conversation": <canonical ProtoJSON>, "version": N}` (404 when unknown); `GET /healthz`, 200
+ * while the database answers (`ok: N event(s) in the outbox`), 503 otherwise.
+ */
+export const serviceListener = (store: ConversationStore, options: ServiceListenerOptions): RequestListener => {
+  const push = pushListener(store, options);
+  const pushPath = options.pushPath ?? '/pubsub/push';
+  const getConversation = async (path: string, response: ServerResponse): Promise<void> => {
+    let name: string;
+    try {
+      name = decodeURIComponent(path.slice(V2.length));
+    } catch {
+      sendJson(response, 400, JSON.stringify({ error: 'the path is not valid percent-encoding' }));
+      return;
+    }
+    if (E.isLeft(ConversationNameCodec.decode(name))) {
+      sendJson(response, 400, JSON.stringify({ error: `not a conversation name: ${name}` }));
+      return;
+    }
+    const loaded = await store.load(name);
+    if (E.isLeft(loaded)) sendJson(response, 503, JSON.stringify({ error: loaded.left.message }));
+    else if (loaded.right === undefined) sendJson(response, 404, JSON.stringify({ error: `no conversation ${name} in the store` }));
+    else sendJson(response, 200, `{"conversation":${stringifyConversation(loaded.right)},"version":${loaded.right.version}}`);
+  };
+  const health = async (response: ServerResponse): Promise<void> => {
+    // Counting the outbox proves the database answers, and says how far the relay is behind.
+    const pending = await store.pendingEvents();
+    if (E.isLeft(pending)) send(response, 503, pending.left.message);
+    else send(response, 200, `ok: ${pending.right} event(s) in the outbox`);
+  };
+  return (request, response) => {
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    const isGet = request.method === 'GET' || request.method === 'HEAD';
+    if (path === pushPath) {
+      push(request, response);
+      return;
+    }
+    request.resume();
+    if (path === '/healthz' || path.startsWith(V2)) {
+      if (!isGet) {
+        send(response, 405, `${path} takes GET`, { allow: 'GET, HEAD' });
+        return;
+      }
+      const work = path === '/healthz' ? health(response) : getConversation(path, response);
+      work.catch((cause: unknown) => send(response, 500, causeText(cause)));
+      return;
+    }
+    send(response, 404, `nothing at ${path}: POST ${pushPath}, GET /v2/{conversation name}, GET /healthz`);
+  };
+};
