@@ -3,7 +3,7 @@ import { conversationNameKind } from '../src/wire/conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
 import { type ConversationStage, isConversationStage } from '../src/wire/conversation-stage.js';
 import { formatIssue } from '../src/wire/decode-error.js';
-import { type DecodeIssue, describe, type IssueSink } from '../src/wire/issue.js';
+import { causeText, type DecodeIssue, describe, type IssueSink } from '../src/wire/issue.js';
 import { INVALID } from '../src/wire/reader.js';
 import { readTimestamp, type Timestamp } from '../src/wire/well-known-types.js';
 
@@ -85,6 +85,6 @@ export const checkMachineInput = (input: unknown): CheckedMachineInput | Readonl
       startTime,
     };
   } catch (cause) {
-    return [{ path: '', message: `could not read the input: ${cause instanceof Error ? cause.message : String(cause)}` }];
+    return [{ path: '', message: `could not read the input: ${causeText(cause)}` }];
   }
 };

@@ -210,11 +210,77 @@ describe('errors say where and what, and list every problem', () => {
     let deep: unknown = 'bottom';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(problems({ ...base, deep })[0]?.message).toBe('nested deeper than 100 levels');
-    const cycle: Record<string, unknown> = {};
+    const cycle: Record<string, unknown> = { list: [] };
     cycle.self = cycle;
-    expect(problems({ ...base, cycle })[0]?.message).toBe('nested deeper than 100 levels');
+    (cycle.list as unknown[]).push(cycle);
+    // Each way back is reported once, where it is: not 2^100 paths to the depth limit.
+    expect(problems({ ...base, cycle })).toEqual([
+      { path: 'cycle.list[0]', message: 'expected a JSON value, got an object that contains itself' },
+      { path: 'cycle.self', message: 'expected a JSON value, got an object that contains itself' },
+    ]);
     const text = `{"name":"x","deep":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
     expect(left(parseConversation(text)).errors.map((e) => e.message)).toContain('nested deeper than 100 levels');
+  });
+
+  it('a part shared by many fields is read once, and kept equal wherever it is', () => {
+    // 60 levels, each referring twice to the one below: 2^60 paths, 60 objects.
+    let shared: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 60; i++) shared = { a: shared, b: shared };
+    const c = right(decodeConversation({ ...base, shared }));
+    let at = c.unknownFields?.shared as Record<string, unknown>;
+    for (let i = 0; i < 60; i++) {
+      expect(at.a).toBe(at.b);
+      at = at.a as Record<string, unknown>;
+    }
+    expect(at).toEqual({ leaf: true });
+    expect(Object.isFrozen(at)).toBe(true);
+    expect(Object.isFrozen(shared)).toBe(false); // the caller's objects are copied, not frozen
+  });
+
+  it('options of the wrong type, or that cannot be read, are an error at options', () => {
+    const message = (options: unknown) => left(decodeConversation(base, options as never)).message;
+    expect(message(5)).toBe('options: expected an object, got 5');
+    expect(message({ version: -1 })).toBe('version: expected a whole number ≥ 0, got -1');
+    expect(message({ virtualAgent: 'yes' })).toBe(
+      'options.virtualAgent: expected a boolean or a function of the conversation profile, got "yes"',
+    );
+    expect(message({ virtualAgent: () => 'yes' })).toBe(
+      'options.virtualAgent: expected a boolean for projects/acme/locations/global/conversationProfiles/support, got "yes"',
+    );
+    expect(
+      message({
+        virtualAgent: () => {
+          throw new Error('no directory');
+        },
+      }),
+    ).toBe('options.virtualAgent threw for projects/acme/locations/global/conversationProfiles/support: no directory');
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(message(hostile)).toBe('options: could not read them: trap');
+    expect(left(parseConversation(5 as never)).message).toBe('expected JSON text, got 5');
+  });
+
+  it('encoding what is not a conversation (a cast, JavaScript) gives undefined, never an exception', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    for (const value of [hostile, null, 5, 'text']) {
+      expect(encodeConversation(value as never)).toBeUndefined();
+      expect(stringifyConversation(value as never)).toBeUndefined();
+      expect(ConversationCodec.encode(value as never)).toBeUndefined();
+      expect(ConversationCodec.is(value)).toBe(false);
+    }
   });
 
   it('hostile inputs (throwing getters, proxies) give an error, never an exception', () => {

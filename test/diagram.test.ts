@@ -1,8 +1,10 @@
+import { left, right } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { conversationMachine } from '../machines/conversation.machine.js';
 import { conversationDiagram } from '../src/cli/commands/diagram.js';
 import { importOptional } from '../src/cli/optional.js';
+import * as diagrams from '../src/machine/diagram.js';
 import { chartToDot as toDot } from '../src/machine/dot.js';
 import { chartToMermaid as toMermaid } from '../src/machine/mermaid.js';
 import { allStates, chartOf } from '../src/machine/structure.js';
@@ -96,6 +98,37 @@ describe('the state diagram, generated from the machine', () => {
   it('is in docs/: the SVG picture, and the Mermaid chart in docs/model.md (npm run docs regenerates them)', async () => {
     expectGeneratedFile('docs/images/conversation-machine.svg', await conversationDiagram('svg'));
     expectGeneratedSection('docs/model.md', 'diagram', `\`\`\`mermaid\n${toMermaid(chart)}\`\`\`\n`);
+  });
+});
+
+describe('the exported diagram functions', () => {
+  it('draw the conversation machine by default, or any machine given, as Either', async () => {
+    const other = setup({}).createMachine({ id: 'door', initial: 'shut', states: { shut: { on: { open: 'open' } }, open: {} } });
+    expect(diagrams.toMermaid()).toEqual(right(toMermaid(chart)));
+    expect(diagrams.toDot()).toEqual(right(toDot(chart)));
+    expect(diagrams.toMermaid(other)).toEqual(right(toMermaid(chartOf(other))));
+    const svg = await diagrams.toSvg();
+    expect(svg._tag === 'Right' && svg.right.includes('<svg')).toBe(true);
+  });
+
+  it('say what is wrong with what is not a machine, never throwing', async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    for (const machine of [hostile, {}, 5]) {
+      for (const drawn of [
+        diagrams.toMermaid(machine as never),
+        diagrams.toDot(machine as never),
+        await diagrams.toSvg(machine as never),
+      ]) {
+        expect(drawn).toEqual(left({ type: 'DiagramError', message: expect.stringMatching(/^cannot read the machine: /) }));
+      }
+    }
   });
 });
 

@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { conversationMachine } from '../src/machine/index.js';
 import { decodeNotification } from '../src/notifications/index.js';
-import { event, left, right } from './helpers.js';
+import { event, fixture, left, right } from './helpers.js';
 
 const json = {
   name: 'projects/acme/conversations/c-42',
@@ -144,16 +144,48 @@ describe('a conversation persisted as JSON, with its schema version', () => {
   it('round trips through JSON text, version and recorded errors included', () => {
     const c = right(decodeConversation(json, { version: 5 }));
     const stored = JSON.parse(JSON.stringify(toPersistedSnapshot(c)));
-    expect(stored.schemaVersion).toBe(1);
+    expect(stored.schemaVersion).toBe(2);
     expect(right(fromPersistedSnapshot(stored))).toEqual(c);
     // A bare persisted snapshot (an actor's getPersistedSnapshot()) reads too.
     expect(right(fromPersistedSnapshot(stored.snapshot))).toEqual(c);
   });
 
+  it('migrates what 0.1.0 stored (layout 1, a bare persisted snapshot): the same conversations, stored again as layout 2', async () => {
+    // Written by 0.1.0's own code (handOff, an UNRECOVERABLE_ERROR, complete): see test/fixtures/snapshots/README.md.
+    const old = JSON.parse(await fixture('snapshots/0.1.0.json')) as Record<string, { context: Record<string, unknown> }>;
+    for (const [name, snapshot] of Object.entries(old)) {
+      const c = right(fromPersistedSnapshot(snapshot));
+      // Everything 0.1.0 held is there: its data, version, kept fields and recorded errors.
+      expect(c.version, name).toBe(snapshot.context.version);
+      expect(c.unknownFields?.futureField, name).toEqual({ nested: [1, 'two', null] });
+      expect(c.phoneNumber, name).toEqual({ countryCode: 1, phoneNumber: '+1 650-555-0100' });
+      expect(c.startTime, name).toBe('2026-11-20T09:00:00.123456789Z');
+      // It has none of layout 2's new facts: a reported stage, no virtual agent known.
+      expect([c.conversationStageInferred, c.virtualAgent, c.requestedConversationStage], name).toEqual([undefined, undefined, undefined]);
+      // The same in an envelope of layout 1, and stored again as layout 2, it reads back equal.
+      expect(right(fromPersistedSnapshot({ schemaVersion: 1, snapshot })), name).toEqual(c);
+      const again = JSON.parse(JSON.stringify(toPersistedSnapshot(c)));
+      expect(again.schemaVersion, name).toBe(2);
+      expect(right(fromPersistedSnapshot(again)), name).toEqual(c);
+    }
+    const completed = right(fromPersistedSnapshot(old.completed));
+    expect([completed.lifecycleState, completed.conversationStage, completed.endTime]).toEqual([
+      'COMPLETED',
+      'HUMAN_ASSIST_STAGE',
+      '2026-11-20T09:30:00.000000001Z',
+    ]);
+    expect(completed.unrecoverableErrors).toEqual([{ errorStatus: { code: 13, message: 'the virtual agent failed' } }]);
+  });
+
   it('refuses a schema version it does not know, and a damaged snapshot, with paths', () => {
     const c = right(decodeConversation(json));
     const stored = JSON.parse(JSON.stringify(toPersistedSnapshot(c)));
-    expect(left(fromPersistedSnapshot({ ...stored, schemaVersion: 99 })).errors[0]?.path).toBe('schemaVersion');
+    for (const schemaVersion of [99, 3, 0, 1.5, '2', null]) {
+      expect(left(fromPersistedSnapshot({ ...stored, schemaVersion })).errors[0], String(schemaVersion)).toEqual({
+        path: 'schemaVersion',
+        message: expect.stringContaining('expected a schema version this library reads (1 to 2), got'),
+      });
+    }
     expect(left(fromPersistedSnapshot({ ...stored, snapshot: { ...stored.snapshot, context: 5 } })).errors[0]?.path).toBe(
       'snapshot.context',
     );

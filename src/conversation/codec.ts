@@ -10,7 +10,7 @@ import {
 } from '../wire/conversation-resource.js';
 import { type ConversationStage, isConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError, invalidJson, unreadableInput, versionProblem } from '../wire/decode-error.js';
-import { describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
+import { causeText, describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
 import { isLifecycleState, type LifecycleState } from '../wire/lifecycle-state.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import { codecFromReader, INVALID, type Invalid, pathAt } from '../wire/reader.js';
@@ -62,11 +62,23 @@ export interface ReadConversationOptions {
 }
 
 /** Whether the profile has a virtual agent, as the caller said; `undefined` when not said (or the function failed). */
-const virtualAgentOf = (option: DecodeOptions['virtualAgent'], profile: ConversationProfileName): boolean | undefined => {
-  if (typeof option === 'boolean') return option;
-  if (typeof option !== 'function') return undefined;
-  const answer: unknown = option(profile);
-  return typeof answer === 'boolean' ? answer : undefined;
+/** Whether the profile has a virtual agent, by the option; a problem of the option is an issue at `options.virtualAgent`. */
+const virtualAgentOf = (
+  option: DecodeOptions['virtualAgent'],
+  profile: ConversationProfileName,
+  issues: IssueSink,
+): boolean | undefined | Invalid => {
+  if (typeof option !== 'function') return option;
+  let answer: unknown;
+  try {
+    answer = option(profile);
+  } catch (cause) {
+    issues.push({ path: '', message: `options.virtualAgent threw for ${profile}: ${causeText(cause)}` });
+    return INVALID;
+  }
+  if (typeof answer === 'boolean') return answer;
+  issues.push({ path: '', message: `options.virtualAgent: expected a boolean for ${profile}, got ${describe(answer)}` });
+  return INVALID;
 };
 
 /** @internal Reads a conversation returned by Dialogflow into an aggregate, recording every problem. */
@@ -109,7 +121,8 @@ export const readConversation = (
   }
   if (invalid) return INVALID;
   const profile = read.conversationProfile as ConversationProfileName;
-  const virtualAgent = options.virtualAgent === undefined ? undefined : virtualAgentOf(options.virtualAgent, profile);
+  const virtualAgent = options.virtualAgent === undefined ? undefined : virtualAgentOf(options.virtualAgent, profile, issues);
+  if (virtualAgent === INVALID) return INVALID;
   return makeConversation(
     {
       name: read.name === '' ? undefined : (read.name as ConversationName | undefined),
@@ -132,27 +145,43 @@ export const readConversation = (
 const SERVER_OWNED: ReadConversationOptions = { owned: true, version: 0, nameRequired: true };
 const SERVER_CALLERS: ReadConversationOptions = { owned: false, version: 0, nameRequired: true };
 
-const readOptions = (owned: boolean, options: DecodeOptions | undefined, nameRequired: boolean): ReadConversationOptions =>
-  (options?.version ?? 0) === 0 && nameRequired && options?.virtualAgent === undefined
+/** The reading options of the decoders' options, or the problem with them (a value of the wrong type, a hostile object). */
+const readOptions = (owned: boolean, options: DecodeOptions | undefined, nameRequired: boolean): ReadConversationOptions | string => {
+  if (options === undefined) return owned ? SERVER_OWNED : SERVER_CALLERS;
+  if (typeof options !== 'object' || options === null) return `options: expected an object, got ${describe(options)}`;
+  let version: unknown;
+  let virtualAgent: unknown;
+  try {
+    ({ version, virtualAgent } = options);
+  } catch (cause) {
+    return `options: could not read them: ${causeText(cause)}`;
+  }
+  if (version === undefined) version = 0;
+  const badVersion = versionProblem(version);
+  if (badVersion !== undefined) return `version: ${badVersion}`;
+  if (virtualAgent !== undefined && typeof virtualAgent !== 'boolean' && typeof virtualAgent !== 'function') {
+    return `options.virtualAgent: expected a boolean or a function of the conversation profile, got ${describe(virtualAgent)}`;
+  }
+  return version === 0 && nameRequired && virtualAgent === undefined
     ? owned
       ? SERVER_OWNED
       : SERVER_CALLERS
-    : { owned, version: options?.version ?? 0, nameRequired, virtualAgent: options?.virtualAgent };
+    : { owned, version: version as number, nameRequired, virtualAgent: virtualAgent as DecodeOptions['virtualAgent'] };
+};
 
-/** @internal Decodes with the given reading options; `options.version` is checked here. */
+/** @internal Decodes with the given options, which are checked here. */
 export const decodeWith = (
   json: unknown,
   owned: boolean,
   options: DecodeOptions | undefined,
   nameRequired = true,
 ): E.Either<DecodeError, Conversation> => {
-  const version = options?.version ?? 0;
-  const badVersion = version === 0 ? undefined : versionProblem(version);
-  if (badVersion !== undefined) return E.left(decodeError([{ path: '', message: `version: ${badVersion}` }]));
+  const reading = readOptions(owned, options, nameRequired);
+  if (typeof reading === 'string') return E.left(decodeError([{ path: '', message: reading }]));
   const issues: IssueSink = [];
   let value: Conversation | Invalid;
   try {
-    value = readConversation(json, issues, '', undefined, readOptions(owned, options, nameRequired));
+    value = readConversation(json, issues, '', undefined, reading);
   } catch (cause) {
     // Only hostile inputs get here (a getter or proxy that throws): report it, never rethrow.
     issues.push(unreadableInput(cause));
@@ -185,6 +214,7 @@ export const decodeConversation = (json: unknown, options?: DecodeOptions): E.Ei
  * ```
  */
 export const parseConversation = (text: string, options?: DecodeOptions): E.Either<DecodeError, Conversation> => {
+  if (typeof text !== 'string') return E.left(decodeError([{ path: '', message: `expected JSON text, got ${describe(text)}` }]));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -198,23 +228,40 @@ export const parseConversation = (text: string, options?: DecodeOptions): E.Eith
  * The conversation as canonical ProtoJSON: a fresh, JSON-safe object (its nested values are the
  * aggregate's own, frozen), fields in proto order,
  * defaults left out, timestamps in UTC, unknown fields as they came. Not the `version`.
+ * Never throws: given what is not a conversation and cannot be read as one (possible only through a
+ * cast or from JavaScript), it returns `undefined`.
  *
  * @example
  * ```ts
  * encodeConversation(conversation); // { name: '...', lifecycleState: 'IN_PROGRESS', ... }
  * ```
  */
-export const encodeConversation = (conversation: Conversation): ConversationJson => writeConversation(conversation);
+export const encodeConversation = (conversation: Conversation): ConversationJson => {
+  if (typeof conversation !== 'object' || conversation === null) return undefined as unknown as ConversationJson;
+  try {
+    return writeConversation(conversation);
+  } catch {
+    return undefined as unknown as ConversationJson;
+  }
+};
 
 /**
- * The conversation as canonical ProtoJSON text.
+ * The conversation as canonical ProtoJSON text. Never throws: given what is not a conversation and
+ * cannot be read as one (possible only through a cast or from JavaScript), it returns `undefined`.
  *
  * @example
  * ```ts
  * stringifyConversation(conversation); // '{"name":"projects/p/conversations/c","lifecycleState":"IN_PROGRESS",...}'
  * ```
  */
-export const stringifyConversation = (conversation: Conversation): string => stringifyConversationJson(conversation);
+export const stringifyConversation = (conversation: Conversation): string => {
+  if (typeof conversation !== 'object' || conversation === null) return undefined as unknown as string;
+  try {
+    return stringifyConversationJson(conversation);
+  } catch {
+    return undefined as unknown as string;
+  }
+};
 
 const isConversation = (u: unknown): u is Conversation =>
   typeof u === 'object' &&
@@ -239,5 +286,5 @@ export const ConversationCodec: ConversationCodec = codecFromReader<Conversation
   'Conversation',
   isConversation,
   (value, issues, parent, key) => readConversation(value, issues, parent, key, SERVER_CALLERS),
-  writeConversation,
+  encodeConversation,
 );

@@ -12,6 +12,7 @@ import type { ConversationName } from '../wire/conversation-name.js';
 import type { ConversationProfileName } from '../wire/conversation-profile-name.js';
 import type { ConversationStage } from '../wire/conversation-stage.js';
 import type { IssueSink } from '../wire/issue.js';
+import { causeText } from '../wire/issue.js';
 import { INVALID } from '../wire/reader.js';
 import { compareTimestamps, readTimestamp, type Timestamp } from '../wire/well-known-types.js';
 import { type Conversation, makeConversation } from './conversation.js';
@@ -71,7 +72,7 @@ const decideCreate = (input: CreateConversationInput): E.Either<ConversationErro
     if (error instanceof StartingStageError)
       return E.left(Object.freeze({ type: 'VirtualAgentUnavailable' as const, message: error.message }));
     if (error instanceof ConversationInputError) return E.left(invalidArgument(error.issues));
-    return E.left(invalidArgument([{ path: '', message: error instanceof Error ? error.message : String(error) }]));
+    return E.left(invalidArgument([{ path: '', message: causeText(error) }]));
   }
   const { context } = snapshot;
   const created: ConversationCreated = Object.freeze({
@@ -146,11 +147,7 @@ export const decide = (
     return decideCommand(command, state);
   } catch (cause) {
     // Only hostile values get here (a getter or proxy that throws): report it, never rethrow.
-    return E.left(
-      invalidArgument([
-        { path: '', message: `could not read the command or the conversation: ${cause instanceof Error ? cause.message : String(cause)}` },
-      ]),
-    );
+    return E.left(invalidArgument([{ path: '', message: `could not read the command or the conversation: ${causeText(cause)}` }]));
   }
 };
 

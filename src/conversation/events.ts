@@ -107,6 +107,14 @@ export interface ConversationChange {
  * ```
  */
 export const toMachineEvent = (event: ConversationDomainEvent): ConversationMachineEvent | undefined => {
+  try {
+    return machineEventOf(event);
+  } catch {
+    return undefined; // not an event this library made, and unreadable (a cast, JavaScript)
+  }
+};
+
+const machineEventOf = (event: ConversationDomainEvent): ConversationMachineEvent | undefined => {
   switch (event?.type) {
     case 'ConversationHandedOff':
       return { type: 'handOff.observed', at: event.data.at };

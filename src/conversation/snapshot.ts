@@ -4,7 +4,7 @@ import { type ConversationMachineContext, conversationMachine } from '../../mach
 import { modelledFieldNames } from '../wire/conversation-resource.js';
 import { type ConversationStage, isConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError, nestDecodeError, unreadableInput, versionProblem } from '../wire/decode-error.js';
-import { type DecodeIssue, describe, joinPath } from '../wire/issue.js';
+import { causeText, type DecodeIssue, describe, joinPath } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
 import { INVALID } from '../wire/reader.js';
 import { decodeWith } from './codec.js';
@@ -31,7 +31,9 @@ const contextOf = (c: Conversation): ConversationMachineContext => ({
 
 /**
  * The conversation as a snapshot of {@link conversationMachine}, to run it as an actor:
- * `createActor(conversationMachine, { snapshot: toMachineSnapshot(c) }).start()`.
+ * `createActor(conversationMachine, { snapshot: toMachineSnapshot(c) }).start()`. Never throws:
+ * given what is not a conversation and cannot be read as one (possible only through a cast or from
+ * JavaScript), it returns `undefined`.
  *
  * @example
  * ```ts
@@ -39,11 +41,17 @@ const contextOf = (c: Conversation): ConversationMachineContext => ({
  * actor.send({ type: 'handOff' });
  * ```
  */
-export const toMachineSnapshot = (conversation: Conversation): ConversationSnapshot =>
-  conversationMachine.resolveState({
-    value: { lifecycle: conversation.lifecycleState, stage: conversation.conversationStage },
-    context: contextOf(conversation),
-  });
+export const toMachineSnapshot = (conversation: Conversation): ConversationSnapshot => {
+  if (typeof conversation !== 'object' || conversation === null) return undefined as unknown as ConversationSnapshot;
+  try {
+    return conversationMachine.resolveState({
+      value: { lifecycle: conversation.lifecycleState, stage: conversation.conversationStage },
+      context: contextOf(conversation),
+    });
+  } catch {
+    return undefined as unknown as ConversationSnapshot;
+  }
+};
 
 /** Names (either spelling) of the fields the aggregate models; kept fields cannot use them. */
 let modelled: ReadonlySet<string> | undefined;
@@ -62,11 +70,20 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'obj
  * ```
  */
 export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Conversation> => {
+  try {
+    return readMachineSnapshot(snapshot);
+  } catch (cause) {
+    // Only hostile inputs get here (a getter or proxy that throws): report it, never rethrow.
+    return E.left(decodeError([unreadableInput(cause)]));
+  }
+};
+
+const readMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Conversation> => {
   const problems: DecodeIssue[] = [];
   if (!isRecord(snapshot))
     return E.left(decodeError([{ path: '', message: `expected a conversation machine snapshot, got ${describe(snapshot)}` }]));
   if (snapshot.status === 'error') {
-    const cause = snapshot.error instanceof Error ? snapshot.error.message : describe(snapshot.error);
+    const cause = snapshot.error instanceof Error ? causeText(snapshot.error) : describe(snapshot.error);
     return E.left(decodeError([{ path: 'status', message: `the snapshot is of a failed actor: ${cause}` }]));
   }
   const { value, context } = snapshot;
@@ -153,8 +170,17 @@ export const fromMachineSnapshot = (snapshot: unknown): E.Either<DecodeError, Co
   );
 };
 
-/** The layout of the machine's context that {@link toPersistedSnapshot} writes today. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+/**
+ * The layout of a stored conversation that {@link toPersistedSnapshot} writes today.
+ *
+ * - 1: what 0.1.0 stored, the bare persisted snapshot (`actor.getPersistedSnapshot()`), its context
+ *   the conversation's data.
+ * - 2: the snapshot inside `{ schemaVersion, snapshot }`, its context also holding what the machine
+ *   knows beyond the resource (`virtualAgent`, `requestedConversationStage`,
+ *   `conversationStageInferred`). A reader of layout 1 would have taken those for unknown fields of
+ *   the conversation, which is why the layout has a new number and an envelope an old reader refuses.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
 /**
  * A conversation as stored: the machine's persisted snapshot (`actor.getPersistedSnapshot()`, plain
@@ -168,7 +194,8 @@ export interface PersistedConversation {
 
 /**
  * The conversation as JSON to store (see {@link PersistedConversation}); read it back with
- * {@link fromPersistedSnapshot}.
+ * {@link fromPersistedSnapshot}. Never throws: given what is not a conversation and cannot be read
+ * as one (possible only through a cast or from JavaScript), it returns `undefined`.
  *
  * @example
  * ```ts
@@ -177,16 +204,35 @@ export interface PersistedConversation {
  * ]);
  * ```
  */
-export const toPersistedSnapshot = (conversation: Conversation): PersistedConversation =>
-  Object.freeze({
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    snapshot: JSON.parse(JSON.stringify(toMachineSnapshot(conversation))) as JsonObject,
-  });
+export const toPersistedSnapshot = (conversation: Conversation): PersistedConversation => {
+  const snapshot = toMachineSnapshot(conversation);
+  if (snapshot === undefined) return undefined as unknown as PersistedConversation;
+  try {
+    return Object.freeze({
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      snapshot: JSON.parse(JSON.stringify(snapshot)) as JsonObject,
+    });
+  } catch {
+    return undefined as unknown as PersistedConversation;
+  }
+};
+
+/**
+ * Each older layout's step to the next one, by its schema version: a stored conversation is
+ * brought up to date one step at a time, then read with today's rules.
+ */
+const MIGRATIONS: Readonly<Record<number, (snapshot: unknown) => unknown>> = {
+  // Layout 2 only added optional context fields; without them (what a layout 1 snapshot has) the
+  // machine knows no more than the resource: a reported stage, no virtual agent known, nothing
+  // requested. So a layout 1 snapshot is a layout 2 one as it is.
+  1: (snapshot) => snapshot,
+};
 
 /**
  * The conversation a stored {@link PersistedConversation} holds, whatever schema version of this
- * library wrote it (older layouts are migrated), checked with the wire format's rules. A bare
- * persisted snapshot (without the envelope) is read as the current layout. Never throws.
+ * library wrote it (older layouts are migrated, see {@link SNAPSHOT_SCHEMA_VERSION}), checked with
+ * the wire format's rules. A bare persisted snapshot, without the envelope, is layout 1: what
+ * 0.1.0 stored. Never throws.
  *
  * @example
  * ```ts
@@ -195,9 +241,14 @@ export const toPersistedSnapshot = (conversation: Conversation): PersistedConver
  */
 export const fromPersistedSnapshot = (stored: unknown): E.Either<DecodeError, Conversation> => {
   try {
-    if (!isRecord(stored) || !('schemaVersion' in stored)) return fromMachineSnapshot(stored);
+    if (!isRecord(stored) || !Object.hasOwn(stored, 'schemaVersion')) return migrated(1, stored, '');
     const { schemaVersion, snapshot } = stored;
-    if (schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
+    if (
+      typeof schemaVersion !== 'number' ||
+      !Number.isInteger(schemaVersion) ||
+      schemaVersion < 1 ||
+      schemaVersion > SNAPSHOT_SCHEMA_VERSION
+    ) {
       return E.left(
         decodeError([
           {
@@ -207,9 +258,16 @@ export const fromPersistedSnapshot = (stored: unknown): E.Either<DecodeError, Co
         ]),
       );
     }
-    const read = fromMachineSnapshot(snapshot);
-    return E.isRight(read) ? read : E.left(nestDecodeError('snapshot', read.left));
+    return migrated(schemaVersion, snapshot, 'snapshot');
   } catch (cause) {
     return E.left(decodeError([unreadableInput(cause)]));
   }
+};
+
+const migrated = (from: number, snapshot: unknown, at: string): E.Either<DecodeError, Conversation> => {
+  let current = snapshot;
+  for (let version = from; version < SNAPSHOT_SCHEMA_VERSION; version++)
+    current = (MIGRATIONS[version] as (s: unknown) => unknown)(current);
+  const read = fromMachineSnapshot(current);
+  return E.isRight(read) || at === '' ? read : E.left(nestDecodeError(at, read.left));
 };

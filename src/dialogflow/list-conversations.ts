@@ -3,7 +3,7 @@ import { type DecodeOptions, readConversation } from '../conversation/codec.js';
 import type { Conversation } from '../conversation/conversation.js';
 import { type InvalidArgument, invalidArgument } from '../conversation/errors.js';
 import { type DecodeError, decodeError, invalidJson, unreadableInput, versionProblem } from '../wire/decode-error.js';
-import { describe, type IssueSink, stepInto } from '../wire/issue.js';
+import { causeText, describe, type IssueSink, stepInto } from '../wire/issue.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { INVALID, type Invalid } from '../wire/reader.js';
 import { parentKind } from './parent.js';
@@ -50,7 +50,7 @@ const readPage = (value: unknown, issues: IssueSink, owned: boolean, version: nu
     } catch (cause) {
       itemIssues.push({
         path: `${itemsKey}[${i}]`,
-        message: `could not read the item: ${cause instanceof Error ? cause.message : String(cause)}`,
+        message: `could not read the item: ${causeText(cause)}`,
       });
       c = INVALID;
     }

@@ -6,6 +6,7 @@ import type { ConversationStage } from '../wire/conversation-stage.js';
 import { type DecodeError, decodeError } from '../wire/decode-error.js';
 import { messagePlan } from '../wire/descriptor.js';
 import type { IssueSink } from '../wire/issue.js';
+import { causeText } from '../wire/issue.js';
 import { canonicalToMessage, messageToJson, readProtoJson } from '../wire/protojson.js';
 import { INVALID } from '../wire/reader.js';
 
@@ -90,10 +91,15 @@ export const toGoogleConversation = (
 ): E.Either<DecodeError, GoogleConversationMessage> => {
   const plan = messagePlan(CONVERSATION);
   const issues: IssueSink = [];
-  const canonical = readProtoJson(plan, writeConversation(conversation), issues, '', undefined, 0);
-  if (canonical === INVALID) return E.left(decodeError(issues));
-  const message = canonicalToMessage(plan, canonical, issues, '', undefined, { dropUnknownFields: options?.dropUnknownFields === true });
-  return issues.length > 0 ? E.left(decodeError(issues)) : E.right(message as GoogleConversationMessage);
+  try {
+    const canonical = readProtoJson(plan, writeConversation(conversation), issues, '', undefined, 0);
+    if (canonical === INVALID) return E.left(decodeError(issues));
+    const message = canonicalToMessage(plan, canonical, issues, '', undefined, { dropUnknownFields: options?.dropUnknownFields === true });
+    return issues.length > 0 ? E.left(decodeError(issues)) : E.right(message as GoogleConversationMessage);
+  } catch (cause) {
+    // Not a conversation this library made (a cast, JavaScript, a hostile proxy): say so.
+    return E.left(decodeError([{ path: '', message: `could not read the conversation: ${causeText(cause)}` }]));
+  }
 };
 
 /**
@@ -115,7 +121,7 @@ export const fromGoogleConversation = (message: GoogleConversation, options?: De
     const json = messageToJson(plan, message, issues, '', undefined, 0);
     if (issues.length === 0) canonical = readProtoJson(plan, json, issues, '', undefined, 0);
   } catch (cause) {
-    issues.push({ path: '', message: `could not read the message: ${cause instanceof Error ? cause.message : String(cause)}` });
+    issues.push({ path: '', message: `could not read the message: ${causeText(cause)}` });
   }
   if (canonical === INVALID || issues.length > 0) return E.left(decodeError(issues));
   return decodeWith(canonical, false, options);

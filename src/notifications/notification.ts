@@ -260,7 +260,9 @@ export const decodeNotification = (json: unknown, options?: DecodeNotificationOp
 };
 
 /**
- * The notification as canonical ProtoJSON (the Pub/Sub delivery is not part of it).
+ * The notification as canonical ProtoJSON (the Pub/Sub delivery is not part of it). Never throws:
+ * given what is not a notification and cannot be read as one (possible only through a cast or
+ * from JavaScript), it returns `undefined`.
  *
  * @example
  * ```ts
@@ -268,6 +270,15 @@ export const decodeNotification = (json: unknown, options?: DecodeNotificationOp
  * ```
  */
 export const encodeNotification = (n: Notification): NotificationJson => {
+  if (typeof n !== 'object' || n === null) return undefined as unknown as NotificationJson;
+  try {
+    return writeNotification(n);
+  } catch {
+    return undefined as unknown as NotificationJson;
+  }
+};
+
+const writeNotification = (n: Notification): NotificationJson => {
   const out: Record<string, JsonValue> = { conversation: n.conversation };
   if (n.kind === 'HumanAgentAssistantEvent') {
     if (n.participant !== undefined) out.participant = n.participant;

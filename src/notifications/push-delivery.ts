@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import protobuf from 'protobufjs/light.js';
 import { decodeBase64 } from '../wire/base64.js';
 import { type DecodeError, decodeError, invalidJson } from '../wire/decode-error.js';
-import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
+import { causeText, describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { messageToJson } from '../wire/protojson.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
@@ -91,7 +91,7 @@ const messageOfBytes = (bytes: Uint8Array): NotificationMessage | { readonly pro
       reader.skipType(wire);
     }
   } catch (cause) {
-    return { problem: cause instanceof Error ? cause.message : String(cause) };
+    return { problem: causeText(cause) };
   }
   return suggestion || results ? 'HumanAgentAssistantEvent' : 'ConversationEvent';
 };
@@ -139,7 +139,7 @@ const protoToJson = (
   } catch (cause) {
     issues.push({
       path: pathAt(parent, key),
-      message: notANotification(bytes, `not a serialized ${kind}: ${cause instanceof Error ? cause.message : String(cause)}`),
+      message: notANotification(bytes, `not a serialized ${kind}: ${causeText(cause)}`),
     });
     return INVALID;
   }
@@ -204,9 +204,18 @@ export const readNotificationData = (
  * ```
  */
 export const decodeNotificationData = (bytes: Uint8Array, options?: NotificationDataOptions): E.Either<DecodeError, Notification> => {
-  if (!(bytes instanceof Uint8Array)) return E.left(decodeError([{ path: '', message: `expected bytes, got ${describe(bytes)}` }]));
+  if (!isBytes(bytes)) return E.left(decodeError([{ path: '', message: `expected bytes, got ${describe(bytes)}` }]));
   const { value, issues } = runReader((_, sink, parent, key) => readNotificationData(bytes, sink, parent, key, undefined, options), bytes);
   return value === INVALID ? E.left(decodeError(issues)) : E.right(value);
+};
+
+/** Whether a value is a Uint8Array (a Buffer included); false for a proxy, which `instanceof` would ask. */
+const isBytes = (u: unknown): u is Uint8Array => {
+  try {
+    return u instanceof Uint8Array;
+  } catch {
+    return false;
+  }
 };
 
 /** `projects/{project}/subscriptions/{id}`: checked by its parts, no regular expression on input. */

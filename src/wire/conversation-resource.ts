@@ -355,5 +355,7 @@ export const ConversationResourceCodec: ConversationResourceCodec = codecFromRea
   'ConversationResource',
   isConversationResource,
   readConversationResource,
-  writeConversation,
+  // Anything but an object is no resource (the codec answers undefined for what it cannot write).
+  (resource) =>
+    typeof resource === 'object' && resource !== null ? writeConversation(resource) : (undefined as unknown as ConversationJson),
 );

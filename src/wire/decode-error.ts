@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { type DecodeIssue, describe, joinPath } from './issue.js';
+import { causeText, type DecodeIssue, describe, joinPath } from './issue.js';
 
 /**
  * Why a value could not be decoded: every problem found, each with its path. Decoders collect all
@@ -30,8 +30,6 @@ export const decodeError = (errors: ReadonlyArray<DecodeIssue>): DecodeError =>
     errors: Object.freeze(errors.map((e) => Object.freeze({ path: e.path, message: e.message }))),
     message: errors.map(formatIssue).join('\n'),
   });
-
-const causeText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 /** @internal The problem of an input that threw while being read (a hostile getter or proxy). */
 export const unreadableInput = (cause: unknown): DecodeIssue => ({ path: '', message: `could not read the input: ${causeText(cause)}` });
@@ -87,26 +85,37 @@ const appendRelative = (path: string, relative: string): string => {
  * if (isLeft(result)) fromValidationErrors(result.left).errors[0]?.path; // 'at'
  * ```
  */
-export const fromValidationErrors = (errors: t.Errors): DecodeError =>
-  decodeError(
-    errors.map((error) => {
-      let path = '';
-      // The first entry is the root (key ''). io-ts repeats an entry with the same key and value for
-      // unions, intersections and refinements; that adds nothing to a path.
-      for (let i = 1; i < error.context.length; i++) {
-        const entry = error.context[i];
-        const previous = error.context[i - 1];
-        if (entry === undefined) continue;
-        if (preJoinedEntries.has(entry)) {
-          path = appendRelative(path, entry.key);
-          continue;
-        }
-        if (entry.key === '' || (previous?.key === entry.key && previous.actual === entry.actual)) continue;
-        const index = Array.isArray(previous?.actual) && /^\d+$/.test(entry.key) ? Number(entry.key) : entry.key;
-        path = joinPath(path, index);
-      }
-      const last = error.context[error.context.length - 1];
-      const message = error.message ?? `expected ${last?.type.name ?? 'a valid value'}, got ${describe(error.value)}`;
-      return { path, message };
-    }),
-  );
+export const fromValidationErrors = (errors: t.Errors): DecodeError => {
+  try {
+    return decodeError(errors.map(fromValidationError));
+  } catch (cause) {
+    // Not io-ts's errors (a cast, JavaScript): say so rather than throw.
+    return decodeError([
+      {
+        path: '',
+        message: `could not read the io-ts errors: ${describe(errors) === 'an array' ? causeText(cause) : `expected an array, got ${describe(errors)}`}`,
+      },
+    ]);
+  }
+};
+
+const fromValidationError = (error: t.ValidationError): DecodeIssue => {
+  let path = '';
+  // The first entry is the root (key ''). io-ts repeats an entry with the same key and value for
+  // unions, intersections and refinements; that adds nothing to a path.
+  for (let i = 1; i < error.context.length; i++) {
+    const entry = error.context[i];
+    const previous = error.context[i - 1];
+    if (entry === undefined) continue;
+    if (preJoinedEntries.has(entry)) {
+      path = appendRelative(path, entry.key);
+      continue;
+    }
+    if (entry.key === '' || (previous?.key === entry.key && previous.actual === entry.actual)) continue;
+    const index = Array.isArray(previous?.actual) && /^\d+$/.test(entry.key) ? Number(entry.key) : entry.key;
+    path = joinPath(path, index);
+  }
+  const last = error.context[error.context.length - 1];
+  const message = error.message ?? `expected ${last?.type.name ?? 'a valid value'}, got ${describe(error.value)}`;
+  return { path, message };
+};

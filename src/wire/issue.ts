@@ -54,7 +54,23 @@ export const describe = (value: unknown): string => {
       return 'a function';
     default:
       if (value === null) return 'null';
-      return Array.isArray(value) ? 'an array' : 'an object';
+      try {
+        return Array.isArray(value) ? 'an array' : 'an object';
+      } catch {
+        return 'a revoked proxy'; // the only value `Array.isArray` throws on
+      }
+  }
+};
+
+/**
+ * @internal What a thrown value says: an error's message, or the value as text. Never throws
+ * itself, whatever was thrown (a hostile getter may throw a proxy, or an object without a string form).
+ */
+export const causeText = (cause: unknown): string => {
+  try {
+    return cause instanceof Error ? String(cause.message) : String(cause);
+  } catch {
+    return `${describe(cause)} that cannot be shown`;
   }
 };
 

@@ -1,7 +1,7 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { type FieldPlan, type MessagePlan, planOfTypeUrl, type ScalarKind } from './descriptor.js';
 import { numberOfText, readInt32, readInteger } from './int32.js';
-import { describe, type IssueSink, type Path, pathAt, stepInto } from './issue.js';
+import { causeText, describe, type IssueSink, type Path, pathAt, stepInto } from './issue.js';
 import { defineEntry, isObject, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from './json-value.js';
 import { keepUnknownField } from './message.js';
 import { INVALID, type Invalid } from './reader.js';
@@ -590,7 +590,7 @@ const anyToJson = (message: Record<string, unknown>, issues: IssueSink, here: Pa
   try {
     decoded = packed.type.decode(raw);
   } catch (cause) {
-    return push(issues, here, 'value', `not a serialized ${packed.fullName}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return push(issues, here, 'value', `not a serialized ${packed.fullName}: ${causeText(cause)}`);
   }
   const inner = messageToJson(packed, decoded, issues, here, 'value', depth + 1);
   if (packed.wellKnown !== undefined) return { '@type': typeUrl, value: inner };

@@ -32,7 +32,9 @@ export const runReader = <A>(read: Reader<A>, value: unknown): { readonly value:
 
 /**
  * Wraps a reader and an encoder as an io-ts codec, so the library's codecs compose with any other
- * io-ts codec and report their problems with paths.
+ * io-ts codec and report their problems with paths. Nothing it returns throws: `is` answers false
+ * for a value it cannot read, and `encode`, given a value outside its type (only possible through a
+ * cast or from JavaScript) that it cannot read, answers `undefined`.
  */
 export const codecFromReader = <A, O>(
   name: string,
@@ -42,7 +44,13 @@ export const codecFromReader = <A, O>(
 ): t.Type<A, O, unknown> => {
   const codec: t.Type<A, O, unknown> = new t.Type<A, O, unknown>(
     name,
-    is,
+    (u): u is A => {
+      try {
+        return is(u);
+      } catch {
+        return false;
+      }
+    },
     (u, context) => {
       const { value, issues } = runReader(read, u);
       if (value !== INVALID) return t.success(value);
@@ -54,7 +62,13 @@ export const codecFromReader = <A, O>(
         })),
       );
     },
-    encode,
+    (a) => {
+      try {
+        return encode(a);
+      } catch {
+        return undefined as O;
+      }
+    },
   );
   return codec;
 };

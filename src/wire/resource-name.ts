@@ -63,6 +63,7 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     `expected a ${description} like projects/{project}/${collection}/{id} or ` +
     `projects/{project}/locations/{location}/${collection}/{id}`;
   const parse = (name: string): ResourceNameParts | undefined => {
+    if (typeof name !== 'string') return undefined;
     const parent = parentParts(name);
     // `projects/p/locations/conversations/c` has no location: `locations` is not followed by one.
     if (parent === undefined || parent.rest.length !== 2 || parent.rest[0] !== collection || !isSegment(parent.rest[1] as string)) {
@@ -92,10 +93,19 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     return INVALID;
   };
   const format = (parts: ResourceNameParts): t.Branded<string, B> | undefined => {
+    if (typeof parts !== 'object' || parts === null) return undefined;
+    let project: unknown;
+    let location: unknown;
+    let id: unknown;
+    try {
+      ({ project, location, id } = parts);
+    } catch {
+      return undefined; // a hostile object: no name can be made of it
+    }
+    // Only strings are segments: a template literal would turn anything else into text.
+    if (typeof project !== 'string' || typeof id !== 'string' || (location !== undefined && typeof location !== 'string')) return undefined;
     const name =
-      parts.location === undefined
-        ? `projects/${parts.project}/${collection}/${parts.id}`
-        : `projects/${parts.project}/locations/${parts.location}/${collection}/${parts.id}`;
+      location === undefined ? `projects/${project}/${collection}/${id}` : `projects/${project}/locations/${location}/${collection}/${id}`;
     return is(name) ? name : undefined;
   };
   return { collection, read, is, parse, format };

@@ -341,7 +341,9 @@ export interface TimestampCodec extends t.Type<Timestamp, string, unknown> {}
 export const TimestampCodec: TimestampCodec = codecFromReader<Timestamp, string>('Timestamp', isTimestamp, readTimestamp, (ts) => ts);
 
 /**
- * Compares two canonical timestamps in time order: negative, zero or positive.
+ * Compares two canonical timestamps in time order: negative, zero or positive. `NaN` when either
+ * is not a string (possible only through a cast or from JavaScript), as a comparison of invalid
+ * dates gives.
  *
  * @example
  * ```ts
@@ -349,6 +351,7 @@ export const TimestampCodec: TimestampCodec = codecFromReader<Timestamp, string>
  * ```
  */
 export const compareTimestamps = (a: Timestamp, b: Timestamp): number => {
+  if (typeof a !== 'string' || typeof b !== 'string') return Number.NaN;
   // Canonical strings share the fixed-width `YYYY-MM-DDTHH:MM:SS` prefix; only the fraction differs.
   for (let i = 0; i < 19; i++) {
     const d = a.charCodeAt(i) - b.charCodeAt(i);
@@ -368,7 +371,8 @@ const fractionNanos = (ts: string): number => {
 
 /**
  * The seconds and nanoseconds since the Unix epoch of a canonical timestamp, as
- * `google.protobuf.Timestamp` holds them (`nanos` is never negative).
+ * `google.protobuf.Timestamp` holds them (`nanos` is never negative). `undefined` for what is
+ * not a timestamp in canonical form (possible only through a cast or from JavaScript).
  *
  * @example
  * ```ts
@@ -376,6 +380,7 @@ const fractionNanos = (ts: string): number => {
  * ```
  */
 export const timestampToEpoch = (ts: Timestamp): EpochTime => {
+  if (!isTimestamp(ts)) return undefined as unknown as EpochTime;
   const seconds =
     daysFromCivil(digits(ts, 0, 4), digits(ts, 5, 2), digits(ts, 8, 2)) * SECONDS_PER_DAY +
     digits(ts, 11, 2) * 3600 +
@@ -519,10 +524,14 @@ export const readEpochDuration = (
   return formatDuration(seconds, nanos);
 };
 
-/** The seconds and nanoseconds of a canonical duration, as `google.protobuf.Duration` holds them (one sign). */
+/**
+ * The seconds and nanoseconds of a canonical duration, as `google.protobuf.Duration` holds them
+ * (one sign). `undefined` for what is not a duration in canonical form (possible only through a
+ * cast or from JavaScript).
+ */
 export const durationToEpoch = (duration: Duration): EpochTime => {
-  const scanned = scanDuration(duration);
-  if (scanned === undefined) return { seconds: 0, nanos: 0 };
+  const scanned = typeof duration === 'string' ? scanDuration(duration) : undefined;
+  if (scanned === undefined) return undefined as unknown as EpochTime;
   const sign = scanned.negative ? -1 : 1;
   const seconds = sign * scanned.seconds;
   const nanos = sign * scanned.nanos;

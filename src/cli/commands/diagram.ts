@@ -28,11 +28,9 @@ Examples:
 
 /** The conversation machine's chart in the given format. */
 export const conversationDiagram = async (format: Format): Promise<string> => {
-  if (format === 'mermaid') return toMermaid();
-  if (format === 'dot') return toDot();
-  const svg = await toSvg();
-  if (E.isLeft(svg)) throw new Error(svg.left.message);
-  return svg.right;
+  const drawn = format === 'mermaid' ? toMermaid() : format === 'dot' ? toDot() : await toSvg();
+  if (E.isLeft(drawn)) throw new Error(drawn.left.message);
+  return drawn.right;
 };
 
 /** `diagram [--format mermaid|dot|svg]`: the machine's state chart. */
