@@ -1,41 +1,137 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './cli-helpers.js';
+import {
+  declaredExports,
+  NPM,
+  newProject,
+  outcome,
+  packTarball,
+  run,
+  semver,
+  specifierOf,
+  subpathExports,
+  TSC,
+  toolBin,
+} from './package-helpers.js';
 
-const run = promisify(execFile);
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/**
+ * The root entry point's public surface, every name of it: what a user may depend on. A name added
+ * or removed here is a change to the package's API (say so in CHANGELOG.md).
+ */
+const ROOT_VALUES = [
+  'ConversationCodec',
+  'applyNotification',
+  'complete',
+  'conversationKey',
+  'createConversation',
+  'decide',
+  'decodeConversation',
+  'decodeNotificationData',
+  'decodePulledMessage',
+  'decodePushDelivery',
+  'encodeConversation',
+  'evolve',
+  'fromMachineSnapshot',
+  'fromPersistedSnapshot',
+  'handOff',
+  'observe',
+  'parseConversation',
+  'sameConversation',
+  'stringifyConversation',
+  'toMachineSnapshot',
+  'toPersistedSnapshot',
+];
+const ROOT_TYPES = [
+  'Conversation',
+  'ConversationChange',
+  'ConversationCommand',
+  'ConversationCompleted',
+  'ConversationCreated',
+  'ConversationDataObserved',
+  'ConversationDomainEvent',
+  'ConversationError',
+  'ConversationErrorRecorded',
+  'ConversationEventNotification',
+  'ConversationHandedOff',
+  'ConversationJson',
+  'ConversationKey',
+  'ConversationMissing',
+  'ConversationName',
+  'ConversationPhoneNumber',
+  'ConversationProfileName',
+  'ConversationSnapshot',
+  'ConversationStage',
+  'CreateConversationInput',
+  'DecodeError',
+  'DecodeIssue',
+  'DecodeOptions',
+  'IllegalCommand',
+  'InvalidArgument',
+  'JsonObject',
+  'JsonValue',
+  'LifecycleState',
+  'Notification',
+  'NotificationDataOptions',
+  'NotificationType',
+  'PersistedConversation',
+  'PubSubDelivery',
+  'PulledMessage',
+  'RegressedField',
+  'Regression',
+  'SuggestionNotification',
+  'Timestamp',
+  'UnrecoverableError',
+  'VirtualAgentUnavailable',
+  'WrongConversation',
+];
+/** Internals that must never reach the root, whatever else changes (the brand interfaces are found in the sources). */
+const ROOT_INTERNALS = [
+  'ruleFor',
+  'makeConversation',
+  'run',
+  'answer',
+  'decideNotification',
+  'readNotification',
+  'SNAPSHOT_SCHEMA_VERSION',
+];
 
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to its end, whatever its exit status. */
-const outcome = async (file: string, args: ReadonlyArray<string>, options: { cwd: string; input?: string }): Promise<Outcome> => {
-  const child = run(file, [...args], { cwd: options.cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
-  if (options.input !== undefined) child.child.stdin?.end(options.input);
-  else child.child.stdin?.end();
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+/** The `interface XBrand` names declared anywhere in src/ and machines/: io-ts brands, never exported from the root. */
+const brandInterfaces = async (): Promise<ReadonlyArray<string>> => {
+  const names = new Set<string>();
+  for (const folder of ['src', 'machines']) {
+    const entries = await readdir(join(ROOT, folder), { recursive: true });
+    for (const entry of entries) {
+      if (!entry.endsWith('.ts')) continue;
+      const text = await readFile(join(ROOT, folder, entry), 'utf8');
+      for (const m of text.matchAll(/\binterface\s+(\w+Brand)\b/g)) names.add(m[1] ?? '');
+    }
   }
+  return [...names].sort();
 };
 
-/** A dev tool's executable, from its package.json. */
-const toolBin = async (pkg: string, name: string): Promise<string> => {
-  const json = JSON.parse(await readFile(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as {
-    bin: string | Record<string, string>;
+/** The built JavaScript and declaration file of a subpath export, from package.json. */
+const builtFiles = async (subpath: string): Promise<{ js: string; dts: string }> => {
+  const json = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    exports: Record<string, { types: string; default: string }>;
   };
-  return join(ROOT, 'node_modules', pkg, typeof json.bin === 'string' ? json.bin : (json.bin[name] ?? ''));
+  const entry = json.exports[subpath];
+  return { js: join(ROOT, entry?.default ?? ''), dts: join(ROOT, entry?.types ?? '') };
 };
+
+interface Manifest {
+  readonly dependencies?: Record<string, string>;
+  readonly devDependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+  readonly peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  readonly repository?: { type?: string; url?: string };
+  readonly homepage?: string;
+  readonly bugs?: { url?: string };
+  readonly files?: ReadonlyArray<string>;
+}
 
 describe('the package, packed as npm publishes it', () => {
   let work: string;
@@ -43,10 +139,7 @@ describe('the package, packed as npm publishes it', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'dialogflow-conversation-pack-'));
-    // dist/ is built by test/global-setup.ts; --ignore-scripts keeps prepack from rebuilding it under other tests.
-    const { stdout } = await run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT });
-    const [info] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    tarball = join(work, info?.filename ?? '');
+    tarball = await packTarball(work);
   }, 120_000);
 
   afterAll(async () => {
@@ -63,6 +156,7 @@ describe('the package, packed as npm publishes it', () => {
     expect(files).toContain('src/index.ts');
     expect(files).toContain('README.md');
     expect(files).toContain('LICENSE');
+    expect(files).toContain('CHANGELOG.md');
     expect(files.filter((f) => /^(test|docs|\.ci)\//.test(f) || f.endsWith('.tgz'))).toEqual([]);
     const bin = await readFile(join(ROOT, 'dist/src/cli/bin.js'), 'utf8');
     expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
@@ -74,18 +168,89 @@ describe('the package, packed as npm publishes it', () => {
     expect(result.code).toBe(0);
   });
 
-  it('is clean under Are the Types Wrong (ESM-only profile: no require() entry, by design)', async () => {
+  it('is clean under Are the Types Wrong (ESM-only profile: no require() entry, by design), every subpath export with its types', async () => {
     const result = await outcome(
       process.execPath,
-      [await toolBin('@arethetypeswrong/cli', 'attw'), tarball, '--profile', 'esm-only', '--format', 'ascii'],
-      {
-        cwd: ROOT,
-      },
+      [await toolBin('@arethetypeswrong/cli', 'attw'), tarball, '--profile', 'esm-only', '--format', 'json'],
+      { cwd: ROOT },
     );
-    expect(result.stdout).toContain('node16 (from ESM): 🟢 (ESM)');
-    expect(result.stdout).toContain('bundler: 🟢');
-    expect(result.stdout).not.toContain('❌');
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    const { analysis } = JSON.parse(result.stdout) as {
+      analysis: {
+        entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string; isTypeScript: boolean } }> }>;
+        problems: Array<{ kind: string; entrypoint: string; resolutionKind: string }>;
+      };
+    };
+    // The profile ignores node10 and node16-cjs: a CommonJS require() of an ESM-only package.
+    expect(analysis.problems.filter((p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs')).toEqual([]);
+    const subpaths = await subpathExports();
+    expect(subpaths).toEqual(
+      expect.arrayContaining(['.', './machine', './wire', './notifications', './google', './dialogflow', './emulator']),
+    );
+    for (const subpath of subpaths) {
+      const { dts } = await builtFiles(subpath);
+      for (const kind of ['node16-esm', 'bundler']) {
+        const resolution = analysis.entrypoints[subpath]?.resolutions[kind]?.resolution;
+        expect({ subpath, kind, fileName: resolution?.fileName, isTypeScript: resolution?.isTypeScript }).toEqual({
+          subpath,
+          kind,
+          fileName: `/node_modules/dialogflow-conversation/${dts.slice(ROOT.length).replace(/^\//, '')}`,
+          isTypeScript: true,
+        });
+      }
+    }
+  });
+
+  it('declares xstate, fp-ts and io-ts as peers (required: the core runs on them), protobufjs as its one dependency', async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+    expect(manifest.dependencies).toEqual({ protobufjs: expect.stringMatching(/^7\./) });
+    const peers = manifest.peerDependencies ?? {};
+    const optional = Object.entries(manifest.peerDependenciesMeta ?? {})
+      .filter(([, meta]) => meta.optional === true)
+      .map(([name]) => name)
+      .sort();
+    // Optional: what only a command or a subpath loads, when it starts. Required: what every entry point runs on.
+    expect(optional).toEqual(expect.arrayContaining(['@google-cloud/dialogflow', '@grpc/grpc-js', '@statelyai/inspect', '@viz-js/viz']));
+    expect(
+      Object.keys(peers)
+        .filter((name) => !optional.includes(name))
+        .sort(),
+    ).toEqual(['fp-ts', 'io-ts', 'xstate']);
+    const dev = manifest.devDependencies ?? {};
+    for (const name of ['xstate', 'fp-ts', 'io-ts']) {
+      const range = peers[name] ?? '';
+      // The repository's own tests run on an exact version in the range; the lowest version the range allows is
+      // there too, under an alias, for test/peer-versions.test.ts.
+      expect(semver.valid(dev[name] ?? ''), `${name} pinned`).toBe(dev[name]);
+      expect(semver.satisfies(dev[name] ?? '', range), `${name} ${dev[name]} in ${range}`).toBe(true);
+      const lowest = /^npm:[\w-]+@(\d+\.\d+\.\d+)$/.exec(dev[`${name}-lowest`] ?? '')?.[1];
+      expect(lowest, `${name}-lowest: the lowest version ${range} allows`).toBe(semver.minVersion(range)?.version);
+    }
+    expect(manifest.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/.+\.git$/) });
+    expect(manifest.homepage).toMatch(/^https:\/\//);
+    expect(manifest.bugs?.url).toMatch(/^https:\/\/.+\/issues$/);
+  });
+
+  it('exports from its root exactly its public surface: no internals, no brand interfaces', async () => {
+    const { js, dts } = await builtFiles('.');
+    const declared = declaredExports([dts]).get(dts) ?? { values: [], types: [] };
+    expect(declared.values).toEqual([...ROOT_VALUES].sort());
+    expect(declared.types).toEqual([...ROOT_TYPES].sort());
+    const loaded = Object.keys(await import(pathToFileURL(js).href)).sort();
+    expect(loaded).toEqual([...ROOT_VALUES].sort());
+    const internals = [...ROOT_INTERNALS, ...(await brandInterfaces())];
+    expect(internals).toEqual(expect.arrayContaining(['ConversationNameBrand', 'ConversationKeyBrand', 'TimestampBrand']));
+    expect([...declared.values, ...declared.types].filter((name) => internals.includes(name))).toEqual([]);
+  });
+
+  it('declares, for every subpath export, exactly the values its JavaScript exports', async () => {
+    const built = await Promise.all((await subpathExports()).map(async (subpath) => ({ subpath, ...(await builtFiles(subpath)) })));
+    const declared = declaredExports(built.map((b) => b.dts));
+    for (const { subpath, js, dts } of built) {
+      const loaded = Object.keys(await import(pathToFileURL(js).href)).sort();
+      expect({ subpath, values: declared.get(dts)?.values }).toEqual({ subpath, values: loaded });
+    }
   });
 
   describe('installed in a new project', () => {
@@ -93,9 +258,9 @@ describe('the package, packed as npm publishes it', () => {
 
     beforeAll(async () => {
       project = join(work, 'consumer');
-      await run(process.execPath, ['-e', `require('node:fs').mkdirSync(${JSON.stringify(project)})`]);
-      await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-      // Its dependencies (xstate, io-ts, fp-ts) come from the npm cache or the registry; the optional peers are not installed.
+      await newProject(project);
+      // npm installs the required peers (xstate, io-ts, fp-ts) itself, and protobufjs, from the npm cache or the registry;
+      // the optional peers are not installed.
       await run(NPM, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
     }, 300_000);
 
@@ -138,6 +303,50 @@ console.log([store, server, auth].map((e) => e._tag + ' ' + e.left.kind + ': ' +
       ]);
     });
 
+    it('has one copy of each required peer, at the top, where the application shares it', async () => {
+      const dependencies = await readdir(join(project, 'node_modules', 'dialogflow-conversation')).catch(() => []);
+      expect(dependencies).not.toContain('node_modules');
+      for (const name of ['xstate', 'fp-ts', 'io-ts', 'protobufjs']) {
+        const json = JSON.parse(await readFile(join(project, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+        expect(json.version).toMatch(/^\d+\.\d+\.\d+$/);
+      }
+    });
+
+    it('resolves every subpath export by name, with its types (strict, NodeNext), and loads each without the optional peers', async () => {
+      const subpaths = await subpathExports();
+      const specifiers = subpaths.map(specifierOf);
+      await writeFile(
+        join(project, 'subpaths.ts'),
+        `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\nexport const modules: ReadonlyArray<object> = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`,
+      );
+      await writeFile(
+        join(project, 'tsconfig.subpaths.json'),
+        JSON.stringify({
+          // skipLibCheck: the emulator's declarations name @grpc/grpc-js's types, an optional peer not installed here.
+          // An untyped entry point would still fail (TS7016), as would one that does not resolve (TS2307).
+          compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, skipLibCheck: true, types: [] },
+          files: ['subpaths.ts'],
+        }),
+      );
+      const typed = await outcome(process.execPath, [TSC, '-p', 'tsconfig.subpaths.json'], { cwd: project });
+      expect(typed.stdout + typed.stderr).toBe('');
+      expect(typed.code).toBe(0);
+      const loaded = await outcome(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `for (const s of ${JSON.stringify(specifiers)}) console.log(s, Object.keys(await import(s)).sort().join(','));`,
+        ],
+        { cwd: project },
+      );
+      expect(loaded.stderr).toBe('');
+      const dts = await Promise.all(subpaths.map(async (subpath) => (await builtFiles(subpath)).dts));
+      const declared = declaredExports(dts);
+      const expected = specifiers.map((specifier, i) => `${specifier} ${declared.get(dts[i] ?? '')?.values.join(',')}`);
+      expect(loaded.stdout.trim().split('\n')).toEqual(expected);
+    });
+
     it('type-checks through its public name (strict, NodeNext)', async () => {
       await writeFile(
         join(project, 'use.ts'),
@@ -151,9 +360,10 @@ export const stage: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined = r
         join(project, 'tsconfig.json'),
         JSON.stringify({
           compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, skipLibCheck: false, types: [] },
+          files: ['use.ts'],
         }),
       );
-      const result = await outcome(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: project });
+      const result = await outcome(process.execPath, [TSC, '-p', '.'], { cwd: project });
       expect(result.stdout + result.stderr).toBe('');
       expect(result.code).toBe(0);
     });

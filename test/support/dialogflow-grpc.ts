@@ -65,9 +65,10 @@ export const startFakeDialogflow = async (conversations: Iterable<Conversation> 
   server.addService(loaded.google.cloud.dialogflow.v2.Conversations.service, {
     getConversation: async (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const name = call.request.name;
-      if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
+      // Counted when it arrives: a test waits for the call to be in flight, then acts while it is delayed.
       const key = conversationKey(name) ?? name;
       calls.set(key, (calls.get(key) ?? 0) + 1);
+      if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
       if (fake.failWith !== undefined) {
         callback({ code: fake.failWith, details: `failing on purpose with ${fake.failWith}` });
         return;
