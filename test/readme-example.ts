@@ -3,7 +3,7 @@
 // here, at the package name in the README.
 // README-EXAMPLE-START
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { complete, handOff, parseConversation, stringifyConversation } from '../src/index.js';
+import { complete, handOff, parseConversation, stringifyConversation, toPersistedSnapshot } from '../src/index.js';
 
 const body = `{
   "name": "projects/acme/locations/global/conversations/c-42",
@@ -28,6 +28,7 @@ conversation.lifecycleState; // 'COMPLETED'
 conversation.version; // 2: one per change, for optimistic concurrency
 events.map((e) => e.type); // ['ConversationCompleted']: publish these
 stringifyConversation(conversation); // canonical ProtoJSON, unknown fields kept
+toPersistedSnapshot(conversation); // what to store, with its version: it also keeps what the resource does not (recorded errors)
 
 // README-EXAMPLE-END
 
