@@ -73,7 +73,7 @@ describe('the handler in docs/getting-started.md', () => {
         const c = stored();
         // A notification carries no end time (its publish time is not one): a later fetch brings it.
         expect([c.lifecycleState, c.conversationStage, c.endTime]).toEqual(['COMPLETED', 'HUMAN_ASSIST_STAGE', undefined]);
-        expect(c.unrecoverableErrors?.map((e) => e.errorStatus.message)).toEqual(['the agent failed']);
+        expect(c.unrecoverableErrors?.map((e) => e.errorStatus?.message)).toEqual(['the agent failed']);
         expect(published.map((e) => e.type).sort()).toEqual([
           'ConversationCompleted',
           'ConversationErrorRecorded',
