@@ -7,6 +7,7 @@ export { toGoogleConversation } from '../google/index.js';
 export {
   applyNotification,
   type Conversation,
+  ConversationCodec,
   type ConversationKey,
   type ConversationName,
   type ConversationProfileName,
@@ -14,6 +15,7 @@ export {
   complete,
   conversationKey,
   createConversation,
+  decodeConversation,
   decodePushDelivery,
   encodeConversation,
   handOff,
@@ -28,6 +30,7 @@ export {
   ConversationProfileNameCodec,
   parseConversationName,
   sameConversationProfile,
+  TimestampCodec,
   timestampFromEpoch,
   timestampToEpoch,
 } from '../wire/index.js';
