@@ -16,6 +16,7 @@ import {
   googleGetConversationRequest,
   googleListConversationsRequest,
   lifecycleStateFilter,
+  openDialogflowGateway,
   TRANSIENT_GRPC_CODES,
 } from '../src/dialogflow/index.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
@@ -336,6 +337,51 @@ describe("the gateway, with Google's ConversationsClient against the emulator", 
       await injectFault(emulator, 'GetConversation', 4);
       expect(left(await retrying.refresh(conversation)).code).toBe(4);
     });
+  });
+});
+
+describe('openDialogflowGateway: the gateway over a client it makes for an endpoint', () => {
+  it('serves every RPC through one client, against the emulator; closes, more than once', async () => {
+    const opened = right(await openDialogflowGateway({ endpoint: emulator.grpcAddress, insecure: true, callOptions: { timeout: 5000 } }));
+    const conversationId = id('open');
+    const made = right(await opened.create({ parent: GLOBAL, conversationProfile: VA_PROFILE, conversationId })).conversation;
+    expect(right(await opened.get(`projects/acme/conversations/${conversationId}`))).toMatchObject({
+      found: true,
+      conversation: { name: made.name },
+    });
+    expect(right(await opened.complete(made)).conversation.lifecycleState).toBe('COMPLETED');
+    for await (const page of opened.list(GLOBAL, { filter: right(lifecycleStateFilter('COMPLETED')) })) {
+      expect(right(page).conversations.map((c) => c.name)).toContain(made.name);
+      break;
+    }
+    // Its client's retries are off, as for any gateway: a fault shows, transient.
+    right(emulator.addFault({ rpc: 'GetConversation', code: 14 }));
+    expect(left(await opened.refresh(made))).toMatchObject({ code: 14, transient: true });
+    await Promise.all([opened.close(), opened.close()]);
+    await opened.close();
+    // Closed: a call fails, as an Either.
+    expect(E.isLeft(await opened.get(made.name as string))).toBe(true);
+  });
+
+  it('says which option is wrong, and never rejects', async () => {
+    const cases: ReadonlyArray<[Parameters<typeof openDialogflowGateway>[0], string]> = [
+      [{ endpoint: 'nowhere' }, 'the Dialogflow endpoint: expected HOST:PORT, got "nowhere"'],
+      [{ endpoint: '127.0.0.1:0' }, 'the Dialogflow endpoint: expected HOST:PORT, got "127.0.0.1:0"'],
+      [{ endpoint: '127.0.0.1:65536' }, 'the Dialogflow endpoint: expected HOST:PORT, got "127.0.0.1:65536"'],
+      [{ endpoint: ':443' }, 'the Dialogflow endpoint: expected HOST:PORT, got ":443"'],
+      [{ endpoint: 42 as unknown as string }, 'the Dialogflow endpoint: expected HOST:PORT, got 42'],
+      [{ insecure: true }, 'an insecure connection needs an endpoint (HOST:PORT of an emulator)'],
+      [
+        { clientOptions: 'x' as unknown as Record<string, unknown> },
+        'clientOptions: expected the options of a ConversationsClient, an object',
+      ],
+    ];
+    for (const [options, message] of cases) {
+      expect(left(await openDialogflowGateway(options)), message).toEqual({ type: 'GatewaySetupFailed', kind: 'invalid-option', message });
+    }
+    // An IPv6 host in brackets is one: the client is made (it connects when called).
+    const ipv6 = right(await openDialogflowGateway({ endpoint: '[::1]:1', insecure: true }));
+    await ipv6.close();
   });
 });
 
