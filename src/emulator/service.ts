@@ -283,7 +283,7 @@ export class EmulatedConversations {
       return E.left(status(CODE.ALREADY_EXISTS, `conversation ${existing.name} already exists: conversation IDs are unique in a project`));
     }
     const nowNs = this.clock.nowNanos();
-    const now = this.clock.now();
+    const now = timestampOfNanos(nowNs);
     const start = nanosOfTimestamp(conversation.startTime);
     const end = conversation.endTime === undefined ? undefined : nanosOfTimestamp(conversation.endTime);
     const problems: string[] = [];
