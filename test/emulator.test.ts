@@ -696,6 +696,23 @@ describe("what a backend's tests need: conversations that exist, the calls it ma
       const refused = left(emulator.addFault(fault as never));
       expect([refused.code, refused.message], message).toEqual([3, expect.stringContaining(`addFault: ${message}`)]);
     }
+    // What throws when read is refused too, by addFault and addConversation alike.
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        isExtensible: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(left(emulator.addFault(hostile as never))).toEqual({ code: 3, message: 'addFault: the fault could not be read: trap' });
+    expect(left(emulator.addConversation(hostile as never))).toEqual({
+      code: 3,
+      message: 'addConversation: the conversation could not be read: trap',
+    });
     expect(emulator.faults()).toEqual([]);
   });
 });

@@ -379,6 +379,24 @@ describe('openDialogflowGateway: the gateway over a client it makes for an endpo
     for (const [options, message] of cases) {
       expect(left(await openDialogflowGateway(options)), message).toEqual({ type: 'GatewaySetupFailed', kind: 'invalid-option', message });
     }
+    // Options that throw when read, and what is not options: a Left too.
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const throwing = Object.defineProperty({}, 'endpoint', {
+      get() {
+        throw new Error('no endpoint for you');
+      },
+    });
+    expect(left(await openDialogflowGateway(proxy as never))).toMatchObject({
+      kind: 'invalid-option',
+      message: expect.stringMatching(/^options: could not be read: /),
+    });
+    expect(left(await openDialogflowGateway(throwing as never))).toEqual({
+      type: 'GatewaySetupFailed',
+      kind: 'invalid-option',
+      message: 'options: could not be read: no endpoint for you',
+    });
+    expect(left(await openDialogflowGateway('x' as never)).message).toBe('options: expected an object of options');
     // An IPv6 host in brackets is one: the client is made (it connects when called).
     const ipv6 = right(await openDialogflowGateway({ endpoint: '[::1]:1', insecure: true }));
     await ipv6.close();

@@ -99,6 +99,12 @@ describe("GetConversation through the gateway and Google's client", () => {
     expect(left(await googleFetchConversation({ endpoint: '127.0.0.1:1', timeoutMs: 0 })).message).toBe(
       'timeoutMs: expected a number of milliseconds above 0, got 0',
     );
+    const throwing = Object.defineProperty({}, 'timeoutMs', {
+      get() {
+        throw new Error('hostile');
+      },
+    });
+    expect(left(await googleFetchConversation(throwing))).toEqual({ kind: 'invalid', message: 'options: could not be read: hostile' });
   });
 });
 

@@ -75,6 +75,16 @@ const isMissingModule = (cause: unknown): boolean => {
 export const openDialogflowGateway = async (
   options: OpenGatewayOptions = {},
 ): Promise<E.Either<GatewaySetupError, ClosableDialogflowGateway>> => {
+  try {
+    return await open(options ?? {});
+  } catch (cause) {
+    // Options that throw when read (a hostile getter, a revoked proxy): nothing was opened.
+    return E.left(setupError('invalid-option', `options: could not be read: ${causeText(cause)}`));
+  }
+};
+
+const open = async (options: OpenGatewayOptions): Promise<E.Either<GatewaySetupError, ClosableDialogflowGateway>> => {
+  if (typeof options !== 'object') return E.left(setupError('invalid-option', 'options: expected an object of options'));
   let address: { readonly host: string; readonly port: number } | undefined;
   if (options.endpoint !== undefined) {
     const parsed = parseEndpoint(options.endpoint);

@@ -118,6 +118,17 @@ export class EmulatorError extends Error {
   }
 }
 
+/** An `INVALID_ARGUMENT` of the handle's methods. */
+const refusal = (message: string): RpcStatus => Object.freeze({ code: 3, message });
+
+const causeText = (cause: unknown): string => {
+  try {
+    return cause instanceof Error ? String(cause.message) : String(cause);
+  } catch {
+    return 'an exception that cannot be shown';
+  }
+};
+
 const isPort = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535;
 
 const EARLIEST_START = '1970-01-01T00:00:00Z';
@@ -261,10 +272,21 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     now,
     idle: () => publisher.idle(),
     pushStats: () => publisher.stats(),
-    addConversation: (conversation: Conversation) => service.addConversation(conversation),
+    addConversation: (conversation: Conversation) => {
+      try {
+        return service.addConversation(conversation);
+      } catch (cause) {
+        return E.left(refusal(`addConversation: the conversation could not be read: ${causeText(cause)}`));
+      }
+    },
     addFault: (input: FaultInput) => {
-      const fault = readFault(input);
-      if (E.isLeft(fault)) return E.left(Object.freeze({ code: 3, message: `addFault: ${fault.left}` }));
+      let fault: E.Either<string, Fault>;
+      try {
+        fault = readFault(input);
+      } catch (cause) {
+        fault = E.left(`the fault could not be read: ${causeText(cause)}`);
+      }
+      if (E.isLeft(fault)) return E.left(refusal(`addFault: ${fault.left}`));
       control.right.addFault(fault.right);
       return E.right(faults.list());
     },

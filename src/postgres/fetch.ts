@@ -75,11 +75,22 @@ export const storeErrorOfSetup = (error: GatewaySetupError): StoreError => {
  * throws.
  */
 export const googleFetchConversation = async (options?: GoogleFetchOptions): Promise<E.Either<StoreError, ClosableFetchConversation>> => {
-  const timeout = options?.timeoutMs ?? 10_000;
-  if (!(Number.isFinite(timeout) && timeout > 0)) {
-    return E.left(storeError('invalid', `timeoutMs: expected a number of milliseconds above 0, got ${String(options?.timeoutMs)}`));
+  let timeout: unknown;
+  let endpoint: unknown;
+  let insecure: unknown;
+  try {
+    ({ timeoutMs: timeout = 10_000, endpoint, insecure } = options ?? {});
+  } catch (cause) {
+    return E.left(storeError('invalid', `options: could not be read: ${causeText(cause)}`));
   }
-  const opened = await openDialogflowGateway({ endpoint: options?.endpoint, insecure: options?.insecure, callOptions: { timeout } });
+  if (!(typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0)) {
+    return E.left(storeError('invalid', `timeoutMs: expected a number of milliseconds above 0, got ${String(timeout)}`));
+  }
+  const opened = await openDialogflowGateway({
+    endpoint: endpoint as string | undefined,
+    insecure: insecure as boolean | undefined,
+    callOptions: { timeout },
+  });
   if (E.isLeft(opened)) return E.left(storeErrorOfSetup(opened.left));
   return E.right(Object.freeze({ fetch: fetchConversationThrough(opened.right), close: opened.right.close }));
 };
