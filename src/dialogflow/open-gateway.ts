@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import * as E from 'fp-ts/lib/Either.js';
+import { causeText } from './core.js';
 import { parseEndpoint } from './endpoint.js';
 import { type ConversationsClientLike, type DialogflowGateway, dialogflowGateway, type GatewayOptions } from './gateway.js';
 
@@ -46,8 +47,9 @@ const PACKAGE = '@google-cloud/dialogflow';
 const setupError = (kind: GatewaySetupError['kind'], message: string, packageName?: string): GatewaySetupError =>
   Object.freeze({ type: 'GatewaySetupFailed' as const, kind, message, ...(packageName === undefined ? {} : { packageName }) });
 
-const causeText = (cause: unknown): string => {
-  const text = cause instanceof Error ? cause.message || cause.name : String(cause);
+/** The first line of what a thrown value says. */
+const firstLine = (cause: unknown): string => {
+  const text = causeText(cause);
   return text.split('\n')[0] ?? text;
 };
 
@@ -79,7 +81,7 @@ export const openDialogflowGateway = async (
     return await open(options ?? {});
   } catch (cause) {
     // Options that throw when read (a hostile getter, a revoked proxy): nothing was opened.
-    return E.left(setupError('invalid-option', `options: could not be read: ${causeText(cause)}`));
+    return E.left(setupError('invalid-option', `options: could not be read: ${firstLine(cause)}`));
   }
 };
 
@@ -108,7 +110,7 @@ const open = async (options: OpenGatewayOptions): Promise<E.Either<GatewaySetupE
         setupError('missing-package', `the Dialogflow gateway needs the optional package ${PACKAGE}: run npm install ${PACKAGE}`, PACKAGE),
       );
     }
-    return E.left(setupError('client-failed', `could not load ${PACKAGE}: ${causeText(cause)}`));
+    return E.left(setupError('client-failed', `could not load ${PACKAGE}: ${firstLine(cause)}`));
   }
   const Client = loaded.v2?.ConversationsClient ?? loaded.ConversationsClient;
   if (typeof Client !== 'function') return E.left(setupError('client-failed', `${PACKAGE} has no v2.ConversationsClient`));
@@ -126,14 +128,14 @@ const open = async (options: OpenGatewayOptions): Promise<E.Either<GatewaySetupE
       // Said explicitly, so that the client does not ask a GCE metadata server which universe it is in.
       settings.universeDomain = 'googleapis.com';
     } catch (cause) {
-      return E.left(setupError('client-failed', `could not load google-gax beside ${PACKAGE}: ${causeText(cause)}`));
+      return E.left(setupError('client-failed', `could not load google-gax beside ${PACKAGE}: ${firstLine(cause)}`));
     }
   }
   let client: ConversationsClientLike & { close(): Promise<void> };
   try {
     client = new Client(settings);
   } catch (cause) {
-    return E.left(setupError('client-failed', `could not make a ConversationsClient: ${causeText(cause)}`));
+    return E.left(setupError('client-failed', `could not make a ConversationsClient: ${firstLine(cause)}`));
   }
   const gateway = dialogflowGateway(client, options);
   let closing: Promise<void> | undefined;

@@ -34,5 +34,7 @@ export {
   timestampFromEpoch,
   timestampToEpoch,
 } from '../wire/index.js';
+// What a thrown value says, never throwing itself: the one the core uses.
+export { causeText } from '../wire/issue.js';
 // One segment of a resource name, as the wire format reads names.
 export { isSegment } from '../wire/resource-name.js';

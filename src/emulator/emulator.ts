@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { EmulatedClock, nanosOfTimestamp } from './clock.js';
 import { startControl } from './control.js';
-import { type Conversation, ConversationProfileNameCodec, isSegment, type Timestamp, TimestampCodec } from './core.js';
+import { type Conversation, ConversationProfileNameCodec, causeText, isSegment, type Timestamp, TimestampCodec } from './core.js';
 import { CallLog, type Fault, type FaultInput, Faults, type RpcCall, readFault } from './faults.js';
 import { startGrpcServer } from './grpc-server.js';
 import { loadEmulatorModules } from './modules.js';
@@ -120,14 +120,6 @@ export class EmulatorError extends Error {
 
 /** An `INVALID_ARGUMENT` of the handle's methods. */
 const refusal = (message: string): RpcStatus => Object.freeze({ code: 3, message });
-
-const causeText = (cause: unknown): string => {
-  try {
-    return cause instanceof Error ? String(cause.message) : String(cause);
-  } catch {
-    return 'an exception that cannot be shown';
-  }
-};
 
 const isPort = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535;
 
