@@ -3,7 +3,7 @@ import { v2 } from '@google-cloud/dialogflow';
 import * as grpc from '@grpc/grpc-js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { type EmulatorEvent, type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
-import { decodePushDelivery } from '../src/index.js';
+import { conversationKey, decodePushDelivery } from '../src/index.js';
 import type { ConversationEventNotification } from '../src/notifications/index.js';
 
 /** Google's own client, pointed at the emulator as the docs say. */
@@ -25,6 +25,12 @@ export const control = async (
 export const injectFault = async (emulator: RunningEmulator, rpc: string, code: number, times = 1): Promise<void> => {
   const { status, json } = await control(emulator, 'POST', '/faults', { rpc, code, times });
   if (status !== 200) throw new Error(`POST /faults: ${status} ${JSON.stringify(json)}`);
+};
+
+/** How many calls of `rpc` the emulator received for a conversation, its name spelt any way (with a location or not). */
+export const callsFor = (emulator: RunningEmulator, rpc: string, conversation: string): number => {
+  const key = conversationKey(conversation) ?? conversation;
+  return emulator.calls().filter((c) => c.rpc === rpc && (conversationKey(c.target) ?? c.target) === key).length;
 };
 
 /** Moves the emulated clock; returns what it did. */

@@ -4,7 +4,9 @@ import * as fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseListFilter } from '../src/emulator/filter.js';
-import { EmulatorError, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import { EmulatorError, type RpcCall, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import { fromGoogleConversation } from '../src/google/index.js';
+import { type Conversation, complete, createConversation, decodeConversation, encodeConversation } from '../src/index.js';
 import { spawnBin } from './cli-helpers.js';
 import {
   ASSIST_PROFILE,
@@ -403,6 +405,315 @@ describe('the control API', () => {
     const response = await fetch(`${emulator.controlUrl}/clock:advance`, { method: 'POST', body: '{' });
     expect(response.status).toBe(400);
     expect(((await control(emulator, 'GET', '/conversations')).json.conversations as unknown[]).length).toBeGreaterThan(0);
+  });
+});
+
+describe("what a backend's tests need: conversations that exist, the calls it made, slow and failing calls", () => {
+  const START = '2026-11-23T10:05:00Z';
+  /** Whether a time is within the minute after START (the clock runs on in real time). */
+  const soonAfterStart = (time: string): boolean => Date.parse(time) >= Date.parse(START) && Date.parse(time) < Date.parse(START) + 60_000;
+  const existing = (id: string, fields: Record<string, unknown> = {}): Conversation =>
+    right(
+      decodeConversation({
+        name: `${GLOBAL}/conversations/${id}`,
+        lifecycleState: 'IN_PROGRESS',
+        conversationProfile: VA_PROFILE,
+        startTime: '2026-11-23T10:00:00.123456789Z',
+        conversationStage: 'VIRTUAL_AGENT_STAGE',
+        ...fields,
+      }),
+    );
+
+  it('starts at the time it is given (now), and runs on from there', async () => {
+    const { emulator: e } = await emulatorForTest({ now: START });
+    try {
+      expect(soonAfterStart(e.now())).toBe(true);
+      expect(soonAfterStart((await control(e, 'GET', '/clock')).json.now as string)).toBe(true);
+    } finally {
+      await e.close();
+    }
+    const { emulator: dated } = await emulatorForTest({ now: new Date('2030-01-01T00:00:00Z') });
+    expect(dated.now().startsWith('2030-01-01T00:00:0')).toBe(true);
+    await dated.close();
+    for (const now of ['yesterday', '1969-12-31T23:59:59Z', '9999-06-01T00:00:00Z', new Date(Number.NaN)]) {
+      await expect(startEmulator({ now })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringMatching(
+          /^emulator: now: expected an RFC 3339 time or a Date from 1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z, got /,
+        ),
+      });
+    }
+  });
+
+  it('holds the conversations it is given, as they are: found by Get and List, moved by time, not notified', async () => {
+    const pushes = await startPushReceiver();
+    const there = existing('there', {
+      phoneNumber: { countryCode: 1, phoneNumber: '+16502530000' },
+      telephonyConnectionInfo: { dialedNumber: '+16502530000' },
+    });
+    const done = right(complete(existing('done'), '2026-11-23T10:02:00Z')).conversation;
+    const { emulator: e } = await emulatorForTest({ now: START, conversations: [there, done], push: pushes.url, format: 'JSON' });
+    const c = googleClient(e);
+    try {
+      const [got] = await c.getConversation({ name: there.name }, NO_RETRY);
+      expect(encodeConversation(right(fromGoogleConversation(got)))).toEqual(encodeConversation(there));
+      const [page] = await c.listConversations({ parent: GLOBAL }, { ...NO_RETRY, autoPaginate: false });
+      expect(page.map((p) => p.name)).toEqual([there.name, done.name]);
+      // Created here after them: listed after them.
+      const [made] = await c.createConversation({ parent: GLOBAL, conversation: { conversationProfile: ASSIST_PROFILE } }, NO_RETRY);
+      expect((await c.listConversations({ parent: GLOBAL }, { ...NO_RETRY, autoPaginate: false }))[0].map((p) => p.name)).toEqual([
+        there.name,
+        done.name,
+        made.name,
+      ]);
+      await e.idle();
+      expect(pushes.received.map((r) => r.notification.conversation)).toEqual([
+        `projects/acme/conversations/${made.name?.split('/').at(-1)}`,
+      ]);
+      // Time moves them as any other: the one in progress is completed 24 hours after its start (notified), the other purged.
+      const moved = await advance(e, DAY);
+      expect(moved.completed).toEqual([there.name, made.name]);
+      const [finished] = await c.getConversation({ name: there.name }, NO_RETRY);
+      expect(finished).toMatchObject({
+        lifecycleState: 'COMPLETED',
+        endTime: { seconds: String(Date.parse('2026-11-24T10:00:00Z') / 1000), nanos: 123456789 },
+      });
+      expect((await advance(e, 30 * DAY)).purged).toContain(done.name);
+      expect((await failure(c.getConversation({ name: done.name }, NO_RETRY))).code).toBe(5);
+    } finally {
+      await c.close();
+      await e.close();
+      await pushes.close();
+    }
+  });
+
+  it('refuses a conversation Dialogflow could not have at the emulated time, saying why', async () => {
+    const { emulator: e } = await emulatorForTest({ now: START, conversations: [existing('taken')] });
+    try {
+      const refusals: ReadonlyArray<[unknown, number, string]> = [
+        [existing('taken'), 6, `conversation ${GLOBAL}/conversations/taken already exists`],
+        [
+          right(
+            decodeConversation({
+              ...encodeConversation(existing('taken-elsewhere')),
+              name: 'projects/acme/locations/europe-west1/conversations/taken',
+            }),
+          ),
+          6,
+          'already exists',
+        ],
+        [existing('future', { startTime: '2026-11-23T11:00:00Z' }), 3, 'startTime 2026-11-23T11:00:00Z is after the emulated time'],
+        [
+          existing('old', { startTime: '2026-11-22T10:00:00Z' }),
+          3,
+          'it is in progress 24 hours after its start, when Dialogflow completes a conversation: add it COMPLETED',
+        ],
+        [
+          right(complete(existing('purged', { startTime: '2026-10-01T10:00:00Z' }), '2026-10-01T11:00:00Z')).conversation,
+          3,
+          'it ended 30 days or more before, when Dialogflow purges a conversation',
+        ],
+        [
+          right(createConversation({ conversationProfile: ASSIST_PROFILE, virtualAgent: false, startTime: START })).conversation,
+          3,
+          'name: a conversation Dialogflow has is named',
+        ],
+        [{ name: `${GLOBAL}/conversations/plain` }, 3, 'expected a conversation, the aggregate'],
+        [right(decodeConversation({ ...encodeConversation(existing('kept')), version: 3 })), 3, 'GetConversation could not answer it'],
+      ];
+      for (const [conversation, code, message] of refusals) {
+        const refused = left(e.addConversation(conversation as Conversation));
+        expect([refused.code, refused.message], message).toEqual([code, expect.stringContaining(message)]);
+      }
+      expect(left(e.addConversation(existing('future', { startTime: '2026-11-23T11:00:00Z' }))).message).toMatch(
+        /^projects\/acme\/locations\/global\/conversations\/future: not a conversation Dialogflow has at the emulated time, 2026-11-23T10:05:\S+Z: startTime .* \(the emulator's now option sets its clock\)$/,
+      );
+      expect(right(e.addConversation(existing('later')))).toMatchObject({ name: `${GLOBAL}/conversations/later` });
+      await expect(
+        startEmulator({ now: START, conversations: [existing('ok'), existing('old', { startTime: '2026-11-01T10:00:00Z' })] }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringMatching(
+          /^emulator: conversations\[1\]: projects\/acme\/locations\/global\/conversations\/old: not a conversation/,
+        ),
+      });
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('takes a conversation over HTTP too: POST /conversations, in ProtoJSON', async () => {
+    const { emulator: e } = await emulatorForTest({ now: START });
+    const c = googleClient(e);
+    try {
+      const json = encodeConversation(existing('posted', { conversationStage: 'HUMAN_ASSIST_STAGE' }));
+      const posted = await control(e, 'POST', '/conversations', json);
+      expect(posted).toMatchObject({ status: 200, json: { ...json, version: 0, unrecoverableErrors: [] } });
+      const [got] = await c.getConversation({ name: json.name }, NO_RETRY);
+      expect(got).toMatchObject({ lifecycleState: 'IN_PROGRESS', conversationStage: 'HUMAN_ASSIST_STAGE' });
+      expect((await control(e, 'POST', '/conversations', json)).json).toMatchObject({ error: { code: 409, status: 'ALREADY_EXISTS' } });
+      const bad = await control(e, 'POST', '/conversations', { name: 'x' });
+      expect(bad).toMatchObject({ status: 400, json: { error: { status: 'INVALID_ARGUMENT' } } });
+      expect((bad.json.error as { message: string }).message).toContain(
+        'expected a Conversation in ProtoJSON, as GetConversation returns it: ',
+      );
+    } finally {
+      await c.close();
+      await e.close();
+    }
+  });
+
+  it('logs every call it receives, with its answer: calls() and GET /calls', async () => {
+    const { emulator: e } = await emulatorForTest({ now: START, conversations: [existing('logged')] });
+    const c = googleClient(e);
+    try {
+      await c.getConversation({ name: `${GLOBAL}/conversations/logged` }, NO_RETRY);
+      await failure(c.getConversation({ name: `${GLOBAL}/conversations/nobody` }, NO_RETRY));
+      right(e.addFault({ rpc: 'CompleteConversation', code: 14 }));
+      await failure(c.completeConversation({ name: `${GLOBAL}/conversations/logged` }, NO_RETRY));
+      await c.listConversations({ parent: GLOBAL }, { ...NO_RETRY, autoPaginate: false });
+      const calls = e.calls();
+      expect(calls.map(({ rpc, target, code, faulted }) => ({ rpc, target, code, faulted }))).toEqual([
+        { rpc: 'GetConversation', target: `${GLOBAL}/conversations/logged`, code: 0, faulted: false },
+        { rpc: 'GetConversation', target: `${GLOBAL}/conversations/nobody`, code: 5, faulted: false },
+        { rpc: 'CompleteConversation', target: `${GLOBAL}/conversations/logged`, code: 14, faulted: true },
+        { rpc: 'ListConversations', target: GLOBAL, code: 0, faulted: false },
+      ]);
+      expect(calls.every((call) => soonAfterStart(call.at))).toBe(true);
+      expect(Object.isFrozen(calls) && Object.isFrozen(calls[0])).toBe(true);
+      expect((await control(e, 'GET', '/calls')).json).toEqual({ calls: JSON.parse(JSON.stringify(calls)) });
+      expect((await control(e, 'DELETE', '/calls')).json).toEqual({ calls: [] });
+      expect(e.calls()).toEqual([]);
+      await c.getConversation({ name: `${GLOBAL}/conversations/logged` }, NO_RETRY);
+      expect(e.calls()).toHaveLength(1);
+      e.clearCalls();
+      expect(e.calls()).toEqual([]);
+    } finally {
+      await c.close();
+      await e.close();
+    }
+  });
+
+  it('delays calls (delayMs): answered after the delay, in the log meanwhile without an answer; a shorter deadline is DEADLINE_EXCEEDED', async () => {
+    const { emulator: e, events } = await emulatorForTest({ now: START, conversations: [existing('slow')] });
+    const c = googleClient(e);
+    const name = `${GLOBAL}/conversations/slow`;
+    try {
+      expect(right(e.addFault({ rpc: 'GetConversation', delayMs: 400 }))).toEqual([{ rpc: 'GetConversation', delayMs: 400, times: 1 }]);
+      const started = performance.now();
+      const answer = c.getConversation({ name }, NO_RETRY);
+      let waiting: ReadonlyArray<RpcCall> = [];
+      for (let i = 0; i < 100 && waiting.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        waiting = e.calls();
+      }
+      expect(waiting).toEqual([{ at: expect.any(String), rpc: 'GetConversation', target: name, faulted: true }]);
+      expect((await answer)[0].name).toBe(name);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+      expect(e.calls()[0]).toMatchObject({ code: 0, faulted: true });
+      expect(events.some((ev) => ev.kind === 'fault' && ev.message === `GetConversation ${name}: injected: wait 400 ms`)).toBe(true);
+      // A client that does not wait that long gives up: what a backend's deadline does.
+      right(e.addFault({ rpc: 'GetConversation', delayMs: 1000 }));
+      expect((await failure(c.getConversation({ name }, { ...NO_RETRY, timeout: 100 }))).code).toBe(4);
+      // A delay, then a failure.
+      const posted = await control(e, 'POST', '/faults', { rpc: 'GetConversation', delayMs: 200, code: 13, message: 'slow, then broken' });
+      expect(posted.json).toEqual({ faults: [{ rpc: 'GetConversation', delayMs: 200, code: 13, times: 1, message: 'slow, then broken' }] });
+      const before = performance.now();
+      expect(await failure(c.getConversation({ name }, NO_RETRY))).toEqual({ code: 13, details: 'slow, then broken' });
+      expect(performance.now() - before).toBeGreaterThanOrEqual(190);
+    } finally {
+      await c.close();
+      await e.close();
+    }
+  });
+
+  it('fails every call until the faults are cleared (times: "always"), by program or over HTTP', async () => {
+    const { emulator: e } = await emulatorForTest({ now: START, conversations: [existing('down')] });
+    const c = googleClient(e);
+    const name = `${GLOBAL}/conversations/down`;
+    try {
+      expect(right(e.addFault({ rpc: 'GetConversation', code: 14, times: 'always' }))).toEqual([
+        { rpc: 'GetConversation', code: 14, times: 'always' },
+      ]);
+      for (let i = 0; i < 5; i++) {
+        expect(await failure(c.getConversation({ name }, NO_RETRY))).toEqual({
+          code: 14,
+          details: 'emulated fault (until the faults are cleared)',
+        });
+      }
+      // Other RPCs are not affected.
+      await c.listConversations({ parent: GLOBAL }, { ...NO_RETRY, autoPaginate: false });
+      expect(e.faults()).toEqual([{ rpc: 'GetConversation', code: 14, times: 'always' }]);
+      e.clearFaults();
+      expect(e.faults()).toEqual([]);
+      expect((await c.getConversation({ name }, NO_RETRY))[0].name).toBe(name);
+      expect((await control(e, 'POST', '/faults', { rpc: 'GetConversation', code: 7, times: 'always' })).json).toEqual({
+        faults: [{ rpc: 'GetConversation', code: 7, times: 'always' }],
+      });
+      expect((await failure(c.getConversation({ name }, NO_RETRY))).code).toBe(7);
+      expect((await control(e, 'GET', '/faults')).json).toEqual({ faults: [{ rpc: 'GetConversation', code: 7, times: 'always' }] });
+      await control(e, 'DELETE', '/faults');
+      expect((await c.getConversation({ name }, NO_RETRY))[0].name).toBe(name);
+    } finally {
+      await c.close();
+      await e.close();
+    }
+  });
+
+  it('closing cuts the calls a delay holds: the client sees CANCELLED, at once rather than after the delay', async () => {
+    const { emulator: e } = await emulatorForTest({ now: START, conversations: [existing('cut')] });
+    const c = googleClient(e);
+    try {
+      right(e.addFault({ rpc: 'GetConversation', delayMs: 60_000 }));
+      const answer = failure(c.getConversation({ name: `${GLOBAL}/conversations/cut` }, NO_RETRY));
+      for (let i = 0; i < 100 && e.calls().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const started = performance.now();
+      await e.close();
+      expect((await answer).code).toBe(1);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(e.calls()).toEqual([expect.not.objectContaining({ code: expect.anything() })]);
+    } finally {
+      await c.close();
+      await e.close();
+    }
+  });
+
+  it('refuses a fault that is malformed, naming each field', () => {
+    const cases: ReadonlyArray<[unknown, string]> = [
+      [{ rpc: 'GetConversation' }, 'code: expected a gRPC status code to fail with, a delayMs to wait, or both'],
+      [{ rpc: 'GetConversation', delayMs: 0 }, 'delayMs: expected a whole number of milliseconds from 1 to 600000, got 0'],
+      [{ rpc: 'GetConversation', delayMs: 1.5 }, 'delayMs: expected a whole number of milliseconds from 1 to 600000, got 1.5'],
+      [{ rpc: 'GetConversation', delayMs: 600_001 }, 'delayMs: expected a whole number of milliseconds from 1 to 600000, got 600001'],
+      [{ rpc: 'GetConversation', code: 14, times: 'forever' }, 'times: expected a whole number from 1 to 1000, or "always", got "forever"'],
+      [{ rpc: 'GetConversation', delayMs: 10, message: 'x' }, 'message: the details of a failed call: give a code too'],
+      [
+        { rpc: 'Frob', code: 17 },
+        'rpc: expected one of CreateConversation, GetConversation, ListConversations, CompleteConversation, got "Frob"; code: ',
+      ],
+      [null, 'expected a fault, {"rpc", "code", "delayMs", "times"}, got null'],
+    ];
+    for (const [fault, message] of cases) {
+      const refused = left(emulator.addFault(fault as never));
+      expect([refused.code, refused.message], message).toEqual([3, expect.stringContaining(`addFault: ${message}`)]);
+    }
+    // What throws when read is refused too, by addFault and addConversation alike.
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        isExtensible: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(left(emulator.addFault(hostile as never))).toEqual({ code: 3, message: 'addFault: the fault could not be read: trap' });
+    expect(left(emulator.addConversation(hostile as never))).toEqual({
+      code: 3,
+      message: 'addConversation: the conversation could not be read: trap',
+    });
+    expect(emulator.faults()).toEqual([]);
   });
 });
 

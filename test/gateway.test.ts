@@ -16,6 +16,7 @@ import {
   googleGetConversationRequest,
   googleListConversationsRequest,
   lifecycleStateFilter,
+  openDialogflowGateway,
   TRANSIENT_GRPC_CODES,
 } from '../src/dialogflow/index.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
@@ -33,7 +34,9 @@ const _requestsFit = [
 ];
 
 const DAY = 86_400;
-const PERMANENT_CODES = [1, 2, 3, 5, 6, 7, 9, 11, 12, 15, 16];
+/** Every gRPC code but OK is one or the other; CANCELLED (1) is transient: the gateway cancels nothing itself. */
+const TRANSIENT_CODES = [1, 4, 8, 10, 13, 14];
+const PERMANENT_CODES = [2, 3, 5, 6, 7, 9, 11, 12, 15, 16];
 
 let emulator: RunningEmulator;
 let client: v2.ConversationsClient;
@@ -249,9 +252,14 @@ describe("the gateway, with Google's ConversationsClient against the emulator", 
       ],
     ];
 
+    it('the transient codes are CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL and UNAVAILABLE', () => {
+      expect(TRANSIENT_GRPC_CODES).toEqual(TRANSIENT_CODES);
+      expect([...TRANSIENT_CODES, ...PERMANENT_CODES].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    });
+
     // NOT_FOUND from GetConversation is an answer, not an error: the next test.
     const cases = calls.flatMap(([rpc, f]) =>
-      [...TRANSIENT_GRPC_CODES, ...PERMANENT_CODES]
+      [...TRANSIENT_CODES, ...PERMANENT_CODES]
         .filter((code) => !(rpc === 'GetConversation' && code === 5))
         .map((code) => [rpc, code, f] as const),
     );
@@ -259,8 +267,8 @@ describe("the gateway, with Google's ConversationsClient against the emulator", 
       const conversation = await created();
       await injectFault(emulator, rpc, code);
       const error = left(await f(conversation));
-      expect(error).toMatchObject({ type: 'RpcFailed', code, rpc, transient: TRANSIENT_GRPC_CODES.includes(code) });
-      expect(error.message).toContain(TRANSIENT_GRPC_CODES.includes(code) ? 'transient: retry later' : 'permanent: do not retry');
+      expect(error).toMatchObject({ type: 'RpcFailed', code, rpc, transient: TRANSIENT_CODES.includes(code) });
+      expect(error.message).toContain(TRANSIENT_CODES.includes(code) ? 'transient: retry later' : 'permanent: do not retry');
       // The fault was one call: the next one goes through.
       expect(E.isRight(await f(conversation))).toBe(true);
     });
@@ -271,6 +279,47 @@ describe("the gateway, with Google's ConversationsClient against the emulator", 
       expect(right(await gateway.refresh(conversation))).toEqual({ found: false });
       const missing = { ...conversation, name: `${GLOBAL}/conversations/nobody` } as Conversation;
       expect(left(await gateway.complete(missing))).toMatchObject({ code: 5, codeName: 'NOT_FOUND', transient: false });
+    });
+
+    it('a call cut by the server shutting down is CANCELLED, transient: the same call answers once a server is back', async () => {
+      const { emulator: dying } = await emulatorForTest({ virtualAgentProfiles: [VA_PROFILE] });
+      let back: RunningEmulator | undefined;
+      const dyingClient = googleClient(dying);
+      try {
+        const dyingGateway = dialogflowGateway(dyingClient);
+        const conversation = right(
+          await dyingGateway.create({ parent: GLOBAL, conversationProfile: VA_PROFILE, conversationId: id() }),
+        ).conversation;
+        right(dying.addFault({ rpc: 'GetConversation', delayMs: 60_000 }));
+        const cut = dyingGateway.refresh(conversation);
+        for (let i = 0; i < 200 && dying.calls().filter((c) => c.rpc === 'GetConversation').length === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await dying.close();
+        const error = left(await cut);
+        expect(error).toMatchObject({ type: 'RpcFailed', code: 1, codeName: 'CANCELLED', transient: true, rpc: 'GetConversation' });
+        expect(error.message).toMatch(
+          /^refresh projects\/acme\/locations\/global\/conversations\/\S+: GetConversation failed: .*\[CANCELLED \(1\), transient: retry later\]$/,
+        );
+        // A server back on the same port, with the conversation: the same call, retried, answers.
+        ({ emulator: back } = await emulatorForTest({ port: dying.grpcPort, conversations: [conversation] }));
+        expect(right(await dyingGateway.refresh(conversation)).found).toBe(true);
+      } finally {
+        await dyingClient.close();
+        await dying.close();
+        await back?.close();
+      }
+    });
+
+    it('a call slower than the deadline given in callOptions is DEADLINE_EXCEEDED, transient', async () => {
+      const conversation = await created();
+      const impatient = dialogflowGateway(client, { callOptions: { timeout: 200 } });
+      right(emulator.addFault({ rpc: 'GetConversation', delayMs: 2000 }));
+      const started = performance.now();
+      expect(left(await impatient.refresh(conversation))).toMatchObject({ code: 4, codeName: 'DEADLINE_EXCEEDED', transient: true });
+      expect(performance.now() - started).toBeLessThan(1500);
+      // The emulator still answers the call it delayed, to nobody; the next one goes through.
+      expect(right(await impatient.refresh(conversation)).found).toBe(true);
     });
 
     it("Google's own retries would hide UNAVAILABLE: the gateway turns them off unless asked (clientRetries)", async () => {
@@ -288,6 +337,69 @@ describe("the gateway, with Google's ConversationsClient against the emulator", 
       await injectFault(emulator, 'GetConversation', 4);
       expect(left(await retrying.refresh(conversation)).code).toBe(4);
     });
+  });
+});
+
+describe('openDialogflowGateway: the gateway over a client it makes for an endpoint', () => {
+  it('serves every RPC through one client, against the emulator; closes, more than once', async () => {
+    const opened = right(await openDialogflowGateway({ endpoint: emulator.grpcAddress, insecure: true, callOptions: { timeout: 5000 } }));
+    const conversationId = id('open');
+    const made = right(await opened.create({ parent: GLOBAL, conversationProfile: VA_PROFILE, conversationId })).conversation;
+    expect(right(await opened.get(`projects/acme/conversations/${conversationId}`))).toMatchObject({
+      found: true,
+      conversation: { name: made.name },
+    });
+    expect(right(await opened.complete(made)).conversation.lifecycleState).toBe('COMPLETED');
+    for await (const page of opened.list(GLOBAL, { filter: right(lifecycleStateFilter('COMPLETED')) })) {
+      expect(right(page).conversations.map((c) => c.name)).toContain(made.name);
+      break;
+    }
+    // Its client's retries are off, as for any gateway: a fault shows, transient.
+    right(emulator.addFault({ rpc: 'GetConversation', code: 14 }));
+    expect(left(await opened.refresh(made))).toMatchObject({ code: 14, transient: true });
+    await Promise.all([opened.close(), opened.close()]);
+    await opened.close();
+    // Closed: a call fails, as an Either.
+    expect(E.isLeft(await opened.get(made.name as string))).toBe(true);
+  });
+
+  it('says which option is wrong, and never rejects', async () => {
+    const cases: ReadonlyArray<[Parameters<typeof openDialogflowGateway>[0], string]> = [
+      [{ endpoint: 'nowhere' }, 'the Dialogflow endpoint: expected HOST:PORT, got "nowhere"'],
+      [{ endpoint: '127.0.0.1:0' }, 'the Dialogflow endpoint: expected HOST:PORT, got "127.0.0.1:0"'],
+      [{ endpoint: '127.0.0.1:65536' }, 'the Dialogflow endpoint: expected HOST:PORT, got "127.0.0.1:65536"'],
+      [{ endpoint: ':443' }, 'the Dialogflow endpoint: expected HOST:PORT, got ":443"'],
+      [{ endpoint: 42 as unknown as string }, 'the Dialogflow endpoint: expected HOST:PORT, got 42'],
+      [{ insecure: true }, 'an insecure connection needs an endpoint (HOST:PORT of an emulator)'],
+      [
+        { clientOptions: 'x' as unknown as Record<string, unknown> },
+        'clientOptions: expected the options of a ConversationsClient, an object',
+      ],
+    ];
+    for (const [options, message] of cases) {
+      expect(left(await openDialogflowGateway(options)), message).toEqual({ type: 'GatewaySetupFailed', kind: 'invalid-option', message });
+    }
+    // Options that throw when read, and what is not options: a Left too.
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const throwing = Object.defineProperty({}, 'endpoint', {
+      get() {
+        throw new Error('no endpoint for you');
+      },
+    });
+    expect(left(await openDialogflowGateway(proxy as never))).toMatchObject({
+      kind: 'invalid-option',
+      message: expect.stringMatching(/^options: could not be read: /),
+    });
+    expect(left(await openDialogflowGateway(throwing as never))).toEqual({
+      type: 'GatewaySetupFailed',
+      kind: 'invalid-option',
+      message: 'options: could not be read: no endpoint for you',
+    });
+    expect(left(await openDialogflowGateway('x' as never)).message).toBe('options: expected an object of options');
+    // An IPv6 host in brackets is one: the client is made (it connects when called).
+    const ipv6 = right(await openDialogflowGateway({ endpoint: '[::1]:1', insecure: true }));
+    await ipv6.close();
   });
 });
 

@@ -287,11 +287,17 @@ console.log(stringifyConversation(handed.right.conversation), handed.right.event
     it('imports dialogflow-conversation/postgres without its optional peers, and says which one a store needs', async () => {
       await writeFile(
         join(project, 'store.mjs'),
-        `import { openStore, pushAuthenticator } from 'dialogflow-conversation/postgres';
+        `import { fetchConversationThrough, googleFetchConversation, openStore, pushAuthenticator } from 'dialogflow-conversation/postgres';
+import { openDialogflowGateway } from 'dialogflow-conversation/dialogflow';
 const store = await openStore();
 const server = await openStore({ database: 'postgres://127.0.0.1:1/none' });
 const auth = await pushAuthenticator({ audience: 'a', serviceAccount: 'p@x.iam.gserviceaccount.com' });
-console.log([store, server, auth].map((e) => e._tag + ' ' + e.left.kind + ': ' + e.left.message).join('\\n'));
+const google = await googleFetchConversation();
+const gateway = await openDialogflowGateway();
+console.log([store, server, auth, google, gateway].map((e) => e._tag + ' ' + e.left.kind + ': ' + e.left.message).join('\\n'));
+// Your own GetConversation needs none of them.
+const yours = fetchConversationThrough({ get: async () => ({ _tag: 'Right', right: { found: false } }) });
+console.log(JSON.stringify(await yours('projects/p/conversations/c')));
 `,
       );
       const result = await outcome(process.execPath, ['store.mjs'], { cwd: project });
@@ -300,6 +306,9 @@ console.log([store, server, auth].map((e) => e._tag + ' ' + e.left.kind + ': ' +
         'Left missing-package: an embedded database needs the optional package @electric-sql/pglite: run npm install @electric-sql/pglite',
         'Left missing-package: a PostgreSQL server needs the optional package pg: run npm install pg',
         'Left missing-package: push authentication needs the optional package jose: run npm install jose',
+        'Left missing-package: GetConversation needs the optional package @google-cloud/dialogflow: run npm install @google-cloud/dialogflow',
+        'Left missing-package: the Dialogflow gateway needs the optional package @google-cloud/dialogflow: run npm install @google-cloud/dialogflow',
+        '{"_tag":"Right","right":{"found":false}}',
       ]);
     });
 

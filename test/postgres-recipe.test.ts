@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { startFakeDialogflow } from './support/dialogflow-grpc.js';
+import { startEmulator } from '../src/emulator/index.js';
 import { startPushService } from './support/mount-example.js';
-import { aboutName, pushBody, remoteConversation } from './support/pushes.js';
+import { aboutName, EMULATOR_NOW, pushBody, remoteConversation } from './support/pushes.js';
 import { startEventSink } from './support/serve-process.js';
 
 // The listener mounted in a plain Node server, as docs/recipes.md shows it: that code is
-// test/support/mount-example.ts, run here against PGlite, a GetConversation server and keys this test makes.
+// test/support/mount-example.ts, run here against PGlite, the emulator and keys this test makes.
 
 describe('the recipe: the listener mounted in your own server', () => {
   it('is in docs/recipes.md, verbatim', () => {
@@ -19,7 +19,7 @@ describe('the recipe: the listener mounted in your own server', () => {
 
   it('takes an authenticated push, stores it, serves it, and publishes its event', async () => {
     const keys = await generateKeyPair('RS256', { extractable: true });
-    const dialogflow = await startFakeDialogflow([remoteConversation('mounted')]);
+    const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('mounted')] });
     const sink = await startEventSink();
     const audience = 'https://events.acme.example/pubsub/push';
     const serviceAccount = 'push@acme.iam.gserviceaccount.com';
@@ -29,7 +29,7 @@ describe('the recipe: the listener mounted in your own server', () => {
       eventsTo: sink.url,
       port: 0,
       host: '127.0.0.1',
-      dialogflow: { endpoint: dialogflow.endpoint, insecure: true },
+      dialogflow: { endpoint: dialogflow.grpcAddress, insecure: true },
       keys: { keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'k', alg: 'RS256' }] },
     });
     const url = `http://127.0.0.1:${(service.server.address() as AddressInfo).port}`;
@@ -58,6 +58,6 @@ describe('the recipe: the listener mounted in your own server', () => {
     expect(got.version).toBe(1);
     await service.stop();
     await sink.close();
-    await dialogflow.stop();
+    await dialogflow.close();
   });
 });

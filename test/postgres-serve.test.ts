@@ -6,17 +6,19 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../src/emulator/index.js';
 import { type Conversation, conversationKey, encodeConversation } from '../src/index.js';
 import { type ConversationStore, openStore } from '../src/postgres/index.js';
 import { runCli } from './cli-helpers.js';
+import { callsFor } from './emulator-helpers.js';
 import { right } from './helpers.js';
-import { type FakeDialogflow, startFakeDialogflow } from './support/dialogflow-grpc.js';
 import { freePort, type PostgresServer, serverTests, startPostgres } from './support/postgres-server.js';
 import {
   aboutName,
   applyInMemory,
   deliveriesFor,
   duplicatedAndShuffled,
+  EMULATOR_NOW,
   type PushBody,
   pushBody,
   random,
@@ -25,8 +27,9 @@ import {
 import { type EventSink, killAll, type ServeProcess, startEventSink, startServe } from './support/serve-process.js';
 
 // `serve` as processes: many instances on one database, SIGKILL in the middle, Pub/Sub played by
-// this test (at least once, out of order, redelivering what was not acknowledged), Dialogflow by a
-// small gRPC server, the events' consumer by an HTTP endpoint that sometimes fails.
+// this test (at least once, out of order, redelivering what was not acknowledged), Dialogflow by the
+// emulator (holding the conversations as they were before the notifications), the events' consumer
+// by an HTTP endpoint that sometimes fails.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -109,7 +112,10 @@ describe.each(targets)('serve on $name', (target) => {
     const seeded = new Set(ids.filter((_, i) => i % 4 === 1 && !purged.has(`k-${i}`)));
     const remote = new Map(ids.map((id) => [id, remoteConversation(id)]));
     const distinct = new Map(ids.map((id) => [id, deliveriesFor(id, next, serial)]));
-    const dialogflow: FakeDialogflow = await startFakeDialogflow([...remote].filter(([id]) => !purged.has(id)).map(([, c]) => c));
+    const dialogflow: RunningEmulator = await startEmulator({
+      now: EMULATOR_NOW,
+      conversations: [...remote].filter(([id]) => !purged.has(id)).map(([, c]) => c),
+    });
     // The consumer refuses one batch in ten: the relay retries them.
     const failing = random(7);
     const sink: EventSink = await startEventSink(() => failing() < 0.1);
@@ -128,7 +134,7 @@ describe.each(targets)('serve on $name', (target) => {
       '--database',
       location,
       '--dialogflow-endpoint',
-      dialogflow.endpoint,
+      dialogflow.grpcAddress,
       '--insecure',
       '--events-to',
       sink.url,
@@ -250,7 +256,7 @@ describe.each(targets)('serve on $name', (target) => {
 
     // GetConversation: never for a conversation already stored, at most once per process for the others.
     for (const id of ids) {
-      const calls = dialogflow.calls.get(aboutName(id)) ?? 0;
+      const calls = callsFor(dialogflow, 'GetConversation', aboutName(id));
       if (seeded.has(id)) expect(calls, id).toBe(0);
       else if (!purged.has(id)) expect(calls, id).toBeLessThanOrEqual(started.length);
     }
@@ -266,7 +272,7 @@ describe.each(targets)('serve on $name', (target) => {
     expect(right(await store.pendingEvents())).toBe(0);
     await store.close();
     await sink.close();
-    await dialogflow.stop();
+    await dialogflow.close();
   }, 300_000);
 });
 
@@ -310,8 +316,8 @@ describe('serve', () => {
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(keys.privateKey);
-    const dialogflow = await startFakeDialogflow([remoteConversation('restart')]);
-    const args = ['--port', '0', '--database', join(dir, 'db'), '--dialogflow-endpoint', dialogflow.endpoint, '--insecure'];
+    const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('restart')] });
+    const args = ['--port', '0', '--database', join(dir, 'db'), '--dialogflow-endpoint', dialogflow.grpcAddress, '--insecure'];
     const auth = ['--audience', audience, '--service-account', account, '--jwks', jwks];
     const first = await startServe([...args, ...auth]);
     const push = pushBody('r-1', '2026-11-23T10:30:00Z', { conversation: aboutName('restart'), type: 'CONVERSATION_FINISHED' }, 'PROTO');
@@ -329,24 +335,26 @@ describe('serve', () => {
     );
     expect(await deliver(second.url, push)).toBe(204); // a duplicate now
     expect(second.output.stderr).toContain('duplicate: projects/acme/conversations/restart is at version 1');
-    expect(dialogflow.calls.get(aboutName('restart'))).toBe(1);
+    expect(callsFor(dialogflow, 'GetConversation', aboutName('restart'))).toBe(1);
     expect(await stopped(second)).toBe(0);
-    await dialogflow.stop();
+    await dialogflow.close();
   }, 120_000);
 
   it('on SIGTERM, finishes the pushes in flight before it exits 0', async () => {
-    const dialogflow = await startFakeDialogflow([remoteConversation('slow')]);
-    dialogflow.delayMs = 5000; // the first delivery waits for GetConversation, long enough to be in flight on a loaded machine
-    const instance = await startServe(['--port', '0', '--dialogflow-endpoint', dialogflow.endpoint, '--insecure', '--no-auth']);
+    const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('slow')] });
+    // Every GetConversation takes 5 s: the first delivery waits for it, in flight when SIGTERM comes.
+    right(dialogflow.addFault({ rpc: 'GetConversation', delayMs: 5000, times: 'always' }));
+    const instance = await startServe(['--port', '0', '--dialogflow-endpoint', dialogflow.grpcAddress, '--insecure', '--no-auth']);
     const push = pushBody('s-1', '2026-11-23T10:30:00Z', { conversation: aboutName('slow'), type: 'CONVERSATION_FINISHED' }, 'JSON');
     const answer = deliver(instance.url, push);
-    while ((dialogflow.calls.get(aboutName('slow')) ?? 0) === 0) await sleep(20);
+    // The call is logged as it arrives, so SIGTERM comes while GetConversation is still waiting.
+    while (callsFor(dialogflow, 'GetConversation', aboutName('slow')) === 0) await sleep(20);
     instance.kill('SIGTERM');
     expect(await answer).toBe(204);
     expect(await instance.closed).toBe(0);
     expect(instance.output.stderr).toContain('serve: SIGTERM: draining 1 request(s) in flight');
     expect(instance.output.stderr).toContain('push 204 message s-1: applied:');
-    await dialogflow.stop();
+    await dialogflow.close();
   }, 120_000);
 
   it('exits 1, saying why, when its port is taken', async () => {
@@ -378,14 +386,14 @@ describe('serve', () => {
     it('asks for redelivery (503) and fails /healthz while the server is down, and recovers when it is back', async () => {
       const pg = postgres as PostgresServer;
       const location = await pg.createDatabase(`down_${process.pid}`);
-      const dialogflow = await startFakeDialogflow([remoteConversation('down')]);
+      const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('down')] });
       const instance = await startServe([
         '--port',
         '0',
         '--database',
         location,
         '--dialogflow-endpoint',
-        dialogflow.endpoint,
+        dialogflow.grpcAddress,
         '--insecure',
         '--no-auth',
       ]);
@@ -411,7 +419,7 @@ describe('serve', () => {
       expect(E.isRight(await store.ping())).toBe(true);
       expect(right(await store.load(aboutName('down')))?.lifecycleState).toBe('COMPLETED');
       await store.close();
-      await dialogflow.stop();
+      await dialogflow.close();
     }, 120_000);
   });
 });

@@ -18,3 +18,5 @@ export {
   observe,
 } from '../index.js';
 export { ConversationNameCodec, sameConversationProfile, TimestampCodec, timestampToEpoch } from '../wire/index.js';
+// What a thrown value says, never throwing itself: the one the core uses.
+export { causeText } from '../wire/issue.js';

@@ -52,3 +52,21 @@ export const clientOptionsFor = (location: string): E.Either<InvalidArgument, Di
   }
   return E.right(Object.freeze({ apiEndpoint: id === 'global' ? 'dialogflow.googleapis.com' : `${id}-dialogflow.googleapis.com` }));
 };
+
+/**
+ * `HOST:PORT` split, or why not: a host (an IPv6 address in brackets, `[::1]:50051`) and a port from
+ * 1 to 65535. Scanned by hand: no regular expression runs on the input.
+ *
+ * @internal
+ */
+export const parseEndpoint = (endpoint: string): E.Either<string, { readonly host: string; readonly port: number }> => {
+  const text = typeof endpoint === 'string' ? endpoint : '';
+  const colon = text.lastIndexOf(':');
+  const rawHost = colon < 0 ? '' : text.slice(0, colon);
+  const host = rawHost.startsWith('[') && rawHost.endsWith(']') ? rawHost.slice(1, -1) : rawHost;
+  const portText = colon < 0 ? '' : text.slice(colon + 1);
+  const digits = portText.length >= 1 && portText.length <= 5 && [...portText].every((c) => c >= '0' && c <= '9');
+  const port = digits ? Number(portText) : Number.NaN;
+  if (host === '' || !(port >= 1 && port <= 65535)) return E.left(`expected HOST:PORT, got ${shown(endpoint)}`);
+  return E.right(Object.freeze({ host, port }));
+};

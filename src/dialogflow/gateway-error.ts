@@ -25,11 +25,18 @@ export const GRPC_CODE_NAMES = Object.freeze([
 export type GrpcCodeName = (typeof GRPC_CODE_NAMES)[number];
 
 /**
- * The codes worth retrying (with backoff): `DEADLINE_EXCEEDED` (4), `RESOURCE_EXHAUSTED` (8),
- * `ABORTED` (10), `INTERNAL` (13), `UNAVAILABLE` (14). Any other code is permanent: the same call
- * gets the same answer.
+ * The codes worth retrying (with backoff): `CANCELLED` (1), `DEADLINE_EXCEEDED` (4),
+ * `RESOURCE_EXHAUSTED` (8), `ABORTED` (10), `INTERNAL` (13), `UNAVAILABLE` (14). Any other code is
+ * permanent: the same call gets the same answer.
+ *
+ * `CANCELLED` is here although it usually means that the caller gave up: the gateway never
+ * cancels a call of its own, so a `CANCELLED` it sees was cut by the other side, a server shutting
+ * down (grpc-js's `forceShutdown` answers the calls in flight `CANCELLED`) or a proxy resetting the
+ * stream. The same call made again, to a server that is back, answers; Pub/Sub redelivers a push
+ * that got it. A call that was cut may have been carried out: retry a create with its
+ * `conversationId`, as for `DEADLINE_EXCEEDED` and `UNAVAILABLE`.
  */
-export const TRANSIENT_GRPC_CODES: ReadonlyArray<number> = Object.freeze([4, 8, 10, 13, 14]);
+export const TRANSIENT_GRPC_CODES: ReadonlyArray<number> = Object.freeze([1, 4, 8, 10, 13, 14]);
 
 /** Whether a gRPC status code is worth retrying (see {@link TRANSIENT_GRPC_CODES}). */
 export const isTransientCode = (code: number): boolean => TRANSIENT_GRPC_CODES.includes(code);

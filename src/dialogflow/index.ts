@@ -1,7 +1,9 @@
 /**
  * `dialogflow-conversation/dialogflow`: the Conversations API: its requests (REST and Google's Node
  * client), its list pages, and a gateway that calls it through Google's client and answers in this
- * module's types.
+ * module's types: over a client you make (`dialogflowGateway`), or one it makes for an endpoint
+ * (`openDialogflowGateway`, which loads the optional peer `@google-cloud/dialogflow` then, not
+ * before).
  *
  * @packageDocumentation
  */
@@ -62,3 +64,9 @@ export {
   lifecycleStateFilter,
   parseListConversationsResponse,
 } from './list-conversations.js';
+export {
+  type ClosableDialogflowGateway,
+  type GatewaySetupError,
+  type OpenGatewayOptions,
+  openDialogflowGateway,
+} from './open-gateway.js';

@@ -25,9 +25,14 @@ export const MAX_ADVANCE_SECONDS = 400 * 86_400;
  * clock), plus whatever `advance` added. Dialogflow's deadlines (24 hours, 30 days) are read on it.
  */
 export class EmulatedClock {
-  private readonly startNs = BigInt(Date.now()) * 1_000_000n;
+  private readonly startNs: bigint;
   private readonly startHr = process.hrtime.bigint();
   private offsetNs = 0n;
+
+  /** @param start The emulated time to start at, in nanoseconds since the epoch (default: the wall clock's). */
+  constructor(start?: bigint) {
+    this.startNs = start ?? BigInt(Date.now()) * 1_000_000n;
+  }
 
   /** Now, in nanoseconds since the epoch. */
   nowNanos(): bigint {

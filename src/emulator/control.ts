@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
-import { type Conversation, encodeConversation } from './core.js';
-import { EMULATED_RPCS, type EmulatedRpc, type Faults, statusName } from './grpc-server.js';
+import { type Conversation, decodeConversation, encodeConversation } from './core.js';
+import { type CallLog, type Fault, type Faults, faultEffect, readFault, statusName } from './faults.js';
 import type { PushPublisher } from './push.js';
 import type { EmulatedConversations, EmulatorEvent, RpcStatus } from './service.js';
 
@@ -16,11 +16,13 @@ const ROUTES = [
   'GET  /clock                       the emulated time: {"now"}',
   'POST /clock:advance               {"seconds": N}: move the clock; auto-completes (24 h) and purges (30 days)',
   'GET  /conversations               every conversation, as ProtoJSON (no faults apply)',
+  'POST /conversations               a Conversation in ProtoJSON: one that exists already (not notified)',
   'GET  /v2/{conversation}           one conversation, as ProtoJSON',
   'POST /v2/{conversation}:handoff   the virtual agent hands off (HUMAN_INTERVENTION_NEEDED)',
   'POST /v2/{conversation}:error     an unrecoverable error ({"code", "message"}, optional: UNRECOVERABLE_ERROR)',
-  'POST /faults                      {"rpc", "code", "times", "message"}: the next calls of rpc fail with code',
+  'POST /faults                      {"rpc", "code", "delayMs", "times", "message"}: the next calls of rpc wait, fail, or both',
   'GET  /faults                      the faults still to come; DELETE /faults clears them',
+  'GET  /calls                       every call received: {"at", "rpc", "target", "code", "faulted"}; DELETE /calls clears them',
   'GET  /pushes                      what the pushes did; POST /pushes:wait waits until none is pending',
 ];
 
@@ -62,29 +64,10 @@ const readBody = async (request: IncomingMessage): Promise<E.Either<string, unkn
   }
 };
 
-const readFault = (
-  body: Record<string, unknown>,
-): E.Either<string, { rpc: EmulatedRpc; code: number; times: number; message?: string }> => {
-  const rpc = EMULATED_RPCS.find((r) => r === body.rpc);
-  const problems: string[] = [];
-  if (rpc === undefined) problems.push(`rpc: expected one of ${EMULATED_RPCS.join(', ')}, got ${JSON.stringify(body.rpc) ?? 'nothing'}`);
-  const { code, times = 1, message } = body;
-  if (typeof code !== 'number' || !Number.isInteger(code) || code < 1 || code > 16) {
-    problems.push(
-      `code: expected a gRPC status code from 1 to 16 (14 UNAVAILABLE, 5 NOT_FOUND, ...), got ${JSON.stringify(code) ?? 'nothing'}`,
-    );
-  }
-  if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > 1000) {
-    problems.push(`times: expected a whole number from 1 to 1000, got ${JSON.stringify(times)}`);
-  }
-  if (message !== undefined && typeof message !== 'string') problems.push('message: expected a string');
-  if (problems.length > 0 || rpc === undefined) return E.left(problems.join('; '));
-  return E.right({ rpc, code: code as number, times: times as number, ...(message === undefined ? {} : { message: message as string }) });
-};
-
 export interface ControlOptions {
   readonly service: EmulatedConversations;
   readonly faults: Faults;
+  readonly calls: CallLog;
   readonly publisher: PushPublisher;
   readonly host: string;
   readonly port: number;
@@ -94,6 +77,8 @@ export interface ControlOptions {
 
 export interface RunningControl {
   readonly port: number;
+  /** Adds a checked fault, and logs it (as `POST /faults` does). */
+  addFault(fault: Fault): void;
   close(): Promise<void>;
 }
 
@@ -103,7 +88,14 @@ export interface RunningControl {
  * Google's JSON APIs give them (`{ error: { code, status, message } }`).
  */
 export const startControl = async (options: ControlOptions): Promise<E.Either<string, RunningControl>> => {
-  const { service, faults, publisher } = options;
+  const { service, faults, calls, publisher } = options;
+
+  const addFault = (fault: Fault): void => {
+    faults.add(fault);
+    const which =
+      fault.times === 'always' ? `${fault.rpc} calls, until the faults are cleared,` : `the next ${fault.times} ${fault.rpc} calls`;
+    options.log({ at: options.now(), kind: 'control', message: `fault added: ${which} ${faultEffect(fault)}` });
+  };
 
   const onConversation = (name: string, verb: string | undefined, method: string, body: Record<string, unknown>): Reply => {
     if (verb === undefined) {
@@ -146,15 +138,20 @@ export const startControl = async (options: ControlOptions): Promise<E.Either<st
       }
       case 'GET /conversations':
         return ok({ conversations: service.all().map(conversationJson) });
+      case 'POST /conversations': {
+        const decoded = decodeConversation(json);
+        if (E.isLeft(decoded))
+          return failure(
+            3,
+            `expected a Conversation in ProtoJSON, as GetConversation returns it: ${decoded.left.message.split('\n').join('; ')}`,
+          );
+        const added = service.addConversation(decoded.right);
+        return E.isLeft(added) ? fromStatus(added.left) : ok(conversationJson(added.right));
+      }
       case 'POST /faults': {
         const fault = readFault(json);
         if (E.isLeft(fault)) return failure(3, fault.left);
-        faults.add(fault.right);
-        options.log({
-          at: options.now(),
-          kind: 'control',
-          message: `fault added: the next ${fault.right.times} ${fault.right.rpc} calls fail with ${statusName(fault.right.code)}`,
-        });
+        addFault(fault.right);
         return ok({ faults: faults.list() });
       }
       case 'GET /faults':
@@ -162,6 +159,11 @@ export const startControl = async (options: ControlOptions): Promise<E.Either<st
       case 'DELETE /faults':
         faults.clear();
         return ok({ faults: [] });
+      case 'GET /calls':
+        return ok({ calls: calls.list() });
+      case 'DELETE /calls':
+        calls.clear();
+        return ok({ calls: [] });
       case 'GET /pushes':
         return ok(publisher.stats());
       case 'POST /pushes:wait': {
@@ -204,6 +206,7 @@ export const startControl = async (options: ControlOptions): Promise<E.Either<st
   if (E.isLeft(listening)) return listening;
   return E.right({
     port: listening.right,
+    addFault,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -7,6 +7,7 @@ export { toGoogleConversation } from '../google/index.js';
 export {
   applyNotification,
   type Conversation,
+  ConversationCodec,
   type ConversationKey,
   type ConversationName,
   type ConversationProfileName,
@@ -14,6 +15,7 @@ export {
   complete,
   conversationKey,
   createConversation,
+  decodeConversation,
   decodePushDelivery,
   encodeConversation,
   handOff,
@@ -28,8 +30,11 @@ export {
   ConversationProfileNameCodec,
   parseConversationName,
   sameConversationProfile,
+  TimestampCodec,
   timestampFromEpoch,
   timestampToEpoch,
 } from '../wire/index.js';
+// What a thrown value says, never throwing itself: the one the core uses.
+export { causeText } from '../wire/issue.js';
 // One segment of a resource name, as the wire format reads names.
 export { isSegment } from '../wire/resource-name.js';

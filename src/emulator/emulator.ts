@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { EmulatedClock } from './clock.js';
+import { EmulatedClock, nanosOfTimestamp } from './clock.js';
 import { startControl } from './control.js';
-import { ConversationProfileNameCodec, isSegment, type Timestamp } from './core.js';
-import { Faults, startGrpcServer } from './grpc-server.js';
+import { type Conversation, ConversationProfileNameCodec, causeText, isSegment, type Timestamp, TimestampCodec } from './core.js';
+import { CallLog, type Fault, type FaultInput, Faults, type RpcCall, readFault } from './faults.js';
+import { startGrpcServer } from './grpc-server.js';
 import { loadEmulatorModules } from './modules.js';
 import { type ChaosOptions, PushPublisher, type PushRetryOptions, type PushStats } from './push.js';
 import { SeededRandom } from './random.js';
-import { EmulatedConversations, type EmulatorEvent } from './service.js';
+import { EmulatedConversations, type EmulatorEvent, type RpcStatus } from './service.js';
 
 /** How to run the emulator. */
 export interface EmulatorOptions {
@@ -34,6 +35,17 @@ export interface EmulatorOptions {
   readonly pushRetry?: PushRetryOptions | undefined;
   /** Told of everything that happens: RPCs, faults, lifecycle changes, notifications, pushes. */
   readonly log?: ((event: EmulatorEvent) => void) | undefined;
+  /**
+   * The emulated time to start at (an RFC 3339 string or a `Date`, from 1970 to 9998); it runs on
+   * in real time from there. Default: the real time. With it, times are the same on every run,
+   * and `conversations` of a fixed date fit.
+   */
+  readonly now?: string | Date | undefined;
+  /**
+   * Conversations that exist when it starts, as Dialogflow would have them at `now` (see
+   * `addConversation`): found by GetConversation and ListConversations, not notified.
+   */
+  readonly conversations?: ReadonlyArray<Conversation> | undefined;
 }
 
 /** The emulator, running. */
@@ -57,7 +69,37 @@ export interface RunningEmulator {
   /** Resolves once every push has been acknowledged or given up. */
   idle(): Promise<void>;
   pushStats(): PushStats;
-  /** Stops serving, and drops the pushes still pending. */
+  /**
+   * Adds a conversation that exists already (made before the emulator started, by another client,
+   * on a phone call), as Dialogflow would have it at the emulated time: kept as it is given, found
+   * by GetConversation and ListConversations, moved by time and the control API like one created
+   * here. Nothing is notified. `POST /conversations` does the same over HTTP.
+   *
+   * The `Left` (its `code` a gRPC status code): `INVALID_ARGUMENT` (3) when it is not a
+   * conversation Dialogflow can have now (no name; a start or an end after the emulated time; in
+   * progress 24 hours after its start, when Dialogflow completes it; ended 30 days before, when
+   * Dialogflow purges it), `ALREADY_EXISTS` (6) when its ID is taken in its project.
+   */
+  addConversation(conversation: Conversation): E.Either<RpcStatus, Conversation>;
+  /**
+   * Injects a fault (as `POST /faults`): the next `times` calls of `rpc` (1 unless said; `'always'`:
+   * every call until the faults are cleared) wait `delayMs`, then fail with `code`; without `code`
+   * they are answered as usual after the delay. Returns the faults still to come, or a `Left`
+   * (`INVALID_ARGUMENT`) naming each field that is wrong.
+   */
+  addFault(fault: FaultInput): E.Either<RpcStatus, ReadonlyArray<Fault>>;
+  /** The faults still to come, in the order they apply. */
+  faults(): ReadonlyArray<Fault>;
+  /** Clears the faults (a call waiting out a delay is still answered). */
+  clearFaults(): void;
+  /**
+   * Every call received, in the order they arrived (the last 100 000), with what each was answered
+   * (as `GET /calls`): how many GetConversation calls your backend made for a conversation, say.
+   */
+  calls(): ReadonlyArray<RpcCall>;
+  /** Forgets the calls received so far. */
+  clearCalls(): void;
+  /** Stops serving, and drops the pushes still pending; calls a fault is delaying are cut (`CANCELLED`). */
   close(): Promise<void>;
 }
 
@@ -76,7 +118,31 @@ export class EmulatorError extends Error {
   }
 }
 
+/** An `INVALID_ARGUMENT` of the handle's methods. */
+const refusal = (message: string): RpcStatus => Object.freeze({ code: 3, message });
+
 const isPort = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535;
+
+const EARLIEST_START = '1970-01-01T00:00:00Z';
+const LATEST_START = '9999-01-01T00:00:00Z';
+
+/** The `now` option in nanoseconds since the epoch, when it is a time the clock can start at. */
+const startNanos = (now: unknown): bigint | undefined => {
+  let ns: bigint;
+  if (now instanceof Date) {
+    const ms = now.getTime();
+    if (!Number.isFinite(ms)) return undefined;
+    ns = BigInt(ms) * 1_000_000n;
+  } else {
+    const decoded = TimestampCodec.decode(now);
+    if (E.isLeft(decoded)) return undefined;
+    ns = nanosOfTimestamp(decoded.right);
+  }
+  // Time runs on and advances from the start: leave it room before the last Timestamp.
+  const earliest = nanosOfTimestamp(EARLIEST_START as Timestamp);
+  const latest = nanosOfTimestamp(LATEST_START as Timestamp);
+  return ns >= earliest && ns < latest ? ns : undefined;
+};
 
 const checkOptions = (options: EmulatorOptions): string[] => {
   const problems: string[] = [];
@@ -100,6 +166,13 @@ const checkOptions = (options: EmulatorOptions): string[] => {
   }
   if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 32))
     problems.push(`seed: expected a whole number from 0 to 4294967295, got ${String(options.seed)}`);
+  if (options.now !== undefined && startNanos(options.now) === undefined) {
+    problems.push(
+      `now: expected an RFC 3339 time or a Date from ${EARLIEST_START} to ${LATEST_START}, got ${options.now instanceof Date ? String(options.now) : JSON.stringify(options.now)}`,
+    );
+  }
+  if (options.conversations !== undefined && !Array.isArray(options.conversations))
+    problems.push('conversations: expected an array of conversations');
   for (const profile of options.virtualAgentProfiles ?? []) {
     if (typeof profile !== 'string' || !(ConversationProfileNameCodec.is(profile) || isSegment(profile))) {
       problems.push(
@@ -136,7 +209,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const random = new SeededRandom(seed);
-  const clock = new EmulatedClock();
+  const clock = new EmulatedClock(startNanos(options.now));
   const log = (event: EmulatorEvent): void => {
     try {
       options.log?.(event);
@@ -157,11 +230,20 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     now: () => clock.now(),
   });
   const service = new EmulatedConversations(clock, random, options.virtualAgentProfiles ?? [], (n) => publisher.publish(n), log);
+  const refused = (options.conversations ?? []).flatMap((c, i) => {
+    const added = service.addConversation(c);
+    return E.isLeft(added) ? [`conversations[${i}]: ${added.left.message}`] : [];
+  });
+  if (refused.length > 0) {
+    publisher.close();
+    throw new EmulatorError('INVALID_OPTION', `emulator: ${refused.join('; ')}`);
+  }
   const faults = new Faults();
+  const calls = new CallLog();
   const now = (): Timestamp => clock.now();
-  const grpcServer = await startGrpcServer({ modules: modules.right, service, faults, host, port: options.port ?? 0, log, now });
+  const grpcServer = await startGrpcServer({ modules: modules.right, service, faults, calls, host, port: options.port ?? 0, log, now });
   if (E.isLeft(grpcServer)) throw new EmulatorError('START_FAILED', `emulator: ${grpcServer.left}`);
-  const control = await startControl({ service, faults, publisher, host, port: options.controlPort ?? 0, log, now });
+  const control = await startControl({ service, faults, calls, publisher, host, port: options.controlPort ?? 0, log, now });
   if (E.isLeft(control)) {
     await grpcServer.right.close();
     throw new EmulatorError('START_FAILED', `emulator: ${control.left}`);
@@ -182,6 +264,28 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     now,
     idle: () => publisher.idle(),
     pushStats: () => publisher.stats(),
+    addConversation: (conversation: Conversation) => {
+      try {
+        return service.addConversation(conversation);
+      } catch (cause) {
+        return E.left(refusal(`addConversation: the conversation could not be read: ${causeText(cause)}`));
+      }
+    },
+    addFault: (input: FaultInput) => {
+      let fault: E.Either<string, Fault>;
+      try {
+        fault = readFault(input);
+      } catch (cause) {
+        fault = E.left(`the fault could not be read: ${causeText(cause)}`);
+      }
+      if (E.isLeft(fault)) return E.left(refusal(`addFault: ${fault.left}`));
+      control.right.addFault(fault.right);
+      return E.right(faults.list());
+    },
+    faults: () => faults.list(),
+    clearFaults: () => faults.clear(),
+    calls: () => calls.list(),
+    clearCalls: () => calls.clear(),
     close: () => {
       closing ??= (async () => {
         clearInterval(ticker);

@@ -1,74 +1,15 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type protobuf from 'protobufjs/light.js';
 import { type Conversation, type Timestamp, toGoogleConversation } from './core.js';
+import { type CallLog, EMULATED_RPCS, type EmulatedRpc, type Faults, faultEffect, statusName } from './faults.js';
 import type { EmulatorModules } from './modules.js';
 import type { EmulatedConversations, EmulatorEvent, RpcStatus } from './service.js';
-
-/** The RPCs the emulator serves; the others of the service answer `UNIMPLEMENTED`. */
-export const EMULATED_RPCS = ['CreateConversation', 'GetConversation', 'ListConversations', 'CompleteConversation'] as const;
-
-export type EmulatedRpc = (typeof EMULATED_RPCS)[number];
-
-/** A fault to inject: the next `times` calls of `rpc` fail with `code`. */
-export interface Fault {
-  readonly rpc: EmulatedRpc;
-  readonly code: number;
-  readonly times: number;
-  readonly message?: string | undefined;
-}
-
-const CODE_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-];
-
-export const statusName = (code: number): string => CODE_NAMES[code] ?? String(code);
-
-/** The faults waiting to be injected, in the order they were added. */
-export class Faults {
-  private readonly queue: Array<{ fault: Fault; left: number }> = [];
-
-  add(fault: Fault): void {
-    this.queue.push({ fault, left: fault.times });
-  }
-
-  /** The fault the next call of `rpc` gets, if any (counted down). */
-  take(rpc: EmulatedRpc): { readonly fault: Fault; readonly left: number } | undefined {
-    const entry = this.queue.find((e) => e.fault.rpc === rpc && e.left > 0);
-    if (entry === undefined) return undefined;
-    entry.left--;
-    if (entry.left === 0) this.queue.splice(this.queue.indexOf(entry), 1);
-    return { fault: entry.fault, left: entry.left };
-  }
-
-  list(): ReadonlyArray<Fault> {
-    return this.queue.map((e) => Object.freeze({ ...e.fault, times: e.left }));
-  }
-
-  clear(): void {
-    this.queue.length = 0;
-  }
-}
 
 export interface GrpcServerOptions {
   readonly modules: EmulatorModules;
   readonly service: EmulatedConversations;
   readonly faults: Faults;
+  readonly calls: CallLog;
   readonly host: string;
   readonly port: number;
   readonly log: (event: EmulatorEvent) => void;
@@ -102,6 +43,9 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<E.Eit
       ? E.left({ code: 13, message: `emulator: could not encode ${conversation.name}: ${google.left.message}` })
       : E.right(conversationType.fromObject(google.right));
   };
+
+  /** The calls a fault is delaying: their timers, cleared on close (the calls are cut then). */
+  const waiting = new Set<NodeJS.Timeout>();
 
   const handlers: Record<EmulatedRpc, Handler> = {
     CreateConversation: (request) => E.chain(message)(options.service.createConversation(request)),
@@ -145,34 +89,48 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<E.Eit
     ) => {
       const request = requestType.toObject(call.request, { enums: String, longs: Number, defaults: false }) as Record<string, unknown>;
       const target = String(request.name ?? request.parent ?? '');
+      const conversation = request.name as string | undefined;
       const injected = options.faults.take(rpc);
-      if (injected !== undefined) {
-        const { fault, left } = injected;
-        const details = fault.message ?? `emulated fault (${left} more to come)`;
-        options.log({
-          at: options.now(),
-          kind: 'fault',
-          conversation: request.name as string | undefined,
-          message: `${rpc} ${target}: injected ${statusName(fault.code)} (${fault.code}): ${details}`,
-        });
-        callback({ code: fault.code, details });
+      const answered = options.calls.arrived(rpc, target, options.now(), injected !== undefined);
+      const answer = (): void => {
+        const code = injected?.fault.code;
+        if (injected !== undefined && code !== undefined) {
+          const { fault, left } = injected;
+          const details =
+            fault.message ?? `emulated fault (${left === 'always' ? 'until the faults are cleared' : `${left} more to come`})`;
+          options.log({
+            at: options.now(),
+            kind: 'fault',
+            conversation,
+            message: `${rpc} ${target}: injected ${statusName(code)} (${code}): ${details}`,
+          });
+          answered(code);
+          callback({ code, details });
+          return;
+        }
+        let result: E.Either<RpcStatus, protobuf.Message>;
+        try {
+          result = handle(request);
+        } catch (cause) {
+          result = E.left({ code: 13, message: `emulator: ${cause instanceof Error ? cause.message : String(cause)}` });
+        }
+        const outcome = E.isLeft(result) ? `${statusName(result.left.code)}: ${result.left.message}` : 'OK';
+        options.log({ at: options.now(), kind: 'rpc', conversation, message: `${rpc} ${target} → ${outcome}` });
+        answered(E.isLeft(result) ? result.left.code : 0);
+        if (E.isLeft(result)) callback({ code: result.left.code, details: result.left.message });
+        else callback(null, result.right);
+      };
+      const delayed = injected?.fault;
+      if (delayed?.delayMs === undefined) {
+        answer();
         return;
       }
-      let result: E.Either<RpcStatus, protobuf.Message>;
-      try {
-        result = handle(request);
-      } catch (cause) {
-        result = E.left({ code: 13, message: `emulator: ${cause instanceof Error ? cause.message : String(cause)}` });
-      }
-      const outcome = E.isLeft(result) ? `${statusName(result.left.code)}: ${result.left.message}` : 'OK';
-      options.log({
-        at: options.now(),
-        kind: 'rpc',
-        conversation: request.name as string | undefined,
-        message: `${rpc} ${target} → ${outcome}`,
-      });
-      if (E.isLeft(result)) callback({ code: result.left.code, details: result.left.message });
-      else callback(null, result.right);
+      options.log({ at: options.now(), kind: 'fault', conversation, message: `${rpc} ${target}: injected: ${faultEffect(delayed)}` });
+      const timer = setTimeout(() => {
+        waiting.delete(timer);
+        answer();
+      }, delayed.delayMs);
+      waiting.add(timer);
     };
   }
 
@@ -191,6 +149,9 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<E.Eit
     port: bound.right,
     close: () =>
       new Promise<void>((resolve) => {
+        // A delayed call is never answered: it is cut with the rest (the client sees CANCELLED).
+        for (const timer of waiting) clearTimeout(timer);
+        waiting.clear();
         // Calls in flight get half a second to finish; then the connections are cut.
         const force = setTimeout(() => {
           server.forceShutdown();

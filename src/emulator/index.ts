@@ -8,6 +8,6 @@
  * @packageDocumentation
  */
 export { EmulatorError, type EmulatorOptions, type RunningEmulator, startEmulator } from './emulator.js';
-export { EMULATED_RPCS, type EmulatedRpc, type Fault } from './grpc-server.js';
+export { EMULATED_RPCS, type EmulatedRpc, type Fault, type FaultInput, MAX_CALLS, MAX_DELAY_MS, type RpcCall } from './faults.js';
 export type { ChaosOptions, PushRetryOptions, PushStats } from './push.js';
-export type { EmulatorEvent, ErrorStatus } from './service.js';
+export type { EmulatorEvent, ErrorStatus, RpcStatus } from './service.js';

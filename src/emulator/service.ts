@@ -6,6 +6,7 @@ import { type EmulatedClock, nanosOfTimestamp, timestampOfNanos } from './clock.
 import {
   applyNotification,
   type Conversation,
+  ConversationCodec,
   type ConversationKey,
   type ConversationName,
   ConversationNameCodec,
@@ -21,6 +22,7 @@ import {
   parseConversationName,
   sameConversationProfile,
   type Timestamp,
+  toGoogleConversation,
 } from './core.js';
 import { type ListFilter, parseListFilter } from './filter.js';
 import { generatedConversationId, type SeededRandom } from './random.js';
@@ -120,6 +122,16 @@ const hash = (s: string): string => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(36);
+};
+
+/** Why a conversation cannot go out as a GetConversation response, if it cannot (a hand-made object, a kept field of the wrong type). */
+const encodingProblem = (conversation: Conversation): string | undefined => {
+  try {
+    const encoded = toGoogleConversation(conversation);
+    return E.isLeft(encoded) ? encoded.left.message : undefined;
+  } catch (cause) {
+    return cause instanceof Error ? cause.message : String(cause);
+  }
 };
 
 /** Whether a profile, as the emulator was told of it (a full name, or an ID), is this one. */
@@ -234,6 +246,68 @@ export class EmulatedConversations {
     );
     this.notify({ conversation: key, type: 'CONVERSATION_STARTED', at: startTime });
     return E.right(record.conversation);
+  }
+
+  /**
+   * A conversation that exists already, as Dialogflow would have it now (made before the emulator
+   * started, by another client, on a phone call): kept as it is given, found by GetConversation
+   * and ListConversations (after those created before it), moved by time and the control API like
+   * any other. Nothing is notified: it was there before your backend listened. Refused
+   * (`INVALID_ARGUMENT`) when it cannot be a conversation Dialogflow has at the emulated time: no
+   * name, a start or an end after that time, in progress 24 hours after its start (Dialogflow would
+   * have completed it), or completed 30 days before (it would have purged it); `ALREADY_EXISTS`
+   * when its ID is taken in its project.
+   */
+  addConversation(conversation: unknown): E.Either<RpcStatus, Conversation> {
+    this.tick();
+    if (!ConversationCodec.is(conversation)) {
+      return E.left(
+        status(CODE.INVALID_ARGUMENT, 'expected a conversation, the aggregate (decodeConversation of a GetConversation response, say)'),
+      );
+    }
+    const name = conversation.name;
+    if (name === undefined || !ConversationNameCodec.is(name)) {
+      return E.left(
+        status(
+          CODE.INVALID_ARGUMENT,
+          'name: a conversation Dialogflow has is named: projects/{project}/conversations/{id}, or under a location',
+        ),
+      );
+    }
+    const unanswerable = encodingProblem(conversation);
+    if (unanswerable !== undefined)
+      return E.left(status(CODE.INVALID_ARGUMENT, `${name}: GetConversation could not answer it: ${unanswerable}`));
+    const key = conversationKey(name) as ConversationKey;
+    const existing = this.records.get(key);
+    if (existing !== undefined) {
+      return E.left(status(CODE.ALREADY_EXISTS, `conversation ${existing.name} already exists: conversation IDs are unique in a project`));
+    }
+    const nowNs = this.clock.nowNanos();
+    const now = timestampOfNanos(nowNs);
+    const start = nanosOfTimestamp(conversation.startTime);
+    const end = conversation.endTime === undefined ? undefined : nanosOfTimestamp(conversation.endTime);
+    const problems: string[] = [];
+    if (start > nowNs) problems.push(`startTime ${conversation.startTime} is after the emulated time`);
+    if (end !== undefined && end > nowNs) problems.push(`endTime ${conversation.endTime} is after the emulated time`);
+    if (conversation.lifecycleState === 'IN_PROGRESS' && start + AUTO_COMPLETE_NANOS <= nowNs) {
+      problems.push('it is in progress 24 hours after its start, when Dialogflow completes a conversation: add it COMPLETED');
+    }
+    if (end !== undefined && end + PURGE_NANOS <= nowNs) {
+      problems.push('it ended 30 days or more before, when Dialogflow purges a conversation: it would be NOT_FOUND');
+    }
+    if (problems.length > 0) {
+      return E.left(
+        status(
+          CODE.INVALID_ARGUMENT,
+          `${name}: not a conversation Dialogflow has at the emulated time, ${now}: ${problems.join('; ')} (the emulator's now option sets its clock)`,
+        ),
+      );
+    }
+    const parts = parseConversationName(name);
+    const record: EmulatedRecord = { conversation, name, project: parts.project, location: parts.location ?? 'global', seq: ++this.seq };
+    this.records.set(key, record);
+    this.event('lifecycle', name, `added as it was: ${conversation.lifecycleState} in ${conversation.conversationStage} (not notified)`);
+    return E.right(conversation);
   }
 
   /** GetConversation. */

@@ -36,6 +36,7 @@ export {
   type FetchConversation,
   type FetchError,
   type FetchResult,
+  fetchConversationThrough,
   type GoogleFetchOptions,
   googleFetchConversation,
 } from './fetch.js';

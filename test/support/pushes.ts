@@ -40,6 +40,12 @@ export const remoteConversation = (id: string, fields: Record<string, unknown> =
   return decoded.right;
 };
 
+/**
+ * The emulated time for the emulator that holds these conversations: shortly after they started
+ * (10:00), so that they are what Dialogflow has then, in progress (see `addConversation`).
+ */
+export const EMULATOR_NOW = '2026-11-23T10:05:00Z';
+
 /** The name notifications use: without the location. */
 export const aboutName = (id: string): string => `projects/acme/conversations/${id}`;
 

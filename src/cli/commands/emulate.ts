@@ -41,7 +41,10 @@ The control API (HTTP, JSON; GET / lists it):
   POST /v2/{conversation}:handoff   the virtual agent hands off to a human agent
   POST /v2/{conversation}:error     an unrecoverable telephony error
   POST /clock:advance               {"seconds": N}: auto-completes at 24 h, purges 30 days after the end
-  POST /faults                      {"rpc": "GetConversation", "code": 14, "times": 2}: inject errors
+  POST /faults                      {"rpc": "GetConversation", "code": 14, "times": 2}: inject errors;
+                                    "delayMs": 5000 to answer late; "times": "always" until DELETE /faults
+  POST /conversations               a Conversation (ProtoJSON) that exists already: GetConversation finds it
+  GET  /calls                       every call received, with its answer
 
 Examples:
   dialogflow-conversation emulate --virtual-agent support --push http://127.0.0.1:3000/push

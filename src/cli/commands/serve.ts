@@ -3,10 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { type ClosableDialogflowGateway, openDialogflowGateway } from '../../dialogflow/index.js';
+import { storeErrorOfSetup } from '../../postgres/fetch.js';
 import {
-  type ClosableFetchConversation,
   type ConversationStore,
-  googleFetchConversation,
+  fetchConversationThrough,
   httpEventsPublisher,
   isServerUrl,
   openStore,
@@ -25,6 +26,8 @@ const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
 /** How long SIGTERM waits for pushes in flight before closing their connections anyway. */
 const DRAIN_MS = 30_000;
+/** How long one GetConversation may take: Pub/Sub's push deadline is 10 s by default. */
+const GET_CONVERSATION_TIMEOUT_MS = 10_000;
 
 const help = `Usage: dialogflow-conversation serve [options]
 
@@ -232,14 +235,22 @@ const run = async (args: ReadonlyArray<string>, io: CliIo): Promise<number> => {
     throw new ServeFailure(`cannot listen on ${host}:${port}: ${typeof code === 'string' ? code : String(cause)}`);
   }
   const signal = stopSignal(io);
-  let dialogflow: ClosableFetchConversation | undefined;
+  let dialogflow: ClosableDialogflowGateway | undefined;
   let store: ConversationStore | undefined;
   let relay: Relay | undefined;
   try {
-    const fetched = await googleFetchConversation({ endpoint, insecure: values.insecure === true });
-    if (isLeft(fetched)) throw fetched.left.kind === 'invalid' ? new UsageError(`serve: ${fetched.left.message}`) : failure(fetched.left);
-    dialogflow = fetched.right;
-    const opened = await openStore({ database, fetchConversation: dialogflow.fetch, databaseOptions: { log } });
+    // The gateway, Google's client under it (its retries off: Pub/Sub's redelivery is the retry).
+    const gateway = await openDialogflowGateway({
+      endpoint,
+      insecure: values.insecure === true,
+      callOptions: { timeout: GET_CONVERSATION_TIMEOUT_MS },
+    });
+    if (isLeft(gateway)) {
+      const why = storeErrorOfSetup(gateway.left);
+      throw why.kind === 'invalid' ? new UsageError(`serve: ${why.message}`) : failure(why);
+    }
+    dialogflow = gateway.right;
+    const opened = await openStore({ database, fetchConversation: fetchConversationThrough(dialogflow), databaseOptions: { log } });
     if (isLeft(opened)) throw failure(opened.left);
     store = opened.right;
     const started = eventsTo === undefined ? undefined : startRelay(store, { publish: httpEventsPublisher(eventsTo), log });
