@@ -709,9 +709,10 @@ describe("what a backend's tests need: conversations that exist, the calls it ma
       },
     );
     expect(left(emulator.addFault(hostile as never))).toEqual({ code: 3, message: 'addFault: the fault could not be read: trap' });
+    // The codec's `is` answers false for a value whose reads throw: it is not a conversation.
     expect(left(emulator.addConversation(hostile as never))).toEqual({
       code: 3,
-      message: 'addConversation: the conversation could not be read: trap',
+      message: 'expected a conversation, the aggregate (decodeConversation of a GetConversation response, say)',
     });
     expect(emulator.faults()).toEqual([]);
   });

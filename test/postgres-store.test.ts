@@ -166,6 +166,95 @@ for (const { name, make } of backends()) {
       });
     });
 
+    describe('listing', () => {
+      const collect = async <A>(items: AsyncIterable<A>): Promise<A[]> => {
+        const out: A[] = [];
+        for await (const item of items) out.push(item);
+        return out;
+      };
+
+      it('lists every conversation in key order, a page at a time, or those in one lifecycle state', async () => {
+        const store = await open(await backend.open(), freshSchema());
+        const ids = ['l-5', 'l-1', 'l-4', 'l-2', 'l-3'];
+        for (const [i, id] of ids.entries()) {
+          const remote = remoteConversation(id, i % 2 === 0 ? {} : { name: `projects/acme/locations/us-east1/conversations/${id}` });
+          right(await store.save({ conversation: remote, events: [] }, undefined));
+        }
+        right(
+          await store.save(
+            right(complete(right(await store.load('projects/acme/conversations/l-2')) as Conversation, '2026-11-23T10:30:00Z')),
+            0,
+          ),
+        );
+        const names = (items: ReadonlyArray<E.Either<unknown, Conversation>>) => items.map((item) => right(item).name);
+        const all = names(await collect(store.list({ pageSize: 2 })));
+        expect(all).toEqual([
+          'projects/acme/locations/us-east1/conversations/l-1',
+          'projects/acme/locations/us-east1/conversations/l-2',
+          'projects/acme/locations/global/conversations/l-3',
+          'projects/acme/locations/global/conversations/l-4',
+          'projects/acme/locations/global/conversations/l-5',
+        ]);
+        expect(names(await collect(store.list()))).toEqual(all);
+        expect(names(await collect(store.list({ lifecycleState: 'COMPLETED', pageSize: 1 })))).toEqual([
+          'projects/acme/locations/us-east1/conversations/l-2',
+        ]);
+        expect(names(await collect(store.list({ lifecycleState: 'IN_PROGRESS' })))).toHaveLength(4);
+      });
+
+      it('says which row it cannot read, and goes on; says what is wrong with its options', async () => {
+        const schema = freshSchema();
+        const database = await backend.open();
+        const store = await open(database, schema);
+        for (const id of ['r-1', 'r-2', 'r-3']) right(await store.save({ conversation: remoteConversation(id), events: [] }, undefined));
+        await database.query(
+          `update ${schema}.conversations set snapshot = '{"schemaVersion": 7, "snapshot": {}}'::jsonb where key like '%/r-2'`,
+        );
+        const items = await collect(store.list({ pageSize: 1 }));
+        expect(items.map((item) => (E.isLeft(item) ? item.left.kind : item.right.name))).toEqual([
+          'projects/acme/locations/global/conversations/r-1',
+          'unreadable',
+          'projects/acme/locations/global/conversations/r-3',
+        ]);
+        const options: unknown[] = [{ lifecycleState: 'DONE' }, { pageSize: 0 }, { pageSize: 1.5 }];
+        for (const bad of options) {
+          const [only, ...rest] = await collect(store.list(bad as never));
+          expect(rest).toEqual([]);
+          expect(only !== undefined && E.isLeft(only) && only.left.kind).toBe('invalid');
+        }
+        expect(await collect(store.list({ lifecycleState: 'DONE' } as never))).toEqual([
+          E.left({ kind: 'invalid', message: 'options.lifecycleState: expected IN_PROGRESS or COMPLETED, got "DONE"' }),
+        ]);
+      });
+
+      it('ends with the error when the database stops answering', async () => {
+        const database = await backend.open();
+        let refusing = false;
+        const flaky: Database = {
+          ...database,
+          query: async <R>(sql: string, params?: ReadonlyArray<unknown>) => {
+            if (refusing) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+            return database.query<R>(sql, params);
+          },
+        };
+        const store = await open(flaky, freshSchema());
+        for (const id of ['d-1', 'd-2', 'd-3']) right(await store.save({ conversation: remoteConversation(id), events: [] }, undefined));
+        const items: E.Either<unknown, Conversation>[] = [];
+        for await (const item of store.list({ pageSize: 2 })) {
+          items.push(item);
+          refusing = true; // after the first page
+        }
+        expect(items.map((item) => (E.isLeft(item) ? item.left : item.right.name))).toEqual([
+          'projects/acme/locations/global/conversations/d-1',
+          'projects/acme/locations/global/conversations/d-2',
+          {
+            kind: 'unavailable',
+            message: 'the database did not list conversations after "projects/acme/conversations/d-2": connect ECONNREFUSED 127.0.0.1:5432',
+          },
+        ]);
+      });
+    });
+
     describe('handling pushes', () => {
       it('concurrent, duplicated, reordered deliveries on several instances give what applying them in memory gives', async () => {
         const schema = freshSchema();

@@ -18,6 +18,7 @@ export {
   fromPersistedSnapshot,
   type JsonObject,
   type JsonValue,
+  type LifecycleState,
   type Notification,
   observe,
   type PulledMessage,

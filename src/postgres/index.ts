@@ -47,6 +47,7 @@ export { DEFAULT_SCHEMA, type MigrationReport, migrate, SCHEMA_VERSION } from '.
 export {
   type ConversationStore,
   eventId,
+  type ListOptions,
   openStore,
   type PublishEvents,
   type RelayOptions,

@@ -11,6 +11,7 @@ import {
   decodePushDelivery,
   fromPersistedSnapshot,
   type JsonValue,
+  type LifecycleState,
   type Notification,
   observe as observeRemote,
   type PulledMessage,
@@ -41,6 +42,14 @@ export interface StoreOptions {
   readonly attempts?: number | undefined;
   /** Options for the database this opens (not for one you pass). */
   readonly databaseOptions?: OpenDatabaseOptions | undefined;
+}
+
+/** Options of {@link ConversationStore.list}. */
+export interface ListOptions {
+  /** Only the conversations in this lifecycle state (default: all). */
+  readonly lifecycleState?: LifecycleState | undefined;
+  /** How many rows one query reads (default 500). */
+  readonly pageSize?: number | undefined;
 }
 
 /** What {@link ConversationStore.save} did: saved, with the events it queued, or not, because the version moved. */
@@ -99,6 +108,13 @@ export interface ConversationStore {
    * is none; retries when another instance saves first.
    */
   observe(remote: Conversation): Promise<E.Either<StoreError, ConversationChange>>;
+  /**
+   * Every stored conversation (or those in one lifecycle state), in key order, read a page at a
+   * time: what a backend sweeps (`IN_PROGRESS`, for Dialogflow's 24-hour auto-completion) or checks
+   * for the purge (`COMPLETED`). A row that cannot be read, or a database that stops answering, is
+   * a `Left` in its place; the listing goes on after an unreadable row and ends after a database error.
+   */
+  list(options?: ListOptions): AsyncIterable<E.Either<StoreError, Conversation>>;
   /** A Pub/Sub push body (parsed JSON, or its text or bytes): decode, load or fetch, apply, save. */
   handlePush(body: unknown): Promise<PushOutcome>;
   /** A message a pull subscriber received (`@google-cloud/pubsub`'s `Message`): the same as a push. */
@@ -134,6 +150,10 @@ const DEFAULT_ATTEMPTS = 8;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const oneLine = (text: string): string => text.split('\n').join('; ');
+
+/** A bad option's value in a message: a string or number as it is, anything else by its type. */
+const shown = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : `a value of type ${typeof value}`;
 
 /** The outbox id of an event: one per conversation and version, the same on every redelivery. */
 export const eventId = (key: ConversationKey | string, version: number): string => `${key}#${version}`;
@@ -202,6 +222,9 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
 
   const t = (table: string): string => `${schema}.${table}`;
   const LOAD = `select version, snapshot from ${t('conversations')} where key = $1`;
+  const LIST = `select key, version, snapshot from ${t('conversations')}
+    where key > $1 and ($2::text is null or lifecycle_state = $2::text)
+    order by key limit $3`;
   const QUEUE_EVENTS = (events: string) =>
     `queued as (
       insert into ${t('outbox')} (key, conversation, version, type, data)
@@ -245,15 +268,8 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
         available_at = now() + least($4::float8, $3::float8 * power(2::float8, least(attempts, 30))) * interval '1 millisecond'
     where lease_token = $1`;
 
-  const loadRow = async (key: string): Promise<E.Either<StoreError, Row | undefined>> => {
-    let rows: ReadonlyArray<{ version: number; snapshot: unknown }>;
-    try {
-      ({ rows } = await database.query<{ version: number; snapshot: unknown }>(LOAD, [key]));
-    } catch (cause) {
-      return E.left(storeError('unavailable', `the database did not load ${key}: ${causeText(cause)}`));
-    }
-    const row = rows[0];
-    if (row === undefined) return E.right(undefined);
+  /** A row as the store reads it back: its snapshot restored, and agreeing with its version. */
+  const readRow = (key: string, row: { version: number; snapshot: unknown }): E.Either<StoreError, Row> => {
     const restored = fromPersistedSnapshot(row.snapshot);
     if (E.isLeft(restored)) {
       return E.left(storeError('unreadable', `the stored snapshot of ${key} cannot be read: ${oneLine(restored.left.message)}`));
@@ -265,6 +281,50 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     }
     return E.right({ conversation: restored.right, version: row.version });
   };
+
+  const loadRow = async (key: string): Promise<E.Either<StoreError, Row | undefined>> => {
+    let rows: ReadonlyArray<{ version: number; snapshot: unknown }>;
+    try {
+      ({ rows } = await database.query<{ version: number; snapshot: unknown }>(LOAD, [key]));
+    } catch (cause) {
+      return E.left(storeError('unavailable', `the database did not load ${key}: ${causeText(cause)}`));
+    }
+    const row = rows[0];
+    return row === undefined ? E.right(undefined) : readRow(key, row);
+  };
+
+  async function* list(options?: ListOptions): AsyncGenerator<E.Either<StoreError, Conversation>> {
+    const state = options?.lifecycleState;
+    if (state !== undefined && state !== 'IN_PROGRESS' && state !== 'COMPLETED') {
+      yield E.left(storeError('invalid', `options.lifecycleState: expected IN_PROGRESS or COMPLETED, got ${shown(state)}`));
+      return;
+    }
+    const size = options?.pageSize;
+    if (size !== undefined && !(Number.isSafeInteger(size) && size > 0)) {
+      yield E.left(storeError('invalid', `options.pageSize: expected a positive integer, got ${shown(size)}`));
+      return;
+    }
+    // Keyset pages: each query starts after the last key read, so rows saved meanwhile neither repeat nor shift a page.
+    let after = '';
+    for (;;) {
+      let rows: ReadonlyArray<{ key: string; version: number; snapshot: unknown }>;
+      try {
+        ({ rows } = await database.query<{ key: string; version: number; snapshot: unknown }>(LIST, [after, state ?? null, size ?? 500]));
+      } catch (cause) {
+        yield E.left(
+          storeError('unavailable', `the database did not list conversations after ${JSON.stringify(after)}: ${causeText(cause)}`),
+        );
+        return;
+      }
+      for (const row of rows) {
+        const read = readRow(row.key, row);
+        yield E.isLeft(read) ? read : E.right(read.right.conversation);
+      }
+      const last = rows[rows.length - 1];
+      if (last === undefined || rows.length < (size ?? 500)) return;
+      after = last.key;
+    }
+  }
 
   const save = async (change: ConversationChange, expected: number | undefined): Promise<E.Either<StoreError, SaveResult>> => {
     const { conversation, events } = change;
@@ -438,6 +498,7 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     },
     save,
     observe,
+    list,
     handlePush: async (body) => {
       let json: unknown;
       try {
