@@ -246,8 +246,9 @@ const inWorkers = async (context: FileContext, at: At): Promise<At | FileOutcome
   const writeAll = async (): Promise<void> => {
     while (inFlight.length > 0) await writeFirst();
   };
-  // Two per worker, and the one this thread checks.
-  const limit = pool.size * 2 + 1;
+  // Two per worker, and a few this thread checked while a worker's were not back yet (it would
+  // sit idle otherwise): a few MiB at most.
+  const limit = pool.size * 2 + 6;
   /** Buffers the workers handed back, to read into again. */
   const spare: ArrayBuffer[] = [];
   let seq = 0;
