@@ -124,6 +124,8 @@ const writeNdjson = async (path: string, count: number): Promise<number> => {
 
 interface Run {
   readonly wallMs: number;
+  /** User and system CPU time: more than the wall clock when threads ran side by side. */
+  readonly cpuMs: number;
   readonly peakRssMb: number;
   readonly status: number | null;
   readonly stdout: string;
@@ -142,7 +144,14 @@ const runNode = (args: ReadonlyArray<string>, env: Readonly<Record<string, strin
   const wallMs = performance.now() - started;
   const usage = /usage user-us=(\d+) system-us=(\d+) peak-rss-kib=(\d+)/.exec(child.stderr);
   if (usage === null) throw new Error(`${args.join(' ')} did not report its usage: ${child.stderr.slice(0, 500)}`);
-  return { wallMs, peakRssMb: Number(usage[3]) / 1024, status: child.status, stdout: child.stdout, stderr: child.stderr };
+  return {
+    wallMs,
+    cpuMs: (Number(usage[1]) + Number(usage[2])) / 1000,
+    peakRssMb: Number(usage[3]) / 1024,
+    status: child.status,
+    stdout: child.stdout,
+    stderr: child.stderr,
+  };
 };
 
 const bin = (): string => join(projectRoot(), 'dist', 'src', 'cli', 'bin.js');
@@ -203,7 +212,10 @@ export const cliBenchmarks = async (tiny: boolean, log: (line: string) => void):
       const b = runNode([join(projectRoot(), 'test', 'bench', 'bare-ndjson.mjs'), file]);
       if (b.status !== 0 || Number(b.stdout) !== count) throw new Error(`the bare loop failed: ${b.stderr.slice(0, 500)}`);
       bare.push(b);
-      log(`cli round ${round + 1}: validate ${v.wallMs.toFixed(0)} ms (${v.peakRssMb.toFixed(0)} MB), bare loop ${b.wallMs.toFixed(0)} ms`);
+      log(
+        `cli round ${round + 1}: validate ${v.wallMs.toFixed(0)} ms (CPU ${v.cpuMs.toFixed(0)} ms, ${v.peakRssMb.toFixed(0)} MB), ` +
+          `bare loop ${b.wallMs.toFixed(0)} ms (CPU ${b.cpuMs.toFixed(0)} ms)`,
+      );
     }
     const perSecond = (ms: number): number => count / (ms / 1000);
     const oursMedian = perSecond(median(ours.map((r) => r.wallMs)));

@@ -2,9 +2,11 @@
  * `validate` on a large NDJSON file, with worker threads: the main thread reads the file and cuts
  * it into batches of whole lines (raw bytes, handed over, not copied), the workers decode and check
  * them (`batch.ts`, the very code the single-threaded path runs) and send back their report text,
- * and the main thread writes each batch's text in input order. At most two batches per worker are
- * in flight (read, being checked, or checked but waiting for an earlier one), so memory stays that
- * of a few batches whatever the file's size, and a slow reader of the output slows the reading.
+ * and the main thread writes each batch's text in input order. It
+ * checks a batch too whenever each worker has one queued (on two cores: one worker, and this
+ * thread). At most two batches per worker and six more are in flight (read, being checked, or
+ * checked but waiting for an earlier one), so memory stays that of a few batches whatever the
+ * file's size, and a slow reader of the output slows the reading.
  *
  * The output is the single-threaded one, byte for byte, because each part of the file is read by
  * the same scanner in the same state:
