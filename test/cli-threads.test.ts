@@ -118,8 +118,11 @@ describe('validate in worker threads', () => {
   });
 
   it('a worker that fails ends the command with one line that says so, what was checked before it written, in order', async () => {
-    const one = await run(['validate', path], SINGLE);
-    const failed = await run(['validate', path], 'workers=2,batch-bytes=4096,worker-heap-mb=1');
+    // Long enough that the failure (as the worker starts: its heap is too small to load the
+    // library) comes before this thread, which checks batches meanwhile, is done.
+    const long = file('long.ndjson', mixed(40_000));
+    const one = await run(['validate', long], SINGLE);
+    const failed = await run(['validate', long], 'workers=2,batch-bytes=4096,worker-heap-mb=1');
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/^dialogflow-conversation: validate failed: a worker thread stopped: [^\n]+\n$/);
     expect(one.stdout.startsWith(failed.stdout)).toBe(true);

@@ -109,21 +109,25 @@ const run = async (files: ReadonlyArray<string>, options: CheckOptions, io: CliI
     progress.clear();
     await writeAndWait(to === 'out' ? io.stdout : io.stderr, text);
   };
-  // Large files are checked in worker threads, started before the first one is read.
+  // Large files are checked in worker threads, started when first needed.
   const threads = io.threads;
   const paths = threads === undefined || threads.workers === 0 ? [] : await largeFiles(files, io, threads.minBytes);
-  const pool = threads !== undefined && paths.length > 0 ? new WorkerPool(threads.workers, options, threads.workerHeapMb) : undefined;
+  let started: WorkerPool | undefined;
+  const pool = (): WorkerPool => {
+    started ??= new WorkerPool(threads?.workers ?? 0, options, threads?.workerHeapMb);
+    return started;
+  };
 
   try {
     for (const file of files) {
-      const path = pool !== undefined && threads !== undefined && paths.includes(file) ? resolve(io.cwd, file) : undefined;
+      const path = threads !== undefined && paths.includes(file) ? resolve(io.cwd, file) : undefined;
       const input = path === undefined ? openInput(io, 'validate', file) : undefined;
       const source = input?.source ?? file;
       const checker = new Checker(source, out, problems, options, tally);
       let outcome: FileOutcome;
       try {
         outcome =
-          input !== undefined || path === undefined || pool === undefined || threads === undefined
+          input !== undefined || path === undefined || threads === undefined
             ? await checkStream(input ?? openInput(io, 'validate', file), checker, io, progress, tally, flush)
             : await checkOpened(path, (handle) =>
                 checkFile({ handle, source, checker, tally, progress, signal: io.signal, threads, pool, options, flush, write }),
@@ -152,7 +156,7 @@ const run = async (files: ReadonlyArray<string>, options: CheckOptions, io: CliI
       await flush(false);
     }
   } finally {
-    await pool?.close();
+    await started?.close();
   }
   await flush(true);
   progress.clear();

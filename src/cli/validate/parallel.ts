@@ -81,7 +81,7 @@ export const threadsFrom = (spec: string | undefined, cores: number): Threads =>
 
 /** Worker threads checking batches; one batch at a time each, the next ones queued. */
 export class WorkerPool {
-  private readonly workers: Array<{ readonly worker: Worker; readonly pending: Map<number, Pending> }> = [];
+  private readonly workers: Array<{ readonly worker: Worker; readonly pending: Map<number, Pending>; online: boolean }> = [];
   private failure: Error | undefined;
   private closing = false;
 
@@ -92,6 +92,10 @@ export class WorkerPool {
         ...(heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMb } }),
       });
       const pending = new Map<number, Pending>();
+      const entry = { worker, pending, online: false };
+      worker.once('online', () => {
+        entry.online = true;
+      });
       worker.on('message', (result: BatchResult) => {
         const waiting = pending.get(result.seq);
         pending.delete(result.seq);
@@ -101,7 +105,7 @@ export class WorkerPool {
       worker.on('exit', (code) => {
         if (!this.closing) this.fail(new Error(`it exited with status ${code}`));
       });
-      this.workers.push({ worker, pending });
+      this.workers.push(entry);
     }
   }
 
@@ -110,9 +114,12 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /** Whether a worker has fewer than two batches (one being checked, one queued): one more keeps it busy. */
+  /**
+   * Whether a worker that has started has fewer than two batches (one being checked, one queued):
+   * one more keeps it busy. While none has started (they load the library), this thread checks.
+   */
   get wanting(): boolean {
-    return this.failure !== undefined || this.workers.some((w) => w.pending.size < 2);
+    return this.failure !== undefined || this.workers.some((w) => w.online && w.pending.size < 2);
   }
 
   /** Checks a batch in the worker with the fewest batches; its bytes are handed over (the buffer is emptied here). */
@@ -163,7 +170,8 @@ export interface FileContext {
   readonly progress: Progress;
   readonly signal: AbortSignal;
   readonly threads: Threads;
-  readonly pool: WorkerPool;
+  /** The workers, started the first time they are needed. */
+  readonly pool: () => WorkerPool;
   readonly options: CheckOptions;
   /** Writes what the checker queued: a full batch only, unless `all` (as in `validate.ts`). */
   readonly flush: (all: boolean) => Promise<void>;
@@ -186,9 +194,10 @@ interface At {
  * what was read before is written.
  */
 export const checkFile = async (context: FileContext): Promise<FileOutcome> => {
+  const { size } = await context.handle.stat();
   let at: At | undefined;
   for (;;) {
-    const here = await inThisThread(context, at);
+    const here = await inThisThread(context, at, size);
     if (here === 'interrupted' || !('offset' in here)) return here;
     // What this thread queued goes out before what the workers give.
     await context.flush(true);
@@ -203,7 +212,7 @@ export const checkFile = async (context: FileContext): Promise<FileOutcome> => {
  * file's 64 KiB boundaries (as `decodeFile` reads), until the scanner reads NDJSON line by line
  * and a newline has been read: returns where the next line starts. Or to the end of the file.
  */
-const inThisThread = async (context: FileContext, at: At | undefined): Promise<At | FileOutcome> => {
+const inThisThread = async (context: FileContext, at: At | undefined, size: number): Promise<At | FileOutcome> => {
   const { handle, checker, signal, progress, source, tally } = context;
   const scanner = at === undefined ? new InputScanner(checker) : new InputScanner(checker, 'ndjson', { line: at.line });
   const decoder = new Utf8Decoder(at?.offset ?? 0);
@@ -218,7 +227,9 @@ const inThisThread = async (context: FileContext, at: At | undefined): Promise<A
     await context.flush(false);
     if (signal.aborted) return 'interrupted';
     progress.update(source, tally);
-    if (scanner.streaming && context.pool.size > 0) {
+    // Workers for the rest, if there is enough of it (when NDJSON is only known after 16 MiB, say, a
+    // worker would cost more memory than it saves time).
+    if (scanner.streaming && context.threads.workers > 0 && size - position >= context.threads.minBytes) {
       const nl = chunk.lastIndexOf(10);
       if (nl !== -1) return { offset: position - bytesRead + nl + 1, line: scanner.currentLine };
     }
@@ -242,7 +253,8 @@ const newlines = (bytes: Buffer, from: number, to: number): number => {
  * read in this thread.
  */
 const inWorkers = async (context: FileContext, at: At): Promise<At | FileOutcome> => {
-  const { handle, signal, progress, source, tally, threads, pool } = context;
+  const { handle, signal, progress, source, tally, threads } = context;
+  const pool = context.pool();
   const inFlight: Array<Promise<BatchResult>> = [];
   const writeFirst = async (): Promise<void> => {
     const result = await inFlight.shift()!;
