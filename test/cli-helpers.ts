@@ -77,6 +77,8 @@ export interface BinOptions {
   readonly uid?: number;
   readonly gid?: number;
   readonly nodeOptions?: ReadonlyArray<string>;
+  /** Environment variables, on top of this process's. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -88,6 +90,7 @@ export const runBinWith = (args: ReadonlyArray<string>, options: BinOptions = {}
     const child = spawn(process.execPath, [...(options.nodeOptions ?? []), BIN, ...args], {
       cwd: ROOT,
       stdio: options.stdio ?? 'pipe',
+      ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
       ...(options.uid === undefined ? {} : { uid: options.uid }),
       ...(options.gid === undefined ? {} : { gid: options.gid }),
     });

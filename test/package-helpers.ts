@@ -24,8 +24,16 @@ export interface Outcome {
 }
 
 /** Runs a command to its end, whatever its exit status. */
-export const outcome = async (file: string, args: ReadonlyArray<string>, options: { cwd: string; input?: string }): Promise<Outcome> => {
-  const child = run(file, [...args], { cwd: options.cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+export const outcome = async (
+  file: string,
+  args: ReadonlyArray<string>,
+  options: { cwd: string; input?: string; env?: Readonly<Record<string, string>> },
+): Promise<Outcome> => {
+  const child = run(file, [...args], {
+    cwd: options.cwd,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
   if (options.input !== undefined) child.child.stdin?.end(options.input);
   else child.child.stdin?.end();
   try {

@@ -390,6 +390,19 @@ export const stage: 'VIRTUAL_AGENT_STAGE' | 'HUMAN_ASSIST_STAGE' | undefined = r
           '{"name":"projects/p/conversations/c","lifecycleState":"COMPLETED","conversationProfile":"projects/p/conversationProfiles/s","startTime":"2026-11-23T10:00:00Z","conversationStage":"HUMAN_ASSIST_STAGE"}\n',
       });
       expect(valid).toMatchObject({ code: 0, stdout: '<stdin>:1: ok projects/p/conversations/c COMPLETED HUMAN_ASSIST_STAGE version=0\n' });
+      // A file past the first 64 KiB is checked in worker threads, loaded from the installed package.
+      const lines = Array.from(
+        { length: 2000 },
+        (_, i) =>
+          `{"name":"projects/p/conversations/c-${i}","lifecycleState":"COMPLETED","conversationProfile":"projects/p/conversationProfiles/s","startTime":"2026-11-23T10:00:00Z","conversationStage":"HUMAN_ASSIST_STAGE"}\n`,
+      );
+      await writeFile(join(project, 'many.ndjson'), lines.join(''));
+      const threads = { DIALOGFLOW_CONVERSATION_VALIDATE_THREADS: 'workers=1,batch-bytes=4096' };
+      expect(await outcome(bin, ['validate', '--quiet', 'many.ndjson'], { cwd: project, env: threads })).toEqual({
+        code: 0,
+        stdout: '',
+        stderr: 'validate: 2000 checked: 2000 valid, 0 invalid\n',
+      });
       expect((await outcome(bin, ['--version'], { cwd: project })).stdout).toMatch(/^\d+\.\d+\.\d+/);
       expect((await outcome(bin, ['diagram'], { cwd: project })).stdout).toMatch(/^stateDiagram-v2\n/);
     });

@@ -17,6 +17,8 @@ const { EXIT } = await import('./io.js');
 const { main } = await import('./main.js');
 const { printLine } = await import('./output.js');
 const { describeSystemError, errorCode } = await import('./system-error.js');
+const { threadsFrom } = await import('./validate/parallel.js');
+const { availableParallelism } = await import('node:os');
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -48,6 +50,9 @@ const io: import('./io.js').CliIo = {
   cwd: process.cwd(),
   signal: controller.signal,
   now: () => performance.now(),
+  // validate checks large files in worker threads (see validate/parallel.ts).
+  // The environment variable is internal, for tests and benchmarks: it forces how.
+  threads: threadsFrom(process.env.DIALOGFLOW_CONVERSATION_VALIDATE_THREADS, availableParallelism()),
 };
 
 const code = await main(process.argv.slice(2), io);

@@ -16,6 +16,26 @@ export interface CliIo {
   readonly signal: AbortSignal;
   /** Milliseconds, for progress lines; injectable so tests control time. */
   readonly now: () => number;
+  /**
+   * Whether, and how, `validate` checks large files in worker threads (see `validate/parallel.ts`).
+   * The `bin` sets it; absent, as when tests call `main` in this process, everything runs in the
+   * calling thread.
+   */
+  readonly threads?: Threads | undefined;
+}
+
+/** How `validate` uses worker threads on large NDJSON files. The output is the same either way. */
+export interface Threads {
+  /** How many worker threads; 0: none. */
+  readonly workers: number;
+  /** The smallest file (in bytes) checked in worker threads; smaller ones, and standard input, are checked in this thread. */
+  readonly minBytes: number;
+  /** The size of a batch of lines sent to a worker, in bytes. */
+  readonly batchBytes: number;
+  /** Past this many bytes without a newline, a line is read in this thread, from its start (see `validate/parallel.ts`). */
+  readonly longLine: number;
+  /** Internal, for tests: a worker's old-generation heap limit, in MB (a tiny one makes it fail). */
+  readonly workerHeapMb?: number | undefined;
 }
 
 /** A mistake in how a command was called. `main` prints its message on one line and exits with 2. */

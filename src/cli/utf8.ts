@@ -59,7 +59,12 @@ export class Utf8Decoder {
   /** The start of a character the last chunk cut short. */
   private carry: Buffer | undefined;
   /** The offset, in the input, of the first byte not decoded yet (the carry's first, if any). */
-  private offset = 0;
+  private offset: number;
+
+  /** `offset`: where in the input the first byte given is (0, unless decoding resumes mid-input at a line's start). */
+  constructor(offset = 0) {
+    this.offset = offset;
+  }
 
   /** How many bytes have been read. */
   get bytes(): number {

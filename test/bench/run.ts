@@ -4,18 +4,17 @@
  * payloads. Prints medians and ratios and writes them to docs/performance.md. `--tiny` runs a few
  * iterations on small inputs (the test suite uses it to check that the benchmark still runs).
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { transition } from 'xstate';
 import { parseListConversationsResponse } from '../../src/dialogflow/index.js';
 import { complete, encodeConversation, handOff, parseConversation, stringifyConversation, toMachineSnapshot } from '../../src/index.js';
 import { conversationMachine } from '../../src/machine/index.js';
+import { cliBenchmarks } from './cli.js';
 import { ConversationType, googleParse, googleStringify, ListConversationsResponseType, packageVersion } from './google.js';
 import { medians, retainedBytesPerItem } from './measure.js';
-import { completeText, conversationJson, conversationTexts, pageText, projectRoot, typicalText } from './payloads.js';
+import { completeText, conversationTexts, pageText, projectRoot, typicalText } from './payloads.js';
 import { postgresVersion, storeBenchmarks } from './store.js';
 
 export interface BenchOptions {
@@ -66,59 +65,6 @@ const fasterBy = (path: string, payload: string, comparison: string, ours: numbe
   target: `≥ ${factor}× faster`,
   met: other / ours >= factor,
 });
-
-/** Writes an NDJSON file of `count` distinct conversations; returns its size in bytes. */
-const writeNdjson = async (path: string, count: number): Promise<number> => {
-  const out = createWriteStream(path);
-  const batch: string[] = [];
-  for (let i = 0; i < count; i++) {
-    batch.push(JSON.stringify(conversationJson(i)));
-    if (batch.length === 10_000 || i === count - 1) {
-      const chunk = `${batch.join('\n')}\n`;
-      batch.length = 0;
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  // Flush it to disk now, so that validate's timing does not pay for writing the generator's output.
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return statSync(path).size;
-};
-
-/**
- * Runs the built command line's `validate --quiet` on a generated NDJSON file in a child process,
- * and reads its CPU time and peak RSS (a preloaded module prints `process.resourceUsage()` at exit).
- */
-const validateFile = (path: string): { wallMs: number; cpuMs: number; peakRssMb: number; status: number | null } => {
-  const root = projectRoot();
-  const started = performance.now();
-  const child = spawnSync(
-    process.execPath,
-    [
-      '--require',
-      join(root, 'test', 'support', 'report-usage.cjs'),
-      join(root, 'dist', 'src', 'cli', 'bin.js'),
-      'validate',
-      '--quiet',
-      path,
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  const wallMs = performance.now() - started;
-  const usage = /usage user-us=(\d+) system-us=(\d+) peak-rss-kib=(\d+)/.exec(child.stderr);
-  if (usage === null) throw new Error(`validate did not report its usage: ${child.stderr.slice(0, 500)}`);
-  return {
-    wallMs,
-    cpuMs: (Number(usage[1]) + Number(usage[2])) / 1000,
-    peakRssMb: Number(usage[3]) / 1024,
-    status: child.status,
-  };
-};
 
 export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArray<Row>> => {
   const { tiny, log } = options;
@@ -209,51 +155,7 @@ export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArra
     });
   }
 
-  // The command line: validate on generated NDJSON files, in a child process (`npm run bench`
-  // builds first). Two sizes, to show that memory stays flat whatever the size.
-  {
-    const sizes = tiny ? [2000, 6000] : [1_000_000, 3_000_000];
-    const dir = mkdtempSync(join(tmpdir(), 'dfc-bench-'));
-    try {
-      const runs = [];
-      for (const count of sizes) {
-        const file = join(dir, `conversations-${count}.ndjson`);
-        const bytes = await writeNdjson(file, count);
-        const run = validateFile(file);
-        rmSync(file);
-        if (run.status !== 0) throw new Error(`validate exited with ${run.status} on valid conversations`);
-        runs.push({ count, bytes, ...run });
-      }
-      for (const run of runs) {
-        const perSecond = run.count / (run.wallMs / 1000);
-        const payload = `${run.count.toLocaleString('en-US')} lines, ${(run.bytes / 2 ** 20).toFixed(0)} MiB`;
-        rows.push({
-          path: 'cli',
-          payload,
-          comparison: 'validate --quiet: conversations per second (wall clock)',
-          oursNs: perSecond,
-          otherNs: 200_000,
-          ratio: perSecond / 200_000,
-          target: '≥ 200,000/s',
-          met: perSecond >= 200_000,
-          unit: '/s',
-        });
-        rows.push({
-          path: 'cli',
-          payload,
-          comparison: 'validate --quiet: peak RSS (flat: the same limit at every size)',
-          oursNs: run.peakRssMb,
-          otherNs: 100,
-          ratio: run.peakRssMb / 100,
-          target: '≤ 100 MB',
-          met: run.peakRssMb <= 100,
-          unit: 'MB',
-        });
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  rows.push(...(await cliBenchmarks(tiny, log)));
 
   // The store: pushes per second through handlePush against the same SQL bare (PGlite, and a PostgreSQL server).
   rows.push(...(await storeBenchmarks(tiny, log)));

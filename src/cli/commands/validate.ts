@@ -1,10 +1,13 @@
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { cannotRead, checkReadable, openInput, STDIN } from '../input.js';
+import { cannotRead, checkReadable, type Input, openInput, STDIN } from '../input.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
-import { BatchedOutput, printLine } from '../output.js';
+import { BatchedOutput, printLine, writeAndWait } from '../output.js';
 import { errorCode } from '../system-error.js';
 import { Checker, type CheckOptions, type Tally } from '../validate/check.js';
+import { checkFile, type FileOutcome, WorkerPool } from '../validate/parallel.js';
 import { Progress } from '../validate/progress.js';
 import { InputScanner } from '../validate/scanner.js';
 
@@ -101,40 +104,59 @@ const run = async (files: ReadonlyArray<string>, options: CheckOptions, io: CliI
       await problems.flush();
     }
   };
+  /** Writes text that worker threads made (escaped already), in order. */
+  const write = async (to: 'out' | 'problems', text: string): Promise<void> => {
+    progress.clear();
+    await writeAndWait(to === 'out' ? io.stdout : io.stderr, text);
+  };
+  // Large files are checked in worker threads, started when first needed.
+  const threads = io.threads;
+  const paths = threads === undefined || threads.workers === 0 ? [] : await largeFiles(files, io, threads.minBytes);
+  let started: WorkerPool | undefined;
+  const pool = (): WorkerPool => {
+    started ??= new WorkerPool(threads?.workers ?? 0, options, threads?.workerHeapMb);
+    return started;
+  };
 
-  for (const file of files) {
-    const { source, chunks, bytes } = openInput(io, 'validate', file);
-    const checker = new Checker(source, out, problems, options, tally);
-    const scanner = new InputScanner(checker);
-    try {
-      for await (const chunk of chunks) {
-        scanner.push(chunk);
-        await flush(false);
-        if (io.signal.aborted) {
-          await flush(true);
-          progress.clear();
-          return EXIT.interrupted;
-        }
-        progress.update(source, tally);
+  try {
+    for (const file of files) {
+      const path = threads !== undefined && paths.includes(file) ? resolve(io.cwd, file) : undefined;
+      const input = path === undefined ? openInput(io, 'validate', file) : undefined;
+      const source = input?.source ?? file;
+      const checker = new Checker(source, out, problems, options, tally);
+      let outcome: FileOutcome;
+      try {
+        outcome =
+          input !== undefined || path === undefined || threads === undefined
+            ? await checkStream(input ?? openInput(io, 'validate', file), checker, io, progress, tally, flush)
+            : await checkOpened(path, (handle) =>
+                checkFile({ handle, source, checker, tally, progress, signal: io.signal, threads, pool, options, flush, write }),
+              );
+      } catch (cause) {
+        // The file went away, or a disk failed, while being read: what was read is reported.
+        if (errorCode(cause) === undefined) throw cause;
+        await flush(true);
+        progress.clear();
+        printLine(io.stderr, cannotRead('validate', source, cause));
+        return EXIT.usage;
       }
-    } catch (cause) {
-      // The file went away, or a disk failed, while being read: what was read is reported.
-      if (errorCode(cause) === undefined) throw cause;
-      await flush(true);
-      progress.clear();
-      printLine(io.stderr, cannotRead('validate', source, cause));
-      return EXIT.usage;
+      if (outcome === 'interrupted') {
+        await flush(true);
+        progress.clear();
+        return EXIT.interrupted;
+      }
+      if (outcome.empty) {
+        empty++;
+        const message = `no input: ${source} ${outcome.bytes === 0 ? 'is empty' : 'has nothing but whitespace'}`;
+        checker.noInput(message);
+        await flush(true);
+        progress.clear();
+        printLine(io.stderr, `validate: ${message}`);
+      }
+      await flush(false);
     }
-    scanner.end();
-    if (scanner.empty) {
-      empty++;
-      const message = `no input: ${source} ${bytes() === 0 ? 'is empty' : 'has nothing but whitespace'}`;
-      checker.noInput(message);
-      await flush(true);
-      progress.clear();
-      printLine(io.stderr, `validate: ${message}`);
-    }
-    await flush(false);
+  } finally {
+    await started?.close();
   }
   await flush(true);
   progress.clear();
@@ -143,4 +165,45 @@ const run = async (files: ReadonlyArray<string>, options: CheckOptions, io: CliI
     printLine(io.stderr, `validate: ${checked} checked: ${tally.valid} valid, ${tally.invalid} invalid`);
   }
   return tally.invalid === 0 && empty === 0 ? EXIT.ok : EXIT.invalid;
+};
+
+/** Reads and checks one input in this thread, chunk by chunk as it is read. */
+const checkStream = async (
+  input: Input,
+  checker: Checker,
+  io: CliIo,
+  progress: Progress,
+  tally: Tally,
+  flush: (all: boolean) => Promise<void>,
+): Promise<FileOutcome> => {
+  const scanner = new InputScanner(checker);
+  for await (const chunk of input.chunks) {
+    scanner.push(chunk);
+    await flush(false);
+    if (io.signal.aborted) return 'interrupted';
+    progress.update(input.source, tally);
+  }
+  scanner.end();
+  return { empty: scanner.empty, bytes: input.bytes() };
+};
+
+/** Opens a file, reads it with `read`, closes it. */
+const checkOpened = async <A>(path: string, read: (handle: FileHandle) => Promise<A>): Promise<A> => {
+  const handle = await open(path, 'r');
+  try {
+    return await read(handle);
+  } finally {
+    await handle.close();
+  }
+};
+
+/** Which of `files` are regular files of at least `minBytes` bytes (standard input, FIFOs and devices are not). */
+const largeFiles = async (files: ReadonlyArray<string>, io: CliIo, minBytes: number): Promise<string[]> => {
+  const large: string[] = [];
+  for (const file of files) {
+    if (file === STDIN || large.includes(file)) continue;
+    const info = await stat(resolve(io.cwd, file)).catch(() => undefined);
+    if (info?.isFile() === true && info.size >= minBytes) large.push(file);
+  }
+  return large;
 };

@@ -5,7 +5,6 @@ import { formatIssue } from '../../wire/decode-error.js';
 import { type DecodeIssue, describe } from '../../wire/issue.js';
 import { escapeControls } from '../escape.js';
 import { inputShape } from '../input-shape.js';
-import type { BatchedOutput } from '../output.js';
 import { isBlank, type ScanSink } from './scanner.js';
 
 /** How `validate` reports. */
@@ -16,6 +15,14 @@ export interface CheckOptions {
   readonly quiet: boolean;
   /** Print one JSON object per conversation and per problem (see {@link Checker}). */
   readonly json: boolean;
+}
+
+/** Where report lines go: a `BatchedOutput` for a stream, or a worker thread's text (see `worker.ts`). */
+export interface LineSink {
+  /** One line, without its newline, to be escaped (see `BatchedOutput.line`). */
+  line(text: string): void;
+  /** One line, without its newline, whose parts from input are escaped already (see `BatchedOutput.escapedLine`). */
+  escapedLine(text: string): void;
 }
 
 /** Counts over every input of one run. */
@@ -58,8 +65,8 @@ export class Checker implements ScanSink {
 
   constructor(
     private readonly source: string,
-    private readonly out: BatchedOutput,
-    private readonly problems: BatchedOutput,
+    private readonly out: LineSink,
+    private readonly problems: LineSink,
     private readonly options: CheckOptions,
     private readonly tally: Tally,
   ) {

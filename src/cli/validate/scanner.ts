@@ -57,7 +57,21 @@ class LineSplitter {
     /** A complete line, without its `\n` or `\r\n`; `bad` when it held bytes that are not UTF-8. */
     private readonly onLine: (text: string, line: number, bad: number | undefined) => void,
     private readonly onTooLong: (line: number) => void,
-  ) {}
+    /** How many lines came before the first one given (when reading resumes mid-input). */
+    before = 0,
+  ) {
+    this.count = before;
+  }
+
+  /** Whether no line is unfinished, and none is being skipped. */
+  get atLineStart(): boolean {
+    return this.carry.length === 0 && !this.skipping && this.bad === undefined;
+  }
+
+  /** Whether a line too long to read is being skipped. */
+  get skippingLine(): boolean {
+    return this.skipping;
+  }
 
   text(piece: string): void {
     let start = 0;
@@ -161,12 +175,37 @@ export class InputScanner {
   /** Maybe-document: rule 2 has decided: NDJSON. */
   private decided = false;
 
+  /**
+   * `resume`: the input is read from the start of its line `resume.line` on, past what was read
+   * (as NDJSON, by another scanner, see `parallel.ts`): it is NDJSON, it is not empty, and no byte
+   * order mark comes first.
+   */
   constructor(
     private readonly sink: ScanSink,
     format: InputFormat = 'detect',
+    resume?: { readonly line: number },
   ) {
-    if (format === 'ndjson') this.mode = 'lines';
-    this.splitter = this.newSplitter();
+    if (format === 'ndjson' || resume !== undefined) this.mode = 'lines';
+    if (resume !== undefined) {
+      this.first = false;
+      this.sawContent = true;
+    }
+    this.splitter = this.newSplitter(resume === undefined ? 0 : resume.line - 1);
+  }
+
+  /**
+   * Whether the input is known to be NDJSON, with content, and read line by line from here: what
+   * follows the last newline read may be read from its line's start by another scanner resumed
+   * there, with the same result (a line of at most {@link MAX_TEXT} bytes is read the same whatever
+   * the chunks it comes in).
+   */
+  get streaming(): boolean {
+    return this.mode === 'lines' && this.sawContent && !this.splitter.skippingLine;
+  }
+
+  /** The number of the line being read (the unfinished one). */
+  get currentLine(): number {
+    return this.splitter.current;
   }
 
   /** Whether the input held nothing but whitespace (and a byte order mark): no input at all. */
@@ -226,7 +265,7 @@ export class InputScanner {
     }
   }
 
-  private newSplitter(): LineSplitter {
+  private newSplitter(before = 0): LineSplitter {
     return new LineSplitter(
       (text, line, bad) => this.line(text, line, bad),
       (line) => {
@@ -234,6 +273,7 @@ export class InputScanner {
         if (this.mode === 'detecting') this.becomeLines();
         if (this.mode === 'lines') this.sink.problem(line, `line longer than ${MAX_TEXT_NAME}: skipped`);
       },
+      before,
     );
   }
 
