@@ -45,7 +45,7 @@ import { InputScanner, type ScanSink } from './scanner.js';
 /** Reads in this thread, as `decodeFile` in `input.ts` does. */
 const READ_SIZE = 64 * 1024;
 
-/** The default: two workers on a machine with two cores or more (the main thread mostly waits); none on one core. */
+/** The default: one worker per core but one, at most three (on two cores: one, and this thread checks batches too); none on one core. */
 export const defaultThreads = (cores: number): Threads => ({
   workers: Math.min(cores - 1, 3),
   minBytes: 8 * 1024 * 1024,
