@@ -1,5 +1,11 @@
 import { type ObservedConversationData, observedDataChanges } from '../src/conversation/observed-data.js';
-import { type UnrecoverableError, withRecordedError } from '../src/conversation/unrecoverable-errors.js';
+import {
+  ERROR_RECORD,
+  type ErrorRecord,
+  errorRecordOf,
+  NO_ERRORS,
+  type UnrecoverableError,
+} from '../src/conversation/unrecoverable-errors.js';
 import { canonicalTimestampOf } from '../src/wire/well-known-types.js';
 import type { ConversationMachineArgs, ConversationMachineContext } from './conversation.types.js';
 
@@ -7,6 +13,19 @@ import type { ConversationMachineArgs, ConversationMachineContext } from './conv
 export type ContextUpdate = Partial<ConversationMachineContext>;
 
 const NOTHING: ContextUpdate = Object.freeze({});
+
+/** Reads a record update's errors: made into an array only when read (xstate's `assign` reads it; the aggregate does not). */
+function errorsOfUpdate(this: { readonly [ERROR_RECORD]: ErrorRecord }): ReadonlyArray<UnrecoverableError> {
+  return this[ERROR_RECORD].toArray();
+}
+
+/** The update that records errors: `unrecoverableErrors` as the record's array, the record itself behind it. */
+const recordUpdate = (record: ErrorRecord, version: number): ContextUpdate => {
+  const update = { version };
+  Object.defineProperty(update, ERROR_RECORD, { value: record });
+  Object.defineProperty(update, 'unrecoverableErrors', { get: errorsOfUpdate, enumerable: true });
+  return update;
+};
 
 /**
  * The machine's actions, as pure functions from the context and the event to the fields they
@@ -35,8 +54,9 @@ export const conversationActions = {
   /** Adds a reported error to the record, in its place; one change when it was not recorded yet. */
   recordUnrecoverableError: ({ context, event }: ConversationMachineArgs): ContextUpdate => {
     if (event.type !== 'error.observed') return NOTHING;
-    const recorded = withRecordedError(context.unrecoverableErrors, event.error as UnrecoverableError);
-    return recorded === context.unrecoverableErrors ? NOTHING : { unrecoverableErrors: recorded, version: context.version + 1 };
+    const record = errorRecordOf(context);
+    const recorded = (record ?? NO_ERRORS).with(event.error as UnrecoverableError);
+    return recorded === record ? NOTHING : recordUpdate(recorded, context.version + 1);
   },
 };
 

@@ -1,9 +1,28 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  compareUnrecoverableErrors,
+  isRecordedError,
+  NO_ERRORS,
+  type UnrecoverableError,
+  withRecordedError,
+} from '../src/conversation/unrecoverable-errors.js';
+import { decodeConversation, evolve, fromMachineSnapshot, toMachineSnapshot } from '../src/index.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
+import type { JsonObject } from '../src/wire/json-value.js';
 import { INVALID } from '../src/wire/reader.js';
+import type { Timestamp } from '../src/wire/well-known-types.js';
 import { isCanonicalTimestampText, parseTimestampText } from '../src/wire/well-known-types.js';
 import { canonicalConversationJson, canonicalTimestamp, respelledConversationJson } from './arbitraries.js';
+import { right } from './helpers.js';
+
+const TYPICAL = {
+  name: 'projects/acme/locations/global/conversations/c-1',
+  lifecycleState: 'IN_PROGRESS',
+  conversationProfile: 'projects/acme/locations/global/conversationProfiles/support',
+  startTime: '2026-11-23T10:00:00Z',
+  conversationStage: 'VIRTUAL_AGENT_STAGE',
+};
 
 // The decoders have fast paths for the common case. They only ever accept what the general path
 // accepts, with the same result; these properties would fail if one drifted from the other.
@@ -85,6 +104,75 @@ describe('fast paths agree with the general ones', () => {
         },
       ),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('the record of unrecoverable errors (chunks, the array made when read) agrees with a sorted array', () => {
+  /** The plain way: insert each distinct error into a sorted array, by the record's order. */
+  const naive = (errors: ReadonlyArray<UnrecoverableError>): UnrecoverableError[] => {
+    const out: UnrecoverableError[] = [];
+    for (const error of errors) {
+      if (out.some((e) => compareUnrecoverableErrors(e, error) === 0)) continue;
+      const at = out.findIndex((e) => compareUnrecoverableErrors(e, error) > 0);
+      out.splice(at === -1 ? out.length : at, 0, error);
+    }
+    return out;
+  };
+  // Many distinct errors (so that chunks fill, split and are appended), with duplicates, in any order.
+  const manyErrors = fc.array(
+    fc.record({
+      publishTime: fc.nat(400).map((n) => new Date(Date.UTC(2026, 10, 23, 10) + n * 1000).toISOString().replace('.000Z', 'Z') as Timestamp),
+      messageId: fc.nat(5).map(String),
+      errorStatus: fc.constantFrom<JsonObject>({ code: 9 }, { code: 14, message: 'SIP 503' }),
+    }),
+    { maxLength: 400 },
+  );
+
+  it('adding errors one by one, in order or not, gives the sorted distinct array, and each array stays as it was', () => {
+    fc.assert(
+      fc.property(manyErrors, fc.boolean(), (errors, sorted) => {
+        const input = sorted ? [...errors].sort(compareUnrecoverableErrors) : errors;
+        let record = NO_ERRORS;
+        const seen: Array<[ReadonlyArray<UnrecoverableError>, UnrecoverableError[]]> = [];
+        for (const error of input) {
+          const next = record.with(error);
+          expect(next === record).toBe(record.has(error));
+          record = next;
+          if (seen.length < 20) seen.push([record.toArray(), [...record.toArray()]]);
+        }
+        expect(record.toArray()).toEqual(naive(input));
+        expect(record.size).toBe(record.toArray().length);
+        expect(Object.isFrozen(record.toArray())).toBe(true);
+        for (const [held, copy] of seen) expect(held).toEqual(copy);
+        // The array API gives the same.
+        let array: ReadonlyArray<UnrecoverableError> | undefined;
+        for (const error of input) array = withRecordedError(array, error);
+        expect(array ?? []).toEqual(naive(input));
+        for (const error of input) expect(isRecordedError(array, error)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a conversation applying errors holds the same errors as one restored from its snapshot, and equals it', () => {
+    fc.assert(
+      fc.property(manyErrors, (errors) => {
+        let c = right(decodeConversation({ ...TYPICAL }));
+        for (const error of errors) c = evolve(c, { type: 'ConversationErrorRecorded', data: { conversation: c.name, error } });
+        const restored = right(fromMachineSnapshot(toMachineSnapshot(c)));
+        expect(c).toEqual(restored);
+        expect(c.unrecoverableErrors ?? []).toEqual(naive(errors));
+        expect(Object.keys(c)).toEqual(Object.keys(restored));
+        expect(JSON.stringify(toMachineSnapshot(c))).toBe(JSON.stringify(toMachineSnapshot(restored)));
+        // More errors on the restored one (an array, not a record) and on the original agree too.
+        const more = { publishTime: '2026-11-24T00:00:00Z' as Timestamp, messageId: 'x' };
+        const a = evolve(c, { type: 'ConversationErrorRecorded', data: { conversation: c.name, error: more } });
+        const b = evolve(restored, { type: 'ConversationErrorRecorded', data: { conversation: c.name, error: more } });
+        expect(a).toEqual(b);
+        expect(Object.isFrozen(a)).toBe(true);
+      }),
+      { numRuns: 100 },
     );
   });
 });
