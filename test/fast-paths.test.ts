@@ -7,13 +7,15 @@ import {
   type UnrecoverableError,
   withRecordedError,
 } from '../src/conversation/unrecoverable-errors.js';
-import { decodeConversation, evolve, fromMachineSnapshot, toMachineSnapshot } from '../src/index.js';
+import { decodeConversation, evolve, fromMachineSnapshot, parseConversation, toMachineSnapshot } from '../src/index.js';
+import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
 import type { JsonObject } from '../src/wire/json-value.js';
 import { INVALID } from '../src/wire/reader.js';
 import type { Timestamp } from '../src/wire/well-known-types.js';
 import { isCanonicalTimestampText, parseTimestampText } from '../src/wire/well-known-types.js';
-import { canonicalConversationJson, canonicalTimestamp, respelledConversationJson } from './arbitraries.js';
+import { canonicalConversationJson, canonicalTimestamp, notificationJson, respelledConversationJson } from './arbitraries.js';
+import { realisticJson } from './bench/payloads.js';
 import { right } from './helpers.js';
 
 const TYPICAL = {
@@ -173,6 +175,38 @@ describe('the record of unrecoverable errors (chunks, the array made when read) 
         expect(Object.isFrozen(a)).toBe(true);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('owned input whose messages are canonical already is frozen in place: the same result as copying', () => {
+  it('a conversation parsed from text (owned) equals the same decoded from an object (copied), kept fields included', () => {
+    fc.assert(
+      fc.property(fc.oneof(canonicalConversationJson, respelledConversationJson), (json) => {
+        const text = JSON.stringify(json);
+        expect(parseConversation(text)).toEqual(decodeConversation(JSON.parse(text)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('realistic conversations (offsets, fractions, kept messages, snake_case) too', () => {
+    for (let i = 0; i < 200; i++) {
+      const text = JSON.stringify(realisticJson(i));
+      const owned = right(parseConversation(text));
+      expect(owned).toEqual(right(decodeConversation(JSON.parse(text))));
+      expect(Object.isFrozen(owned.unknownFields?.telephonyConnectionInfo)).toBe(true);
+    }
+  });
+
+  it('a notification from JSON bytes (owned) equals the same decoded from an object (copied)', () => {
+    fc.assert(
+      fc.property(notificationJson(), (json) => {
+        const text = JSON.stringify(json);
+        const fromBytes = right(decodeNotificationData(new TextEncoder().encode(text)));
+        expect(fromBytes).toEqual(right(decodeNotification(JSON.parse(text))));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -193,6 +193,7 @@ export const readNotification = (
   key: string | number | undefined,
   delivery: PubSubDelivery | undefined,
   message?: NotificationMessage,
+  owned = false,
 ): Notification | Invalid => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({
@@ -202,7 +203,7 @@ export const readNotification = (
     return INVALID;
   }
   const kind = message ?? messageOfJson(value as Readonly<Record<string, unknown>>);
-  const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, false, readersOf(kind));
+  const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, owned, readersOf(kind));
   if (json === INVALID) return INVALID;
   const event = json as JsonObject;
   if (event.conversation === undefined) {

@@ -158,7 +158,8 @@ export const readNotificationData = (
   const format = options?.format;
   if (format !== 'PROTO') {
     const parsed = parseJsonData(bytes);
-    if (parsed !== undefined && 'json' in parsed) return readNotification(parsed.json, issues, parent, key, delivery, options?.message);
+    // Parsed here, so owned: what is kept as it came is frozen in place, not copied.
+    if (parsed !== undefined && 'json' in parsed) return readNotification(parsed.json, issues, parent, key, delivery, options?.message, true);
     if (format === 'JSON') {
       issues.push({
         path: pathAt(parent, key),
