@@ -159,7 +159,8 @@ export const readNotificationData = (
   if (format !== 'PROTO') {
     const parsed = parseJsonData(bytes);
     // Parsed here, so owned: what is kept as it came is frozen in place, not copied.
-    if (parsed !== undefined && 'json' in parsed) return readNotification(parsed.json, issues, parent, key, delivery, options?.message, true);
+    if (parsed !== undefined && 'json' in parsed)
+      return readNotification(parsed.json, issues, parent, key, delivery, options?.message, true);
     if (format === 'JSON') {
       issues.push({
         path: pathAt(parent, key),
