@@ -9,6 +9,7 @@ import {
 } from '../src/conversation/unrecoverable-errors.js';
 import { decodeConversation, evolve, fromMachineSnapshot, parseConversation, toMachineSnapshot } from '../src/index.js';
 import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
+import { decodeBase64, decodeBase64Loop } from '../src/wire/base64.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
 import type { JsonObject } from '../src/wire/json-value.js';
 import { INVALID } from '../src/wire/reader.js';
@@ -207,6 +208,29 @@ describe('owned input whose messages are canonical already is frozen in place: t
         expect(fromBytes).toEqual(right(decodeNotification(JSON.parse(text))));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('base64: the native decoder, given checked text, agrees with the loop', () => {
+  const alphabet = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_'];
+  const text = fc.oneof(
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64')),
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64url')),
+    fc.array(fc.constantFrom(...alphabet, '=', ' ', '\n', '*', 'é', '.'), { maxLength: 40 }).map((cs) => cs.join('')),
+    fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }).map((cs) => cs.join('')),
+  );
+  it('the same bytes or the same problem, whatever the text', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const native = decodeBase64(t);
+        const loop = decodeBase64Loop(t);
+        if (loop instanceof Uint8Array) {
+          expect(native).toBeInstanceOf(Uint8Array);
+          expect([...(native as Uint8Array)]).toEqual([...loop]);
+        } else expect(native).toEqual(loop);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
