@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { persistedSnapshotText } from '../src/conversation/snapshot.js';
 import {
   compareUnrecoverableErrors,
   isRecordedError,
@@ -7,7 +8,17 @@ import {
   type UnrecoverableError,
   withRecordedError,
 } from '../src/conversation/unrecoverable-errors.js';
-import { decodeConversation, evolve, fromMachineSnapshot, parseConversation, toMachineSnapshot } from '../src/index.js';
+import {
+  complete,
+  decodeConversation,
+  evolve,
+  fromMachineSnapshot,
+  fromPersistedSnapshot,
+  handOff,
+  parseConversation,
+  toMachineSnapshot,
+  toPersistedSnapshot,
+} from '../src/index.js';
 import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
 import { decodeBase64, decodeBase64Loop } from '../src/wire/base64.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
@@ -15,7 +26,7 @@ import type { JsonObject } from '../src/wire/json-value.js';
 import { INVALID } from '../src/wire/reader.js';
 import type { Timestamp } from '../src/wire/well-known-types.js';
 import { isCanonicalTimestampText, parseTimestampText } from '../src/wire/well-known-types.js';
-import { canonicalConversationJson, canonicalTimestamp, notificationJson, respelledConversationJson } from './arbitraries.js';
+import { aggregate, canonicalConversationJson, canonicalTimestamp, notificationJson, respelledConversationJson } from './arbitraries.js';
 import { realisticJson } from './bench/payloads.js';
 import { right } from './helpers.js';
 
@@ -231,6 +242,26 @@ describe('base64: the native decoder, given checked text, agrees with the loop',
         } else expect(native).toEqual(loop);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('the persisted snapshot, made directly, is what the machine resolves and JSON encodes', () => {
+  it('for any conversation, in each of its states', () => {
+    fc.assert(
+      fc.property(aggregate, fc.boolean(), fc.boolean(), (start, hand, finish) => {
+        let c = start;
+        // Commands without a time, so that none is refused for coming before the start.
+        const handed = hand ? handOff(c) : undefined;
+        if (handed?._tag === 'Right') c = handed.right.conversation;
+        const completed = finish ? complete(c, c.endTime ?? '9999-12-31T23:59:59Z') : undefined;
+        if (completed?._tag === 'Right') c = completed.right.conversation;
+        const viaMachine = JSON.stringify({ schemaVersion: 2, snapshot: toMachineSnapshot(c) });
+        expect(persistedSnapshotText(c)).toBe(viaMachine);
+        expect(toPersistedSnapshot(c)).toEqual(JSON.parse(viaMachine));
+        expect(right(fromPersistedSnapshot(toPersistedSnapshot(c)))).toEqual(c);
+      }),
+      { numRuns: 300 },
     );
   });
 });
