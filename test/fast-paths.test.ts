@@ -20,6 +20,7 @@ import {
   toPersistedSnapshot,
 } from '../src/index.js';
 import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
+import { mayBeJsonObject } from '../src/notifications/push-delivery.js';
 import { decodeBase64, decodeBase64Loop } from '../src/wire/base64.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
 import type { JsonObject } from '../src/wire/json-value.js';
@@ -262,6 +263,30 @@ describe('the persisted snapshot, made directly, is what the machine resolves an
         expect(right(fromPersistedSnapshot(toPersistedSnapshot(c)))).toEqual(c);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('notification data: only bytes that may be JSON are decoded as text', () => {
+  const piece = fc.oneof(
+    fc.constantFrom([0xef, 0xbb, 0xbf], [32], [9], [10], [13], [123], [0x0a, 0x24], [0xc3], [0xe2, 0x82, 0xac], [0xff]),
+    fc.uint8Array({ maxLength: 4 }).map((b) => [...b]),
+  );
+  it('what the first bytes say is what decoding, then looking at the first character, would say', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const bytes = Uint8Array.from(pieces.flat());
+        let text: string | undefined;
+        try {
+          text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
+          text = undefined;
+        }
+        const looksLikeJson = text !== undefined && /^[ \t\n\r]*\{/.test(text);
+        if (looksLikeJson) expect(mayBeJsonObject(bytes)).toBe(true);
+        if (text !== undefined && mayBeJsonObject(bytes)) expect(looksLikeJson).toBe(true);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
