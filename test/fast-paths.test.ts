@@ -22,12 +22,23 @@ import {
 import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
 import { mayBeJsonObject } from '../src/notifications/push-delivery.js';
 import { decodeBase64, decodeBase64Loop } from '../src/wire/base64.js';
+import { conversationNameKind } from '../src/wire/conversation-name.js';
+import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
 import type { JsonObject } from '../src/wire/json-value.js';
 import { INVALID } from '../src/wire/reader.js';
+import { isResourceName } from '../src/wire/resource-name.js';
 import type { Timestamp } from '../src/wire/well-known-types.js';
 import { isCanonicalTimestampText, parseTimestampText } from '../src/wire/well-known-types.js';
-import { aggregate, canonicalConversationJson, canonicalTimestamp, notificationJson, respelledConversationJson } from './arbitraries.js';
+import {
+  aggregate,
+  canonicalConversationJson,
+  canonicalTimestamp,
+  conversationName,
+  conversationProfileName,
+  notificationJson,
+  respelledConversationJson,
+} from './arbitraries.js';
 import { realisticJson } from './bench/payloads.js';
 import { right } from './helpers.js';
 
@@ -287,6 +298,36 @@ describe('notification data: only bytes that may be JSON are decoded as text', (
         if (text !== undefined && mayBeJsonObject(bytes)) expect(looksLikeJson).toBe(true);
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('resource names: the one-scan check agrees with parsing', () => {
+  const piece = fc.constantFrom(
+    'projects',
+    'locations',
+    'conversations',
+    'conversationProfiles',
+    'p',
+    'a.b',
+    'c-1',
+    'x:y',
+    '',
+    'x y',
+    '%2F',
+    'é',
+    '_~',
+  );
+  const nameLike = fc
+    .array(piece, { maxLength: 8 })
+    .chain((parts) => fc.constantFrom(parts.join('/'), `${parts.join('/')}/`, `/${parts.join('/')}`, parts.join('//')));
+  it('for either kind of name, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.oneof(nameLike, conversationName, conversationProfileName, fc.string()), (name) => {
+        expect(isResourceName(name, 'conversations')).toBe(conversationNameKind.parse(name) !== undefined);
+        expect(isResourceName(name, 'conversationProfiles')).toBe(conversationProfileNameKind.parse(name) !== undefined);
+      }),
+      { numRuns: 5000 },
     );
   });
 });
