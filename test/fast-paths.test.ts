@@ -26,7 +26,8 @@ import { conversationNameKind } from '../src/wire/conversation-name.js';
 import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
 import type { JsonObject } from '../src/wire/json-value.js';
-import { INVALID } from '../src/wire/reader.js';
+import { readPhoneNumber, readPhoneNumberWithEngine } from '../src/wire/phone-number.js';
+import { INVALID, runReader } from '../src/wire/reader.js';
 import { isResourceName } from '../src/wire/resource-name.js';
 import type { Timestamp } from '../src/wire/well-known-types.js';
 import { isCanonicalTimestampText, parseTimestampText } from '../src/wire/well-known-types.js';
@@ -328,6 +329,27 @@ describe('resource names: the one-scan check agrees with parsing', () => {
         expect(isResourceName(name, 'conversationProfiles')).toBe(conversationProfileNameKind.parse(name) !== undefined);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('a phone number of the common shape reads the same as through the engine', () => {
+  const field = fc.constantFrom('countryCode', 'phoneNumber', 'country_code', 'phone_number', 'extension');
+  const value = fc.oneof(
+    fc.integer(),
+    fc.constantFrom(0, -0, 1, 44, 2147483647, 2147483648, -2147483649, 1.5, '1', '', '+1 650-253-0000', null, true),
+    fc.string({ maxLength: 6 }),
+  );
+  it('owned or not, whatever the object', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(field, value), { maxLength: 3 }), fc.boolean(), (entries, owned) => {
+        const make = () => Object.fromEntries(entries);
+        const fast = runReader((v, sink, parent, key) => readPhoneNumber(v, sink, parent, key, 1, owned), make());
+        const engine = runReader((v, sink, parent, key) => readPhoneNumberWithEngine(v, sink, parent, key, 1, owned), make());
+        expect(fast).toEqual(engine);
+        if (fast.value !== INVALID) expect(Object.keys(fast.value)).toEqual(Object.keys(engine.value as object));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
