@@ -334,8 +334,10 @@ export const readFieldValues = (
   typeUrl: string | undefined,
   readers?: ReadonlyMap<FieldPlan, FieldReader>,
 ): FieldValues => {
-  const values: Array<JsonValue | Invalid | undefined> = [];
-  const spelled: Array<string | undefined> = [];
+  // Sized up front: filled by field index, in the source's key order, so never grown.
+  const size = plan.fields.length;
+  const values = new Array<JsonValue | Invalid | undefined>(size);
+  const spelled = new Array<string | undefined>(size);
   let unknown: Record<string, JsonValue> | undefined;
   const keys = Object.keys(source);
   for (let n = 0; n < keys.length; n++) {
