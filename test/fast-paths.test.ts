@@ -353,3 +353,31 @@ describe('a phone number of the common shape reads the same as through the engin
     );
   });
 });
+
+describe('a notification of the common shape reads the same as through the engine', () => {
+  // A null-prototype copy is not the common shape: it takes the engine, whose reading is the reference.
+  const viaEngine = (json: Record<string, unknown>) => Object.assign(Object.create(null) as Record<string, unknown>, json);
+  const damaged = fc
+    .tuple(
+      notificationJson(),
+      fc.constantFrom('content', 'participantRole', 'code', 'isFinal', 'transcript'),
+      fc.constantFrom(1, 'x', null, [], {}, true),
+    )
+    .map(([json, field, value]) => {
+      const out: Record<string, unknown> = { ...json };
+      for (const k of ['errorStatus', 'newMessagePayload', 'newRecognitionResultPayload'])
+        if (out[k] !== undefined) out[k] = { ...(out[k] as object), [field]: value };
+      return out;
+    });
+  const reordered = notificationJson().map((json) => Object.fromEntries(Object.entries(json).reverse()));
+  it('valid, damaged or in another order, as JSON objects and as bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(notificationJson(), damaged, reordered), (json) => {
+        expect(decodeNotification(json)).toEqual(decodeNotification(viaEngine(json)));
+        const bytes = new TextEncoder().encode(JSON.stringify(json));
+        expect(decodeNotificationData(bytes)).toEqual(decodeNotification(viaEngine(JSON.parse(JSON.stringify(json)))));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
