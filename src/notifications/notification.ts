@@ -242,8 +242,8 @@ const PAYLOADS: ReadonlySet<string> = new Set(['errorStatus', 'newMessagePayload
 
 /**
  * The common shape of a `ConversationEvent`, read by name rather than through the engine: a plain
- * object of `conversation` (a conversation's name), `type` (a type this library names, not
- * `TYPE_UNSPECIFIED`) and at most one payload, in that order, lowerCamelCase, nothing else. The
+ * object of `conversation` (a conversation's name), `type` (a type this library names, by name or
+ * number, not `TYPE_UNSPECIFIED`) and at most one payload, in that order, lowerCamelCase, nothing else. The
  * payload is read by the engine as the engine reads it in the message. `undefined` for anything
  * else, or a payload the engine refuses: the whole event then takes the engine, which reports every
  * problem (`test/fast-paths.test.ts` checks that the two agree).
@@ -260,9 +260,10 @@ const readCommonEvent = (
   const keys = Object.keys(source);
   if (keys.length < 2 || keys.length > 3 || keys[0] !== 'conversation' || keys[1] !== 'type') return undefined;
   const conversation = source.conversation;
-  const type = source.type;
-  if (typeof type !== 'string' || type === 'TYPE_UNSPECIFIED' || !notificationTypeEnum().names.includes(type as NotificationType))
-    return undefined;
+  const types = notificationTypeEnum();
+  // A name, or the number protobuf carries (which the engine turns into its name).
+  const type = typeof source.type === 'number' ? types.nameOf.get(source.type) : source.type;
+  if (typeof type !== 'string' || type === 'TYPE_UNSPECIFIED' || !types.names.includes(type as NotificationType)) return undefined;
   if (!conversationNameKind.is(conversation)) return undefined;
   let payload: JsonValue | Invalid | undefined;
   const payloadKey = keys[2];
