@@ -14,6 +14,14 @@ export type ContextUpdate = Partial<ConversationMachineContext>;
 
 const NOTHING: ContextUpdate = Object.freeze({});
 
+/**
+ * Up to this many errors, a conversation holds its record as a plain frozen array; beyond, as a
+ * persistent record behind an accessor. Conversations of two shapes make the aggregate's code
+ * polymorphic (commands cost about a third more in a process that holds both), so only the rare
+ * conversation with a long record takes the second shape.
+ */
+const SHORT_RECORD = 64;
+
 /** Reads a record update's errors: made into an array only when read (xstate's `assign` reads it; the aggregate does not). */
 function errorsOfUpdate(this: { readonly [ERROR_RECORD]: ErrorRecord }): ReadonlyArray<UnrecoverableError> {
   return this[ERROR_RECORD].toArray();
@@ -56,7 +64,12 @@ export const conversationActions = {
     if (event.type !== 'error.observed') return NOTHING;
     const record = errorRecordOf(context);
     const recorded = (record ?? NO_ERRORS).with(event.error as UnrecoverableError);
-    return recorded === record ? NOTHING : recordUpdate(recorded, context.version + 1);
+    if (recorded === record) return NOTHING;
+    // A short record is kept as its array (copying a few errors is cheap, and every conversation
+    // keeps one shape); a long one as the record, its array made when read.
+    return recorded.size <= SHORT_RECORD
+      ? { unrecoverableErrors: recorded.toArray(), version: context.version + 1 }
+      : recordUpdate(recorded, context.version + 1);
   },
 };
 
