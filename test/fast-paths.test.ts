@@ -251,7 +251,10 @@ describe('base64: the native decoder, given checked text, agrees with the loop',
         const loop = decodeBase64Loop(t);
         if (loop instanceof Uint8Array) {
           expect(native).toBeInstanceOf(Uint8Array);
-          expect([...(native as Uint8Array)]).toEqual([...loop]);
+          expect(native).toEqual(loop);
+          // Its own buffer, as the loop's: not a view of a shared pool, not a Buffer.
+          expect((native as Uint8Array).buffer.byteLength).toBe(loop.length);
+          expect(Object.getPrototypeOf(native)).toBe(Uint8Array.prototype);
         } else expect(native).toEqual(loop);
       }),
       { numRuns: 2000 },

@@ -26,9 +26,9 @@ const nodeBuffer = (globalThis as { readonly Buffer?: { from(text: string, encod
 const nativeDecode: ((text: string) => Uint8Array) | undefined =
   typeof nodeBuffer?.from === 'function'
     ? (text) => {
-        // A plain view of the bytes (no copy), so that what reads them sees what the loop would give.
-        const bytes = (nodeBuffer as { from(text: string, encoding: 'base64'): Uint8Array }).from(text, 'base64');
-        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+        // A plain Uint8Array of its own: Node gives small results as views of a shared pool, and a
+        // Buffer, which readers (protobufjs) treat otherwise; what the loop gives, exactly.
+        return new Uint8Array((nodeBuffer as { from(text: string, encoding: 'base64'): Uint8Array }).from(text, 'base64'));
       }
     : undefined;
 
