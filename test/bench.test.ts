@@ -7,7 +7,9 @@ describe('the benchmark suite', () => {
   it('runs on a tiny input and reports every path', async () => {
     const lines: string[] = [];
     const rows = await runBenchmarks({ tiny: true, report: undefined, log: (line) => lines.push(line) });
-    expect(new Set(rows.map((r) => r.path))).toEqual(new Set(['parse', 'stringify', 'commands', 'memory', 'cli', 'store']));
+    expect(new Set(rows.map((r) => r.path))).toEqual(
+      new Set(['parse', 'stringify', 'notify', 'errors', 'commands', 'memory', 'cli', 'store']),
+    );
     for (const row of rows) {
       expect(row.oursNs).toBeGreaterThan(0);
       expect(row.otherNs).toBeGreaterThan(0);

@@ -1,9 +1,55 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { persistedSnapshotText } from '../src/conversation/snapshot.js';
+import {
+  compareUnrecoverableErrors,
+  isRecordedError,
+  NO_ERRORS,
+  type UnrecoverableError,
+  withRecordedError,
+} from '../src/conversation/unrecoverable-errors.js';
+import {
+  complete,
+  decodeConversation,
+  evolve,
+  fromMachineSnapshot,
+  fromPersistedSnapshot,
+  handOff,
+  parseConversation,
+  toMachineSnapshot,
+  toPersistedSnapshot,
+} from '../src/index.js';
+import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
+import { mayBeJsonObject } from '../src/notifications/push-delivery.js';
+import { decodeBase64, decodeBase64Loop } from '../src/wire/base64.js';
+import { conversationNameKind } from '../src/wire/conversation-name.js';
+import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
-import { INVALID } from '../src/wire/reader.js';
+import type { JsonObject } from '../src/wire/json-value.js';
+import { readPhoneNumber, readPhoneNumberWithEngine } from '../src/wire/phone-number.js';
+import { INVALID, runReader } from '../src/wire/reader.js';
+import { isResourceName } from '../src/wire/resource-name.js';
+import type { Timestamp } from '../src/wire/well-known-types.js';
 import { isCanonicalTimestampText, parseTimestampText } from '../src/wire/well-known-types.js';
-import { canonicalConversationJson, canonicalTimestamp, respelledConversationJson } from './arbitraries.js';
+import {
+  aggregate,
+  canonicalConversationJson,
+  canonicalTimestamp,
+  conversationName,
+  conversationProfileName,
+  notificationJson,
+  respelledConversationJson,
+} from './arbitraries.js';
+import { realisticJson } from './bench/payloads.js';
+import { right } from './helpers.js';
+
+const TYPICAL = {
+  name: 'projects/acme/locations/global/conversations/c-1',
+  lifecycleState: 'IN_PROGRESS',
+  conversationProfile: 'projects/acme/locations/global/conversationProfiles/support',
+  startTime: '2026-11-23T10:00:00Z',
+  conversationStage: 'VIRTUAL_AGENT_STAGE',
+};
 
 // The decoders have fast paths for the common case. They only ever accept what the general path
 // accepts, with the same result; these properties would fail if one drifted from the other.
@@ -85,6 +131,258 @@ describe('fast paths agree with the general ones', () => {
         },
       ),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('the record of unrecoverable errors (chunks, the array made when read) agrees with a sorted array', () => {
+  /** The plain way: insert each distinct error into a sorted array, by the record's order. */
+  const naive = (errors: ReadonlyArray<UnrecoverableError>): UnrecoverableError[] => {
+    const out: UnrecoverableError[] = [];
+    for (const error of errors) {
+      if (out.some((e) => compareUnrecoverableErrors(e, error) === 0)) continue;
+      const at = out.findIndex((e) => compareUnrecoverableErrors(e, error) > 0);
+      out.splice(at === -1 ? out.length : at, 0, error);
+    }
+    return out;
+  };
+  // Many distinct errors (so that chunks fill, split and are appended), with duplicates, in any order.
+  const manyErrors = fc.array(
+    fc.record({
+      publishTime: fc.nat(400).map((n) => new Date(Date.UTC(2026, 10, 23, 10) + n * 1000).toISOString().replace('.000Z', 'Z') as Timestamp),
+      messageId: fc.nat(5).map(String),
+      errorStatus: fc.constantFrom<JsonObject>({ code: 9 }, { code: 14, message: 'SIP 503' }),
+    }),
+    { maxLength: 400 },
+  );
+
+  it('adding errors one by one, in order or not, gives the sorted distinct array, and each array stays as it was', () => {
+    fc.assert(
+      fc.property(manyErrors, fc.boolean(), (errors, sorted) => {
+        const input = sorted ? [...errors].sort(compareUnrecoverableErrors) : errors;
+        let record = NO_ERRORS;
+        const seen: Array<[ReadonlyArray<UnrecoverableError>, UnrecoverableError[]]> = [];
+        for (const error of input) {
+          const next = record.with(error);
+          expect(next === record).toBe(record.has(error));
+          record = next;
+          if (seen.length < 20) seen.push([record.toArray(), [...record.toArray()]]);
+        }
+        expect(record.toArray()).toEqual(naive(input));
+        expect(record.size).toBe(record.toArray().length);
+        expect(Object.isFrozen(record.toArray())).toBe(true);
+        for (const [held, copy] of seen) expect(held).toEqual(copy);
+        // The array API gives the same.
+        let array: ReadonlyArray<UnrecoverableError> | undefined;
+        for (const error of input) array = withRecordedError(array, error);
+        expect(array ?? []).toEqual(naive(input));
+        for (const error of input) expect(isRecordedError(array, error)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a conversation applying errors holds the same errors as one restored from its snapshot, and equals it', () => {
+    fc.assert(
+      fc.property(manyErrors, (errors) => {
+        let c = right(decodeConversation({ ...TYPICAL }));
+        for (const error of errors) c = evolve(c, { type: 'ConversationErrorRecorded', data: { conversation: c.name, error } });
+        const restored = right(fromMachineSnapshot(toMachineSnapshot(c)));
+        expect(c).toEqual(restored);
+        expect(c.unrecoverableErrors ?? []).toEqual(naive(errors));
+        expect(Object.keys(c)).toEqual(Object.keys(restored));
+        expect(JSON.stringify(toMachineSnapshot(c))).toBe(JSON.stringify(toMachineSnapshot(restored)));
+        // More errors on the restored one (an array, not a record) and on the original agree too.
+        const more = { publishTime: '2026-11-24T00:00:00Z' as Timestamp, messageId: 'x' };
+        const a = evolve(c, { type: 'ConversationErrorRecorded', data: { conversation: c.name, error: more } });
+        const b = evolve(restored, { type: 'ConversationErrorRecorded', data: { conversation: c.name, error: more } });
+        expect(a).toEqual(b);
+        expect(Object.isFrozen(a)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('owned input whose messages are canonical already is frozen in place: the same result as copying', () => {
+  it('a conversation parsed from text (owned) equals the same decoded from an object (copied), kept fields included', () => {
+    fc.assert(
+      fc.property(fc.oneof(canonicalConversationJson, respelledConversationJson), (json) => {
+        const text = JSON.stringify(json);
+        expect(parseConversation(text)).toEqual(decodeConversation(JSON.parse(text)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('realistic conversations (offsets, fractions, kept messages, snake_case) too', () => {
+    for (let i = 0; i < 200; i++) {
+      const text = JSON.stringify(realisticJson(i));
+      const owned = right(parseConversation(text));
+      expect(owned).toEqual(right(decodeConversation(JSON.parse(text))));
+      expect(Object.isFrozen(owned.unknownFields?.telephonyConnectionInfo)).toBe(true);
+    }
+  });
+
+  it('a notification from JSON bytes (owned) equals the same decoded from an object (copied)', () => {
+    fc.assert(
+      fc.property(notificationJson(), (json) => {
+        const text = JSON.stringify(json);
+        const fromBytes = right(decodeNotificationData(new TextEncoder().encode(text)));
+        expect(fromBytes).toEqual(right(decodeNotification(JSON.parse(text))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('base64: the native decoder, given checked text, agrees with the loop', () => {
+  const alphabet = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_'];
+  const text = fc.oneof(
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64')),
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64url')),
+    fc.array(fc.constantFrom(...alphabet, '=', ' ', '\n', '*', 'é', '.'), { maxLength: 40 }).map((cs) => cs.join('')),
+    fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }).map((cs) => cs.join('')),
+  );
+  it('the same bytes or the same problem, whatever the text', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const native = decodeBase64(t);
+        const loop = decodeBase64Loop(t);
+        if (loop instanceof Uint8Array) {
+          expect(native).toBeInstanceOf(Uint8Array);
+          expect(native).toEqual(loop);
+          // Its own buffer, as the loop's: not a view of a shared pool, not a Buffer.
+          expect((native as Uint8Array).buffer.byteLength).toBe(loop.length);
+          expect(Object.getPrototypeOf(native)).toBe(Uint8Array.prototype);
+        } else expect(native).toEqual(loop);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('the persisted snapshot, made directly, is what the machine resolves and JSON encodes', () => {
+  it('for any conversation, in each of its states', () => {
+    fc.assert(
+      fc.property(aggregate, fc.boolean(), fc.boolean(), (start, hand, finish) => {
+        let c = start;
+        // Commands without a time, so that none is refused for coming before the start.
+        const handed = hand ? handOff(c) : undefined;
+        if (handed?._tag === 'Right') c = handed.right.conversation;
+        const completed = finish ? complete(c, c.endTime ?? '9999-12-31T23:59:59Z') : undefined;
+        if (completed?._tag === 'Right') c = completed.right.conversation;
+        const viaMachine = JSON.stringify({ schemaVersion: 2, snapshot: toMachineSnapshot(c) });
+        expect(persistedSnapshotText(c)).toBe(viaMachine);
+        expect(toPersistedSnapshot(c)).toEqual(JSON.parse(viaMachine));
+        expect(right(fromPersistedSnapshot(toPersistedSnapshot(c)))).toEqual(c);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('notification data: only bytes that may be JSON are decoded as text', () => {
+  const piece = fc.oneof(
+    fc.constantFrom([0xef, 0xbb, 0xbf], [32], [9], [10], [13], [123], [0x0a, 0x24], [0xc3], [0xe2, 0x82, 0xac], [0xff]),
+    fc.uint8Array({ maxLength: 4 }).map((b) => [...b]),
+  );
+  it('what the first bytes say is what decoding, then looking at the first character, would say', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const bytes = Uint8Array.from(pieces.flat());
+        let text: string | undefined;
+        try {
+          text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
+          text = undefined;
+        }
+        const looksLikeJson = text !== undefined && /^[ \t\n\r]*\{/.test(text);
+        if (looksLikeJson) expect(mayBeJsonObject(bytes)).toBe(true);
+        if (text !== undefined && mayBeJsonObject(bytes)) expect(looksLikeJson).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('resource names: the one-scan check agrees with parsing', () => {
+  const piece = fc.constantFrom(
+    'projects',
+    'locations',
+    'conversations',
+    'conversationProfiles',
+    'p',
+    'a.b',
+    'c-1',
+    'x:y',
+    '',
+    'x y',
+    '%2F',
+    'é',
+    '_~',
+  );
+  const nameLike = fc
+    .array(piece, { maxLength: 8 })
+    .chain((parts) => fc.constantFrom(parts.join('/'), `${parts.join('/')}/`, `/${parts.join('/')}`, parts.join('//')));
+  it('for either kind of name, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.oneof(nameLike, conversationName, conversationProfileName, fc.string()), (name) => {
+        expect(isResourceName(name, 'conversations')).toBe(conversationNameKind.parse(name) !== undefined);
+        expect(isResourceName(name, 'conversationProfiles')).toBe(conversationProfileNameKind.parse(name) !== undefined);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('a phone number of the common shape reads the same as through the engine', () => {
+  const field = fc.constantFrom('countryCode', 'phoneNumber', 'country_code', 'phone_number', 'extension');
+  const value = fc.oneof(
+    fc.integer(),
+    fc.constantFrom(0, -0, 1, 44, 2147483647, 2147483648, -2147483649, 1.5, '1', '', '+1 650-253-0000', null, true),
+    fc.string({ maxLength: 6 }),
+  );
+  it('owned or not, whatever the object', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(field, value), { maxLength: 3 }), fc.boolean(), (entries, owned) => {
+        const make = () => Object.fromEntries(entries);
+        const fast = runReader((v, sink, parent, key) => readPhoneNumber(v, sink, parent, key, 1, owned), make());
+        const engine = runReader((v, sink, parent, key) => readPhoneNumberWithEngine(v, sink, parent, key, 1, owned), make());
+        expect(fast).toEqual(engine);
+        if (fast.value !== INVALID) expect(Object.keys(fast.value)).toEqual(Object.keys(engine.value as object));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('a notification of the common shape reads the same as through the engine', () => {
+  // A null-prototype copy is not the common shape: it takes the engine, whose reading is the reference.
+  const viaEngine = (json: Record<string, unknown>) => Object.assign(Object.create(null) as Record<string, unknown>, json);
+  const damaged = fc
+    .tuple(
+      notificationJson(),
+      fc.constantFrom('content', 'participantRole', 'code', 'isFinal', 'transcript'),
+      fc.constantFrom(1, 'x', null, [], {}, true),
+    )
+    .map(([json, field, value]) => {
+      const out: Record<string, unknown> = { ...json };
+      for (const k of ['errorStatus', 'newMessagePayload', 'newRecognitionResultPayload'])
+        if (out[k] !== undefined) out[k] = { ...(out[k] as object), [field]: value };
+      return out;
+    });
+  const reordered = notificationJson().map((json) => Object.fromEntries(Object.entries(json).reverse()));
+  // As protobuf gives it: the type by number (0 to 8, 6 and 8 not named).
+  const numbered = fc.tuple(notificationJson(), fc.integer({ min: 0, max: 8 })).map(([json, n]) => ({ ...json, type: n }));
+  it('valid, damaged or in another order, as JSON objects and as bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(notificationJson(), damaged, reordered, numbered), (json) => {
+        expect(decodeNotification(json)).toEqual(decodeNotification(viaEngine(json)));
+        const bytes = new TextEncoder().encode(JSON.stringify(json));
+        expect(decodeNotificationData(bytes)).toEqual(decodeNotification(viaEngine(JSON.parse(JSON.stringify(json)))));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -5,7 +5,7 @@ import type { LifecycleState } from '../wire/lifecycle-state.js';
 import type { UnknownFields } from '../wire/message.js';
 import type { ConversationPhoneNumber } from '../wire/phone-number.js';
 import type { Timestamp } from '../wire/well-known-types.js';
-import type { UnrecoverableError } from './unrecoverable-errors.js';
+import { ERROR_RECORD, type ErrorRecord, type HoldsErrorRecord, type UnrecoverableError } from './unrecoverable-errors.js';
 
 export type { UnrecoverableError };
 
@@ -68,14 +68,22 @@ export interface Conversation extends ConversationData {
 /** The parts of a conversation that are not its version. */
 export type ConversationFields = Omit<Conversation, 'version'>;
 
+/** Reads a conversation's errors from the record it holds: the array is made on first read, then kept. */
+function errorsOfRecord(this: HoldsErrorRecord): ReadonlyArray<UnrecoverableError> | undefined {
+  return this[ERROR_RECORD]?.toArray();
+}
+
 /**
  * Builds a frozen conversation. Every aggregate is made here, with its properties always in the
- * same order, so all of them share one hidden class and stay fast and small.
+ * same order, so all of them share one hidden class and stay fast and small. Given a record of
+ * errors (what applying `UNRECOVERABLE_ERROR`s makes), the conversation holds it, hidden, and
+ * `unrecoverableErrors` reads its array when first asked: adding the n-th error then never copies
+ * n of them.
  *
  * @internal
  */
-export const makeConversation = (fields: ConversationFields, version: number): Conversation =>
-  Object.freeze({
+export const makeConversation = (fields: ConversationFields, version: number, record?: ErrorRecord): Conversation => {
+  const c = {
     name: fields.name,
     lifecycleState: fields.lifecycleState,
     conversationProfile: fields.conversationProfile,
@@ -89,4 +97,10 @@ export const makeConversation = (fields: ConversationFields, version: number): C
     virtualAgent: fields.virtualAgent,
     requestedConversationStage: fields.requestedConversationStage,
     version,
-  });
+  };
+  if (record !== undefined) {
+    Object.defineProperty(c, ERROR_RECORD, { value: record });
+    Object.defineProperty(c, 'unrecoverableErrors', { get: errorsOfRecord, enumerable: true });
+  }
+  return Object.freeze(c);
+};

@@ -11,6 +11,7 @@ import { type ChartState, type ChartTransition, chartOf } from '../machine/struc
 import type { ConversationStage } from '../wire/conversation-stage.js';
 import type { LifecycleState } from '../wire/lifecycle-state.js';
 import { type Conversation, makeConversation } from './conversation.js';
+import { ERROR_RECORD, type ErrorRecord, type HoldsErrorRecord } from './unrecoverable-errors.js';
 
 /**
  * The machine's rules as the aggregate runs them: its transitions, read once from the chart's
@@ -153,7 +154,10 @@ class Draft implements ConversationMachineContext {
   startTime: Conversation['startTime'];
   endTime: Conversation['endTime'];
   unknownFields: Conversation['unknownFields'];
-  unrecoverableErrors: Conversation['unrecoverableErrors'];
+  /** The errors as an array, when the conversation had them so and no action recorded one since. */
+  errors: Conversation['unrecoverableErrors'];
+  /** The errors as a record, when the conversation held one or an action recorded an error. */
+  [ERROR_RECORD]: ErrorRecord | undefined;
   conversationStageInferred: Conversation['conversationStageInferred'];
   virtualAgent: Conversation['virtualAgent'];
   requestedConversationStage: Conversation['requestedConversationStage'];
@@ -167,7 +171,10 @@ class Draft implements ConversationMachineContext {
     this.startTime = c.startTime;
     this.endTime = c.endTime;
     this.unknownFields = c.unknownFields;
-    this.unrecoverableErrors = c.unrecoverableErrors;
+    // A conversation's record is taken as it is: reading its array would make it.
+    const record = (c as HoldsErrorRecord)[ERROR_RECORD];
+    this[ERROR_RECORD] = record;
+    this.errors = record === undefined ? c.unrecoverableErrors : undefined;
     this.conversationStageInferred = c.conversationStageInferred;
     this.virtualAgent = c.virtualAgent;
     this.requestedConversationStage = c.requestedConversationStage;
@@ -197,9 +204,12 @@ class Draft implements ConversationMachineContext {
         case 'unknownFields':
           this.unknownFields = update.unknownFields;
           break;
-        case 'unrecoverableErrors':
-          this.unrecoverableErrors = update.unrecoverableErrors;
+        case 'unrecoverableErrors': {
+          const record = (update as HoldsErrorRecord)[ERROR_RECORD];
+          this[ERROR_RECORD] = record;
+          this.errors = record === undefined ? update.unrecoverableErrors : undefined;
           break;
+        }
         case 'conversationStageInferred':
           this.conversationStageInferred = update.conversationStageInferred;
           break;
@@ -227,13 +237,18 @@ class Draft implements ConversationMachineContext {
         endTime: this.endTime,
         conversationStage,
         unknownFields: this.unknownFields,
-        unrecoverableErrors: this.unrecoverableErrors,
+        unrecoverableErrors: this.errors,
         conversationStageInferred: this.conversationStageInferred,
         virtualAgent: this.virtualAgent,
         requestedConversationStage: this.requestedConversationStage,
       },
       this.version,
+      this[ERROR_RECORD],
     );
+  }
+
+  get unrecoverableErrors(): Conversation['unrecoverableErrors'] {
+    return this[ERROR_RECORD]?.toArray() ?? this.errors;
   }
 }
 

@@ -205,15 +205,68 @@ export interface PersistedConversation {
  * ```
  */
 export const toPersistedSnapshot = (conversation: Conversation): PersistedConversation => {
-  const snapshot = toMachineSnapshot(conversation);
-  if (snapshot === undefined) return undefined as unknown as PersistedConversation;
+  const text = persistedSnapshotText(conversation);
+  if (text === undefined) return undefined as unknown as PersistedConversation;
   try {
-    return Object.freeze({
-      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-      snapshot: JSON.parse(JSON.stringify(snapshot)) as JsonObject,
-    });
+    return Object.freeze(JSON.parse(text) as PersistedConversation);
   } catch {
     return undefined as unknown as PersistedConversation;
+  }
+};
+
+/** The machine's states, as the aggregate names them; a snapshot's frame is made for these only. */
+const LIFECYCLES: ReadonlySet<unknown> = new Set(['IN_PROGRESS', 'COMPLETED']);
+const STAGES: ReadonlySet<unknown> = new Set(['VIRTUAL_AGENT_STAGE', 'HUMAN_ASSIST_STAGE']);
+
+/** What stands for the context while a frame is made: found again in the text by its (unique) JSON. */
+const CONTEXT_MARK = { mark: '\u0001dialogflow-conversation context\u0001' };
+
+/**
+ * Per state, the text of a persisted snapshot around its context: what `JSON.stringify` of the
+ * machine's resolved snapshot gives, before and after `"context":…`. Everything but the context
+ * (status, value, children, history, tags) depends on the state alone; each frame is made once,
+ * by the machine itself.
+ */
+const frames = new Map<string, readonly [string, string]>();
+
+const frameOf = (lifecycle: string, stage: string): readonly [string, string] | undefined => {
+  const key = `${lifecycle} ${stage}`;
+  const known = frames.get(key);
+  if (known !== undefined) return known;
+  const resolved = conversationMachine.resolveState({
+    value: { lifecycle, stage },
+    context: CONTEXT_MARK as unknown as ConversationMachineContext,
+  });
+  const text = JSON.stringify(resolved);
+  const mark = JSON.stringify(CONTEXT_MARK);
+  const at = text.indexOf(mark);
+  if (at < 0 || text.indexOf(mark, at + 1) >= 0) return undefined;
+  const frame = [
+    `{"schemaVersion":${SNAPSHOT_SCHEMA_VERSION},"snapshot":${text.slice(0, at)}`,
+    `${text.slice(at + mark.length)}}`,
+  ] as const;
+  frames.set(key, frame);
+  return frame;
+};
+
+/**
+ * @internal `JSON.stringify(toPersistedSnapshot(c))`, made directly: the frame of the
+ * conversation's state around its context's JSON, instead of resolving a machine snapshot and
+ * encoding it twice (what a store writes per change). `undefined` for what is not a conversation.
+ */
+export const persistedSnapshotText = (conversation: Conversation): string | undefined => {
+  if (typeof conversation !== 'object' || conversation === null) return undefined;
+  try {
+    const { lifecycleState, conversationStage } = conversation;
+    const frame = LIFECYCLES.has(lifecycleState) && STAGES.has(conversationStage) ? frameOf(lifecycleState, conversationStage) : undefined;
+    if (frame === undefined) {
+      // Not one of the machine's states (only a cast gets here): the machine says what it makes of it.
+      const snapshot = toMachineSnapshot(conversation);
+      return snapshot === undefined ? undefined : JSON.stringify({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, snapshot });
+    }
+    return `${frame[0]}${JSON.stringify(contextOf(conversation))}${frame[1]}`;
+  } catch {
+    return undefined;
   }
 };
 

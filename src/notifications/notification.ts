@@ -193,6 +193,7 @@ export const readNotification = (
   key: string | number | undefined,
   delivery: PubSubDelivery | undefined,
   message?: NotificationMessage,
+  owned = false,
 ): Notification | Invalid => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({
@@ -202,7 +203,11 @@ export const readNotification = (
     return INVALID;
   }
   const kind = message ?? messageOfJson(value as Readonly<Record<string, unknown>>);
-  const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, false, readersOf(kind));
+  if (kind === 'ConversationEvent') {
+    const common = readCommonEvent(value as Readonly<Record<string, unknown>>, issues, parent, key, owned, delivery);
+    if (common !== undefined) return common;
+  }
+  const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, owned, readersOf(kind));
   if (json === INVALID) return INVALID;
   const event = json as JsonObject;
   if (event.conversation === undefined) {
@@ -228,6 +233,60 @@ export const readNotification = (
     newMessagePayload: event.newMessagePayload as JsonObject | undefined,
     newRecognitionResultPayload: event.newRecognitionResultPayload as JsonObject | undefined,
     unknownFields: keptFields(event, kind),
+    delivery,
+  });
+};
+
+/** The payload fields of a `ConversationEvent`, by JSON name: at most one is set (a oneof, and `errorStatus` goes alone). */
+const PAYLOADS: ReadonlySet<string> = new Set(['errorStatus', 'newMessagePayload', 'newRecognitionResultPayload']);
+
+/**
+ * The common shape of a `ConversationEvent`, read by name rather than through the engine: a plain
+ * object of `conversation` (a conversation's name), `type` (a type this library names, by name or
+ * number, not `TYPE_UNSPECIFIED`) and at most one payload, in that order, lowerCamelCase, nothing else. The
+ * payload is read by the engine as the engine reads it in the message. `undefined` for anything
+ * else, or a payload the engine refuses: the whole event then takes the engine, which reports every
+ * problem (`test/fast-paths.test.ts` checks that the two agree).
+ */
+const readCommonEvent = (
+  source: Readonly<Record<string, unknown>>,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  owned: boolean,
+  delivery: PubSubDelivery | undefined,
+): ConversationEventNotification | undefined => {
+  if (Object.getPrototypeOf(source) !== Object.prototype) return undefined;
+  const keys = Object.keys(source);
+  if (keys.length < 2 || keys.length > 3 || keys[0] !== 'conversation' || keys[1] !== 'type') return undefined;
+  const conversation = source.conversation;
+  const types = notificationTypeEnum();
+  // A name, or the number protobuf carries (which the engine turns into its name).
+  const type = typeof source.type === 'number' ? types.nameOf.get(source.type) : source.type;
+  if (typeof type !== 'string' || type === 'TYPE_UNSPECIFIED' || !types.names.includes(type as NotificationType)) return undefined;
+  if (!conversationNameKind.is(conversation)) return undefined;
+  let payload: JsonValue | Invalid | undefined;
+  const payloadKey = keys[2];
+  if (payloadKey !== undefined) {
+    if (!PAYLOADS.has(payloadKey)) return undefined;
+    const item = source[payloadKey];
+    if (item === null || item === undefined) return undefined;
+    const field = notificationPlans().ConversationEvent.byKey.get(payloadKey) as FieldPlan;
+    const before = issues.length;
+    payload = readProtoJson(field.messagePlan as MessagePlan, item, issues, stepInto(parent, key), payloadKey, 1, owned);
+    if (payload === INVALID) {
+      issues.length = before;
+      return undefined;
+    }
+  }
+  return Object.freeze({
+    kind: 'ConversationEvent',
+    conversation,
+    type: type as NotificationType,
+    errorStatus: payloadKey === 'errorStatus' ? (payload as JsonObject) : undefined,
+    newMessagePayload: payloadKey === 'newMessagePayload' ? (payload as JsonObject) : undefined,
+    newRecognitionResultPayload: payloadKey === 'newRecognitionResultPayload' ? (payload as JsonObject) : undefined,
+    unknownFields: undefined,
     delivery,
   });
 };

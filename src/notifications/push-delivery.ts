@@ -45,8 +45,25 @@ const startsAnObject = (text: string): boolean => {
   return false;
 };
 
+/**
+ * @internal Whether the bytes may be the UTF-8 text of a JSON object: after a byte order mark (which the
+ * decoder drops) and JSON whitespace, a `{`. What decoding then checking the text would say of its
+ * first character, without decoding bytes that are protobuf (they are often valid UTF-8, every
+ * byte of them decoded for nothing).
+ */
+export const mayBeJsonObject = (bytes: Uint8Array): boolean => {
+  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 123) return true;
+    if (b !== 32 && b !== 9 && b !== 10 && b !== 13) return false;
+  }
+  return false;
+};
+
 /** The bytes as a JSON object, when they are one; `undefined` when they do not look like JSON. */
 const parseJsonData = (bytes: Uint8Array): { readonly json: unknown } | { readonly problem: string } | undefined => {
+  if (!mayBeJsonObject(bytes)) return undefined;
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -158,7 +175,9 @@ export const readNotificationData = (
   const format = options?.format;
   if (format !== 'PROTO') {
     const parsed = parseJsonData(bytes);
-    if (parsed !== undefined && 'json' in parsed) return readNotification(parsed.json, issues, parent, key, delivery, options?.message);
+    // Parsed here, so owned: what is kept as it came is frozen in place, not copied.
+    if (parsed !== undefined && 'json' in parsed)
+      return readNotification(parsed.json, issues, parent, key, delivery, options?.message, true);
     if (format === 'JSON') {
       issues.push({
         path: pathAt(parent, key),

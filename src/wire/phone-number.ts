@@ -1,7 +1,7 @@
 import type * as t from 'io-ts';
 import { type MessagePlan, messagePlan } from './descriptor.js';
 import type { IssueSink, Path } from './issue.js';
-import type { JsonValue } from './json-value.js';
+import { type JsonValue, MAX_DEPTH } from './json-value.js';
 import { readProtoJson } from './protojson.js';
 import { codecFromReader, INVALID, type Invalid, runReader } from './reader.js';
 
@@ -22,7 +22,7 @@ export interface ConversationPhoneNumber {
 let plan: MessagePlan | undefined;
 
 /** @internal Reads a `ConversationPhoneNumber` with the engine: both spellings, `null` as absent, canonical ProtoJSON out, frozen. */
-export const readPhoneNumber = (
+export const readPhoneNumberWithEngine = (
   value: unknown,
   issues: IssueSink,
   parent: Path,
@@ -33,6 +33,53 @@ export const readPhoneNumber = (
   plan ??= messagePlan('google.cloud.dialogflow.v2.ConversationPhoneNumber');
   return readProtoJson(plan, value, issues, parent, key, depth, owned) as ConversationPhoneNumber | Invalid;
 };
+
+const isCountryCode = (u: unknown): u is number =>
+  typeof u === 'number' && Number.isInteger(u) && u !== 0 && u >= -2147483648 && u <= 2147483647;
+
+/**
+ * The common shape of a phone number, canonical already: a plain object of `countryCode` (a
+ * non-zero int32 number) then `phoneNumber` (a non-empty string), either alone. What the engine
+ * returns for it is the same fields in the same order; owned, the object itself is that, frozen.
+ * `undefined` for anything else, which takes the engine (`test/fast-paths.test.ts` checks they agree).
+ */
+const readCommonPhoneNumber = (value: unknown, owned: boolean): ConversationPhoneNumber | undefined => {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const keys = Object.keys(value);
+  const source = value as Readonly<Record<string, unknown>>;
+  if (keys.length === 2) {
+    if (keys[0] !== 'countryCode' || keys[1] !== 'phoneNumber') return undefined;
+    const countryCode = source.countryCode;
+    const phoneNumber = source.phoneNumber;
+    if (!isCountryCode(countryCode) || typeof phoneNumber !== 'string' || phoneNumber === '') return undefined;
+    return Object.freeze(owned ? (source as ConversationPhoneNumber) : { countryCode, phoneNumber });
+  }
+  if (keys.length === 1) {
+    if (keys[0] === 'phoneNumber') {
+      const phoneNumber = source.phoneNumber;
+      if (typeof phoneNumber !== 'string' || phoneNumber === '') return undefined;
+      return Object.freeze(owned ? (source as ConversationPhoneNumber) : { phoneNumber });
+    }
+    if (keys[0] === 'countryCode') {
+      const countryCode = source.countryCode;
+      if (!isCountryCode(countryCode)) return undefined;
+      return Object.freeze(owned ? (source as ConversationPhoneNumber) : { countryCode });
+    }
+  }
+  return undefined;
+};
+
+/** @internal Reads a `ConversationPhoneNumber`: its common shape directly, anything else with the engine. */
+export const readPhoneNumber = (
+  value: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  depth: number,
+  owned: boolean,
+): ConversationPhoneNumber | Invalid =>
+  (depth < MAX_DEPTH ? readCommonPhoneNumber(value, owned) : undefined) ??
+  readPhoneNumberWithEngine(value, issues, parent, key, depth, owned);
 
 /** @internal Whether a value is a phone number in canonical form (what the reader returns). */
 export const isPhoneNumberJson = (u: unknown): u is ConversationPhoneNumber => {

@@ -288,6 +288,7 @@ const readRepeated = (
   if (!Array.isArray(value)) return push(issues, parent, key, `expected an array, got ${describe(value)}`);
   const out: JsonValue[] = [];
   let ok = true;
+  let same = true;
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     const read =
@@ -295,9 +296,14 @@ const readRepeated = (
         ? push(issues, here, i, 'expected an element, got null')
         : readFieldValue(field, item, issues, here, i, depth, owned);
     if (read === INVALID) ok = false;
-    else out.push(read);
+    else {
+      out.push(read);
+      same &&= read === item;
+    }
   }
-  return ok ? Object.freeze(out) : INVALID;
+  if (!ok) return INVALID;
+  // An owned array whose elements were each kept as they are is the output already: frozen in place.
+  return Object.freeze(owned && same ? (value as JsonValue[]) : out);
 };
 
 /** @internal A reader that stands in for the engine's own on one field (a resource name, whose kind the proto does not state). */
@@ -328,8 +334,10 @@ export const readFieldValues = (
   typeUrl: string | undefined,
   readers?: ReadonlyMap<FieldPlan, FieldReader>,
 ): FieldValues => {
-  const values: Array<JsonValue | Invalid | undefined> = [];
-  const spelled: Array<string | undefined> = [];
+  // Sized up front: filled by field index, in the source's key order, so never grown.
+  const size = plan.fields.length;
+  const values = new Array<JsonValue | Invalid | undefined>(size);
+  const spelled = new Array<string | undefined>(size);
   let unknown: Record<string, JsonValue> | undefined;
   const keys = Object.keys(source);
   for (let n = 0; n < keys.length; n++) {
@@ -365,6 +373,29 @@ export const isDefaultValue = (field: FieldPlan, v: JsonValue): boolean =>
       ? (v as ReadonlyArray<JsonValue>).length === 0
       : !field.presence && isDefault(field, v);
 
+/**
+ * Whether a message's object is already its canonical ProtoJSON: exactly the fields the output
+ * would have, in field order, by their JSON names, each value the very one read (so itself
+ * canonical). Such an object, when owned (fresh from `JSON.parse`), is frozen and kept in place of
+ * a copy: what the output would be, without making it again.
+ */
+const isCanonicalAlready = (
+  fields: ReadonlyArray<FieldPlan>,
+  values: ReadonlyArray<JsonValue | Invalid | undefined>,
+  source: Readonly<Record<string, unknown>>,
+): boolean => {
+  const keys = Object.keys(source);
+  let j = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const v = values[i] as JsonValue | undefined;
+    const field = fields[i] as FieldPlan;
+    if (v === undefined || isDefaultValue(field, v)) continue;
+    const k = keys[j++];
+    if (k !== field.jsonName || source[k] !== v) return false;
+  }
+  return j === keys.length;
+};
+
 const readFields = (
   plan: MessagePlan,
   value: unknown,
@@ -391,9 +422,11 @@ const readFields = (
     }
   }
   if (issues.length !== before) return INVALID;
+  const fields = plan.fields;
+  if (owned && typeUrl === undefined && unknown === undefined && isCanonicalAlready(fields, values, source))
+    return Object.freeze(source as JsonObject);
   const out: Record<string, JsonValue> = {};
   if (typeUrl !== undefined) out['@type'] = typeUrl;
-  const fields = plan.fields;
   for (let i = 0; i < fields.length; i++) {
     const v = values[i] as JsonValue | undefined;
     if (v !== undefined && !isDefaultValue(fields[i] as FieldPlan, v)) out[(fields[i] as FieldPlan).jsonName] = v;
