@@ -221,7 +221,7 @@ const isDigit = (d: number): boolean => d >= 0 && d <= 9;
  * calls. It only ever accepts; anything else goes through the full parser, and
  * `test/timestamp.test.ts` checks that the two agree.
  */
-const isCanonical = (s: string): boolean => {
+const checkCanonical = (s: string): boolean => {
   const n = s.length;
   if (
     (n !== 20 && n !== 24 && n !== 27 && n !== 30) ||
@@ -280,6 +280,19 @@ const isCanonical = (s: string): boolean => {
     if (i >= n - 4) lastGroup = lastGroup * 10 + d;
   }
   return lastGroup !== 0;
+};
+
+/**
+ * The last text found canonical: a command's `at` is checked several times over (the command, the
+ * machine's guard, then `evolve` running the machine again), and the same string answers at once.
+ */
+let lastCanonical = '';
+
+const isCanonical = (s: string): boolean => {
+  if (s === lastCanonical) return true;
+  if (!checkCanonical(s)) return false;
+  lastCanonical = s;
+  return true;
 };
 
 /** @internal The fast check and the full parser, for the test that they agree. */

@@ -233,13 +233,14 @@ export const runBenchmarks = async (options: BenchOptions): Promise<ReadonlyArra
   if (selected('commands')) {
     const conversation = unwrap(parseConversation(texts.typical));
     const snapshot = toMachineSnapshot(conversation);
-    const at = '2026-11-23T11:00:00Z';
+    // A new time for every command, as a backend's commands have (made beforehand, in the canonical form).
+    const times = Array.from({ length: 1000 }, (_, i) => new Date(Date.UTC(2026, 10, 23, 11, 0, i, i % 7 === 0 ? 0 : i)).toISOString());
     const m = await timings(
       {
-        handOff: () => handOff(conversation, at),
-        transitionHandoff: () => transition(conversationMachine, snapshot, { type: 'handOff', at }),
-        complete: () => complete(conversation, at),
-        transitionComplete: () => transition(conversationMachine, snapshot, { type: 'complete', at }),
+        handOff: cycling(times, (at) => handOff(conversation, at)),
+        transitionHandoff: cycling(times, (at) => transition(conversationMachine, snapshot, { type: 'handOff', at })),
+        complete: cycling(times, (at) => complete(conversation, at)),
+        transitionComplete: cycling(times, (at) => transition(conversationMachine, snapshot, { type: 'complete', at })),
       },
       timing,
     );
