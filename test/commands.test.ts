@@ -1,4 +1,6 @@
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/conversation/commands.js';
 import {
   type Conversation,
   type ConversationCompleted,
@@ -10,6 +12,7 @@ import {
   evolve,
   handOff,
 } from '../src/index.js';
+import { aggregate, canonicalTimestamp } from './arbitraries.js';
 import { given } from './decider-spec.js';
 import { left, right } from './helpers.js';
 
@@ -242,5 +245,23 @@ describe('evolve: events are facts', () => {
   it('needs a conversation for anything but ConversationCreated', () => {
     // Never a throw: there is nothing to hand off, so there is still nothing.
     expect(evolve(undefined, handedOff())).toBeUndefined();
+  });
+});
+
+describe('a command runs the machine once', () => {
+  it('handOff and complete give what decide then evolve give, for any conversation and time (valid or not)', () => {
+    const at = fc.oneof(canonicalTimestamp, fc.constant(undefined), fc.constant('2026-11-23T10:00:00.000+05:30'), fc.string());
+    fc.assert(
+      fc.property(aggregate, at, (conversation, time) => {
+        expect(handOff(conversation, time)).toEqual(run({ type: 'HandOff', at: time }, conversation));
+        expect(complete(conversation, time as string)).toEqual(run({ type: 'Complete', at: time as string }, conversation));
+        const done = complete(conversation, time as string);
+        if (done._tag === 'Right') {
+          // And again on what it made: the version counts each change once.
+          expect(handOff(done.right.conversation, time)).toEqual(run({ type: 'HandOff', at: time }, done.right.conversation));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

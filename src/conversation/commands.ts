@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Conversation } from './conversation.js';
-import { type ConversationCommand, type CreateConversationInput, decide, evolve } from './decider.js';
+import { type ConversationCommand, type CreateConversationInput, decide, decideAndApply, evolve } from './decider.js';
 import type { ConversationError } from './errors.js';
 import type { ConversationChange, ConversationDomainEvent } from './events.js';
 
@@ -43,7 +43,7 @@ export const createConversation = (input: CreateConversationInput): E.Either<Con
  * ```
  */
 export const handOff = (conversation: Conversation, at?: string): E.Either<ConversationError, ConversationChange> =>
-  run({ type: 'HandOff', at }, conversation);
+  conversation === undefined ? run({ type: 'HandOff', at }, conversation) : decideAndApply({ type: 'HandOff', at }, conversation);
 
 /**
  * Completes the conversation at `at`, which becomes its `endTime`. Completing a completed
@@ -56,7 +56,7 @@ export const handOff = (conversation: Conversation, at?: string): E.Either<Conve
  * ```
  */
 export const complete = (conversation: Conversation, at: string): E.Either<ConversationError, ConversationChange> =>
-  run({ type: 'Complete', at }, conversation);
+  conversation === undefined ? run({ type: 'Complete', at }, conversation) : decideAndApply({ type: 'Complete', at }, conversation);
 
 /**
  * Brings a local conversation up to a freshly fetched resource (GetConversation, or an item of a

@@ -18,6 +18,7 @@ import { compareTimestamps, readTimestamp, type Timestamp } from '../wire/well-k
 import { type Conversation, makeConversation } from './conversation.js';
 import { type ConversationError, illegalCommand, invalidArgument } from './errors.js';
 import {
+  type ConversationChange,
   type ConversationCompleted,
   type ConversationCreated,
   type ConversationDomainEvent,
@@ -89,22 +90,57 @@ const decideCreate = (input: CreateConversationInput): E.Either<ConversationErro
   return E.right(Object.freeze([created]));
 };
 
-/** A backend's command, asked of the machine: refused, accepted with no change, or one event. */
+type CommandOnConversation = Extract<ConversationCommand, { type: 'HandOff' | 'Complete' }>;
+
+/**
+ * A backend's command, asked of the machine: refused, accepted with no change, or one event; with
+ * `build`, the conversation the machine's transition makes too (what `run` keeps, so that a command
+ * runs the machine once rather than once to decide and once more to evolve).
+ */
 const decideCommand = (
-  command: Extract<ConversationCommand, { type: 'HandOff' | 'Complete' }>,
+  command: CommandOnConversation,
   state: Conversation,
-): E.Either<ConversationError, ReadonlyArray<ConversationDomainEvent>> => {
+  build: boolean,
+): E.Either<ConversationError, { readonly events: ReadonlyArray<ConversationDomainEvent>; readonly next: Conversation }> => {
   const issues: IssueSink = [];
   const at = command.at === undefined && command.type === 'HandOff' ? undefined : readAt(command.at, state.startTime, issues);
   if (issues.length > 0) return E.left(invalidArgument(issues));
-  const answered = answer(state, { type: command.type === 'HandOff' ? 'handOff' : 'complete', at });
-  if (answered === 'refused') return E.left(illegalCommand(COMMAND_NAMES[command.type], state.lifecycleState, state.conversationStage));
-  if (answered === 'unchanged') return E.right(NO_EVENTS);
+  const machineEvent = { type: command.type === 'HandOff' ? ('handOff' as const) : ('complete' as const), at };
+  let next = state;
+  if (build) {
+    const taken = step(state, machineEvent);
+    if (!taken.allowed) return E.left(illegalCommand(COMMAND_NAMES[command.type], state.lifecycleState, state.conversationStage));
+    next = taken.next;
+    if (next === state) return E.right({ events: NO_EVENTS, next });
+  } else {
+    const answered = answer(state, machineEvent);
+    if (answered === 'refused') return E.left(illegalCommand(COMMAND_NAMES[command.type], state.lifecycleState, state.conversationStage));
+    if (answered === 'unchanged') return E.right({ events: NO_EVENTS, next });
+  }
   const event: ConversationHandedOff | ConversationCompleted =
     command.type === 'HandOff'
       ? { type: 'ConversationHandedOff', data: Object.freeze({ conversation: state.name, at }) }
       : { type: 'ConversationCompleted', data: Object.freeze({ conversation: state.name, endTime: at }) };
-  return E.right(Object.freeze([Object.freeze(event)]));
+  return E.right({ events: Object.freeze([Object.freeze(event)]), next });
+};
+
+/** What only hostile values cause (a getter or proxy that throws): reported, never rethrown. */
+const unreadable = (cause: unknown): E.Either<ConversationError, never> =>
+  E.left(invalidArgument([{ path: '', message: `could not read the command or the conversation: ${causeText(cause)}` }]));
+
+/**
+ * @internal `HandOff` or `Complete` on a conversation, decided and applied in one pass of the
+ * machine: the events `decide` gives, and the conversation `evolve` would make of them (the
+ * command's transition and the event's have the same actions; `test/commands.test.ts` checks the
+ * two agree).
+ */
+export const decideAndApply = (command: CommandOnConversation, state: Conversation): E.Either<ConversationError, ConversationChange> => {
+  try {
+    const decided = decideCommand(command, state, true);
+    return E.isLeft(decided) ? decided : E.right({ conversation: decided.right.next, events: decided.right.events });
+  } catch (cause) {
+    return unreadable(cause);
+  }
 };
 
 /**
@@ -144,10 +180,10 @@ export const decide = (
     }
     if (command.type === 'ApplyNotification') return decideNotification(command.notification, state);
     if (command.type === 'Observe') return decideObserve(command.remote, state);
-    return decideCommand(command, state);
+    const decided = decideCommand(command, state, false);
+    return E.isLeft(decided) ? decided : E.right(decided.right.events);
   } catch (cause) {
-    // Only hostile values get here (a getter or proxy that throws): report it, never rethrow.
-    return E.left(invalidArgument([{ path: '', message: `could not read the command or the conversation: ${causeText(cause)}` }]));
+    return unreadable(cause);
   }
 };
 
