@@ -152,7 +152,8 @@ const integerOfLiteral = (literal: NumberLiteral): bigint => {
   return negative ? -n : n;
 };
 
-const isInt32 = (u: unknown): u is number =>
+/** @internal Whether a value is an int32 as a JavaScript number. */
+export const isInt32 = (u: unknown): u is number =>
   typeof u === 'number' && Number.isInteger(u) && u >= INT32_MIN && u <= INT32_MAX && !Object.is(u, -0);
 
 export interface Int32Codec extends t.Type<number, number, unknown> {}

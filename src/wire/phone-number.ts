@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import { type MessagePlan, messagePlan } from './descriptor.js';
+import { isInt32 } from './int32.js';
 import type { IssueSink, Path } from './issue.js';
 import { type JsonValue, MAX_DEPTH } from './json-value.js';
 import { readProtoJson } from './protojson.js';
@@ -34,8 +35,8 @@ export const readPhoneNumberWithEngine = (
   return readProtoJson(plan, value, issues, parent, key, depth, owned) as ConversationPhoneNumber | Invalid;
 };
 
-const isCountryCode = (u: unknown): u is number =>
-  typeof u === 'number' && Number.isInteger(u) && u !== 0 && u >= -2147483648 && u <= 2147483647;
+/** A country code the engine keeps as it is: an int32, not its default (zero is omitted). */
+const isCountryCode = (u: unknown): u is number => isInt32(u) && u !== 0;
 
 /**
  * The common shape of a phone number, canonical already: a plain object of `countryCode` (a

@@ -68,16 +68,20 @@ const unwrap = <A>(result: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; ri
   return result.right;
 };
 
-const atMost = (
+const NO_TIMING: Timing = { min: Number.NaN, median: Number.NaN };
+
+/** A row from two timings: the ratio of their medians against a limit, in the target's direction. */
+const compared = (
   path: string,
   payload: string,
   comparison: string,
   ours: Timing | undefined,
   other: Timing | undefined,
-  limit: number,
+  target: { readonly atMost: number } | { readonly fasterBy: number },
 ): Row => {
-  const o = ours ?? { min: Number.NaN, median: Number.NaN };
-  const b = other ?? { min: Number.NaN, median: Number.NaN };
+  const o = ours ?? NO_TIMING;
+  const b = other ?? NO_TIMING;
+  const ratio = 'atMost' in target ? o.median / b.median : b.median / o.median;
   return {
     path,
     payload,
@@ -86,34 +90,15 @@ const atMost = (
     otherNs: b.median,
     oursMinNs: o.min,
     otherMinNs: b.min,
-    ratio: o.median / b.median,
-    target: `≤ ${limit}×`,
-    met: o.median / b.median <= limit,
+    ratio,
+    target: 'atMost' in target ? `≤ ${target.atMost}×` : `≥ ${target.fasterBy}× faster`,
+    met: 'atMost' in target ? ratio <= target.atMost : ratio >= target.fasterBy,
   };
 };
-const fasterBy = (
-  path: string,
-  payload: string,
-  comparison: string,
-  ours: Timing | undefined,
-  other: Timing | undefined,
-  factor: number,
-): Row => {
-  const o = ours ?? { min: Number.NaN, median: Number.NaN };
-  const b = other ?? { min: Number.NaN, median: Number.NaN };
-  return {
-    path,
-    payload,
-    comparison,
-    oursNs: o.median,
-    otherNs: b.median,
-    oursMinNs: o.min,
-    otherMinNs: b.min,
-    ratio: b.median / o.median,
-    target: `≥ ${factor}× faster`,
-    met: b.median / o.median >= factor,
-  };
-};
+const atMost = (path: string, payload: string, comparison: string, ours: Timing | undefined, other: Timing | undefined, limit: number) =>
+  compared(path, payload, comparison, ours, other, { atMost: limit });
+const fasterBy = (path: string, payload: string, comparison: string, ours: Timing | undefined, other: Timing | undefined, factor: number) =>
+  compared(path, payload, comparison, ours, other, { fasterBy: factor });
 
 /** The i-th distinct UNRECOVERABLE_ERROR of one conversation, as a push delivers it (its own message ID and publish time). */
 const errorNotification = (i: number): Notification =>
