@@ -205,6 +205,8 @@ const parse = (s: string): Timestamp | { readonly why: string } => {
   ) {
     return s as Timestamp;
   }
+  // In UTC (`Z`, `+00:00`), only the fraction changes (`.000Z`, `.120000Z`): the date and time stay as written.
+  if (offsetMinutes === 0 && year >= 1) return [s.slice(0, 19), formatFraction(nanos), 'Z'].join('') as Timestamp;
   const seconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
     return why(`expected a time from ${RANGE}, got ${describe(s)}`);
