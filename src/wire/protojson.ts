@@ -42,8 +42,8 @@ const push = (issues: IssueSink, parent: Path, key: string | number | undefined,
 // ---------------------------------------------------------------------------------------------
 // Scalars
 
-/** The shortest decimal that is the same float32: what a float field holds, written as protobuf does. */
-const canonicalFloat = (x: number): number => {
+/** @internal The shortest decimal that is the same float32: what a float field holds, written as protobuf does. */
+export const canonicalFloat = (x: number): number => {
   const f = Math.fround(x);
   for (let precision = 1; precision <= 9; precision++) {
     const candidate = Number(f.toPrecision(precision));
