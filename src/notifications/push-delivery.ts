@@ -115,7 +115,7 @@ const messageOfBytes = (bytes: Uint8Array): NotificationMessage | { readonly pro
       continue;
     }
     if (field === 5 && wire === 2) results = true;
-    skip(w, wire);
+    skip(w, wire, 0);
   }
   if (w.problem !== undefined) return { problem: w.problem };
   return suggestion || results ? 'HumanAgentAssistantEvent' : 'ConversationEvent';

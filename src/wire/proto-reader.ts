@@ -1,5 +1,5 @@
 import { encodeBase64 } from './base64.js';
-import { type FieldPlan, type MessagePlan, planOfTypeUrl } from './descriptor.js';
+import { type FieldPlan, type MessagePlan, messagePlan, planOfTypeUrl } from './descriptor.js';
 import { type IssueSink, type Path, pathAt, stepInto } from './issue.js';
 import { defineEntry, type JsonValue, MAX_DEPTH } from './json-value.js';
 import { canonicalFloat, isDefaultValue } from './protojson.js';
@@ -8,22 +8,22 @@ import { readEpochDuration, readEpochTime } from './well-known-types.js';
 
 /**
  * Serialized protobuf straight to canonical ProtoJSON, in one pass over the bytes, driven by the
- * descriptor's plans: what {@link readProtoJson} makes of what protobufjs decodes and
- * `messageToJson` writes out, without the message object in between or a second check of JSON
- * made here. Canonical as the engine's output is: JSON names, field-number order, defaults left
- * out, int64 as decimal strings, bytes as base64, enums by name (by number when the enum has no
- * name for it), timestamps and durations as text, `Any` expanded through the descriptor, every
- * object and array frozen.
+ * descriptor's plans: what the engine ({@link readProtoJson}) made of what protobufjs decoded and
+ * `messageToJson` wrote out, without the message object in between or a second check of JSON made
+ * here. Canonical as the engine's output is: JSON names, field-number order, defaults left out,
+ * int64 as decimal strings, bytes as base64, enums by name (by number when the enum has no name for
+ * it), timestamps and durations as text, `Any` expanded through the descriptor, every object and
+ * array frozen.
  *
- * The bytes are framed as protobufjs frames them, so the two accept the same bytes: a field is read
- * as its type says whatever its wire type (a repeated scalar is packed when its wire type is 2), a
- * message ends where its length says or at the first field that ends past it, a varint is read as
- * protobufjs's `uint32` and `int64` read it, unknown fields (groups included) are skipped, the last
- * of a repeated singular field wins. Where protobufjs would throw (bytes that end too soon, wire
- * types 4, 6 and 7 on unknown fields, a varint longer than 10 bytes), the result is
- * {@link Malformed}, which says where. Unlike protobufjs, strings must be valid UTF-8 (protobufjs
- * silently replaced what was not), and the nesting limit is the engine's, counted as in the JSON.
- * `test/proto-reader.test.ts` checks that the two paths agree.
+ * The bytes are framed as protobufjs (7.6) frames them, so the two accept the same bytes: a field
+ * is read as its type says whatever its wire type (a repeated scalar is packed when its wire type
+ * is 2); a message, a map entry or a packed run must end exactly where its length says; varints are
+ * read as protobufjs's `uint32` and `int64` read them; unknown fields (groups included) are skipped;
+ * the last of a singular field wins; messages nest at most 100 levels (protobufjs's and protoc's
+ * limit, a packed message counted as nested in its Any). Where protobufjs would throw, the result is
+ * {@link Malformed}, which says what and where. Unlike protobufjs, a string must be valid UTF-8
+ * (protobufjs made something of any bytes). `test/proto-reader.test.ts` checks that the two paths
+ * agree.
  */
 
 /** @internal Why bytes are not a serialized message (what protobufjs would have thrown on), and where. */
@@ -38,11 +38,14 @@ class MalformedBytes implements Malformed {
   }
 }
 
-/** The bytes being read and where: `pos` runs on; a problem stops every loop (`pos` past any end). */
+/**
+ * The bytes being read and where: `pos` runs on to `len`, the end of the message (or map entry, or
+ * packed run) being read; a problem stops every loop (`pos` past any end).
+ */
 class Wire {
   pos: number;
   readonly buf: Uint8Array;
-  readonly len: number;
+  len: number;
   /** The 64-bit varint or fixed value last read, in two halves. */
   lo = 0;
   hi = 0;
@@ -86,13 +89,23 @@ const varint32Long = (w: Wire): number => {
   const start = w.pos;
   const len = w.len;
   let value = 0;
+  if (len - start < 5) {
+    // Near the end: at most 4 bytes, the last of which must end it.
+    for (let i = 0; i < 4 && start + i < len; i++) {
+      const b = buf[start + i] as number;
+      value = (value | ((b & 127) << (7 * i))) >>> 0;
+      if (b < 128) {
+        w.pos = start + i + 1;
+        return value;
+      }
+    }
+    return pastTheEnd(w, 'a varint', start);
+  }
   for (let i = 0; i < 5; i++) {
-    const at = start + i;
-    if (at >= len) return pastTheEnd(w, 'a varint', start);
-    const b = buf[at] as number;
+    const b = buf[start + i] as number;
     value = i < 4 ? (value | ((b & 127) << (7 * i))) >>> 0 : (value | ((b & 15) << 28)) >>> 0;
     if (b < 128) {
-      w.pos = at + 1;
+      w.pos = start + i + 1;
       return value;
     }
   }
@@ -103,7 +116,8 @@ const varint32Long = (w: Wire): number => {
 
 /**
  * A 64-bit varint into `lo` and `hi`, as protobufjs's `int64` reads it (its quirk included: with
- * fewer than 5 bytes left, the 4th byte ends the varint whatever it is, even past the end).
+ * fewer than 5 bytes left, the 4th byte ends the varint whatever it is, even one past the end; in a
+ * nested message that leaves it past its end, which is refused, and at the top it reads as 0).
  */
 const varint64End = (w: Wire): number => {
   const buf = w.buf;
@@ -130,7 +144,7 @@ const varint64End = (w: Wire): number => {
       w.lo = (w.lo | ((b & 127) << (i * 7))) >>> 0;
       if (b < 128) return pos;
     }
-    b = pos < len ? (buf[pos] as number) : 0;
+    b = pos < buf.length ? (buf[pos] as number) : 0;
     w.lo = (w.lo | ((b & 127) << 21)) >>> 0;
     return pos + 1;
   }
@@ -184,12 +198,30 @@ const float64 = (w: Wire): number => {
   return scratch.getFloat64(0, true);
 };
 
-/** The start of a length-delimited value (its end is `w.pos` + the length returned), checked against the end of the bytes. */
+/** The length of a length-delimited value at `w.pos`, checked against the end. */
 const delimited = (w: Wire): number => {
   const length = varint32(w);
   const at = w.pos;
   if (at + length > w.len) return pastTheEnd(w, `a length of ${length} bytes`, at);
   return length;
+};
+
+/**
+ * Enters a length-delimited value (a message, a map entry, a packed run): its end becomes the end.
+ * Returns the end it replaces, for {@link leave}; -1 when the framing failed.
+ */
+const enter = (w: Wire): number => {
+  const length = delimited(w);
+  if (w.problem !== undefined) return -1;
+  const outer = w.len;
+  w.len = w.pos + length;
+  return outer;
+};
+
+/** Leaves what {@link enter} entered, which must have been read to its very end. */
+const leave = (w: Wire, outer: number): void => {
+  if (w.problem === undefined && w.pos !== w.len) fail(w, `a value runs past the end of its message, at offset ${w.len}`);
+  w.len = outer;
 };
 
 /** The 64-bit value last read, as a decimal: signed, or unsigned. */
@@ -207,8 +239,11 @@ const zigzag64 = (w: Wire): void => {
   w.hi = ((w.hi >>> 1) ^ mask) >>> 0;
 };
 
-/** Skips a field protobufjs would skip (an unknown one), as its `skipType` does; groups without recursion. */
-const skip = (w: Wire, wire: number): void => {
+/**
+ * Skips a field protobufjs would skip (an unknown one), as its `skipType` does, in a message nested
+ * `nesting` levels deep; groups without recursion, nested at most as deep as protobufjs allows.
+ */
+const skip = (w: Wire, wire: number, nesting: number): void => {
   let open = 0;
   for (;;) {
     const at = w.pos;
@@ -217,10 +252,7 @@ const skip = (w: Wire, wire: number): void => {
         const buf = w.buf;
         let pos = at;
         for (;;) {
-          if (pos >= w.len) {
-            pastTheEnd(w, 'a varint', at);
-            return;
-          }
+          if (pos >= w.len) return void pastTheEnd(w, 'a varint', at);
           if (((buf[pos++] as number) & 128) === 0) break;
         }
         w.pos = pos;
@@ -239,11 +271,9 @@ const skip = (w: Wire, wire: number): void => {
         open++;
         break;
       case 4:
-        if (open > 0) {
-          open--;
-          break;
-        }
-        return void fail(w, `invalid wire type 4 (an end of group where none is open) at offset ${at}`);
+        if (open === 0) return void fail(w, `invalid wire type 4 (the end of a group that was not open) at offset ${at}`);
+        open--;
+        break;
       case 5:
         if (at + 4 > w.len) return void pastTheEnd(w, 'a 4-byte value', at);
         w.pos = at + 4;
@@ -254,6 +284,7 @@ const skip = (w: Wire, wire: number): void => {
     if (open === 0 || w.problem !== undefined) return;
     wire = varint32(w) & 7;
     if (w.problem !== undefined) return;
+    if (wire !== 4 && nesting + open > MAX_DEPTH) return void fail(w, `groups nested deeper than ${MAX_DEPTH} levels`);
   }
 };
 
@@ -456,60 +487,69 @@ const deeper = (issues: IssueSink, parent: Path, key: string | number | undefine
 };
 
 /**
- * A message of `plan` from `w.pos` to `end`, at `depth` as the engine counts it: its canonical
- * ProtoJSON, or {@link INVALID} (problems recorded; a framing problem left in `w`).
+ * A message of `plan` from `w.pos` to `w.len`, nested `nesting` levels deep: its canonical
+ * ProtoJSON, or {@link INVALID} (problems recorded; a framing problem left in `w`, with where).
  */
 const readMessage = (
   plan: MessagePlan,
   w: Wire,
-  end: number,
   issues: IssueSink,
   parent: Path,
   key: string | number | undefined,
-  depth: number,
+  nesting: number,
 ): JsonValue | Invalid => {
-  if (depth >= MAX_DEPTH) {
-    w.pos = end;
+  if (nesting >= MAX_DEPTH) {
+    w.pos = w.len;
     return deeper(issues, parent, key);
   }
+  let value: JsonValue | Invalid;
   switch (plan.wellKnown) {
     case 'Timestamp':
     case 'Duration':
-      return readTime(plan.wellKnown, w, end, issues, parent, key);
+      value = readTime(plan.wellKnown, w, issues, parent, key, nesting);
+      break;
     case 'Value':
-      return readValue(w, end, issues, parent, key, depth);
+      value = readValue(w, issues, parent, key, nesting);
+      break;
     case 'Struct':
-      return readStruct(w, end, issues, parent, key, depth);
+      value = readStruct(w, issues, parent, key, nesting);
+      break;
     case 'ListValue':
-      return readList(w, end, issues, parent, key, depth);
+      value = readList(w, issues, parent, key, nesting);
+      break;
     case 'Any':
-      return readAny(w, end, issues, parent, key, depth);
+      value = readAny(w, issues, parent, key, nesting);
+      break;
     default:
-      return readFields(compile(plan), w, end, issues, parent, key, depth, undefined);
+      value = readFields(compile(plan), w, issues, parent, key, nesting, undefined);
   }
+  if (w.problem !== undefined) w.where ??= stepInto(parent, key);
+  return value;
 };
 
-/** A nested message's length, then the message. */
+/** A nested message: its length, then the message, which must end there. */
 const readNested = (
   plan: MessagePlan,
   w: Wire,
   issues: IssueSink,
   parent: Path,
   key: string | number | undefined,
-  depth: number,
+  nesting: number,
 ): JsonValue | Invalid => {
-  const length = varint32(w);
-  return w.problem === undefined ? readMessage(plan, w, w.pos + length, issues, parent, key, depth) : INVALID;
+  const outer = enter(w);
+  if (outer < 0) return INVALID;
+  const value = readMessage(plan, w, issues, parent, key, nesting);
+  leave(w, outer);
+  return value;
 };
 
 const readFields = (
   c: Compiled,
   w: Wire,
-  end: number,
   issues: IssueSink,
   parent: Path,
   key: string | number | undefined,
-  depth: number,
+  nesting: number,
   typeUrl: string | undefined,
 ): JsonValue | Invalid => {
   const here = stepInto(parent, key);
@@ -517,12 +557,12 @@ const readFields = (
   let first = c.fields.length;
   let last = -1;
   let ok = true;
-  while (w.pos < end) {
+  while (w.pos < w.len) {
     const tag = varint32(w);
     if (w.problem !== undefined) break;
     const f = fieldOf(c, tag >>> 3);
     if (f === undefined) {
-      skip(w, tag & 7);
+      skip(w, tag & 7, nesting);
       if (w.problem !== undefined) break;
       continue;
     }
@@ -531,17 +571,13 @@ const readFields = (
     if (i > last) last = i;
     const kind = f.kind;
     if (f.mapKey !== -1) {
-      if (depth + 1 >= MAX_DEPTH) {
-        // As the engine counts a map: a level of its own.
-        if (values[i] === undefined) deeper(issues, here, f.jsonName);
-        values[i] = INVALID;
-        ok = false;
-        skip(w, 2);
-      } else {
-        let map = values[i] as Record<string, JsonValue> | undefined;
-        if (map === undefined) values[i] = map = {};
-        if (!readEntry(f, w, map, issues, here, depth)) ok = false;
+      let map = values[i] as Record<string, JsonValue> | undefined;
+      const fresh = map === undefined;
+      if (map === undefined) {
+        map = {};
+        values[i] = map;
       }
+      if (!readEntry(f, w, map, issues, here, nesting, fresh)) ok = false;
     } else if (f.repeated) {
       // A refused element stays in the list (the whole message is refused), so later ones keep their index.
       let list = values[i] as (JsonValue | Invalid)[] | undefined;
@@ -551,20 +587,22 @@ const readFields = (
       }
       const at = stepInto(here, f.jsonName);
       if (kind === MESSAGE) {
-        const v = readNested(f.plan.messagePlan as MessagePlan, w, issues, at, list.length, depth + 1);
+        const v = readNested(f.plan.messagePlan as MessagePlan, w, issues, at, list.length, nesting + 1);
         if (v === INVALID) ok = false;
         list.push(v);
       } else if ((tag & 7) === 2 && packable(kind)) {
-        const length = varint32(w);
-        const stop = w.pos + length;
-        while (w.pos < stop) list.push(readScalar(w, f, kind, issues, at, list.length));
+        const outer = enter(w);
+        if (outer >= 0) {
+          while (w.pos < w.len) list.push(readScalar(w, f, kind, issues, at, list.length));
+          leave(w, outer);
+        }
       } else {
         const v = readScalar(w, f, kind, issues, at, list.length);
         if (v === INVALID) ok = false;
         list.push(v);
       }
     } else if (kind === MESSAGE) {
-      const v = readNested(f.plan.messagePlan as MessagePlan, w, issues, here, f.jsonName, depth + 1);
+      const v = readNested(f.plan.messagePlan as MessagePlan, w, issues, here, f.jsonName, nesting + 1);
       if (v === INVALID) ok = false;
       values[i] = v;
     } else {
@@ -578,11 +616,7 @@ const readFields = (
       break;
     }
   }
-  if (w.problem !== undefined) {
-    w.where ??= here;
-    return INVALID;
-  }
-  if (!ok) return INVALID;
+  if (w.problem !== undefined || !ok) return INVALID;
   const plan = c.plan;
   if (plan.oneofs.length > 0 && !oneofsHold(plan, values, issues, here)) return INVALID;
   const out: Record<string, JsonValue> = {};
@@ -624,16 +658,27 @@ const keyText = (v: JsonValue): string => (typeof v === 'string' ? v : String(v)
 /** The default key of an entry without one: `""`, `0` or `false`. */
 const defaultKey = (kind: Kind): string => (kind === STRING ? '' : kind === BOOL ? 'false' : '0');
 
-/** One map entry (a key, 1, and a value, 2) into `map`; false when it is refused. */
-const readEntry = (f: Field, w: Wire, map: Record<string, JsonValue>, issues: IssueSink, here: Path, depth: number): boolean => {
-  const length = varint32(w);
-  const stop = w.pos + length;
+/**
+ * One map entry (a key, 1, and a value, 2) into `map`, in a message nested `nesting` deep; false
+ * when it is refused. The engine counts a map as a level of its own.
+ */
+const readEntry = (
+  f: Field,
+  w: Wire,
+  map: Record<string, JsonValue>,
+  issues: IssueSink,
+  here: Path,
+  nesting: number,
+  first: boolean,
+): boolean => {
+  const outer = enter(w);
+  if (outer < 0) return false;
   const at = stepInto(here, f.jsonName);
   let key: string | Invalid = defaultKey(f.mapKey as Kind);
   let value: JsonValue | Invalid | undefined;
-  while (w.pos < stop) {
+  while (w.pos < w.len) {
     const tag = varint32(w);
-    if (w.problem !== undefined) return false;
+    if (w.problem !== undefined) break;
     const number = tag >>> 3;
     if (number === 1) {
       const k = readScalar(w, f, f.mapKey as Kind, issues, here, f.jsonName);
@@ -643,12 +688,17 @@ const readEntry = (f: Field, w: Wire, map: Record<string, JsonValue>, issues: Is
       const k = key === INVALID ? '' : key;
       value =
         f.kind === MESSAGE
-          ? readNested(f.plan.messagePlan as MessagePlan, w, issues, at, k, depth + 1)
+          ? readNested(f.plan.messagePlan as MessagePlan, w, issues, at, k, nesting + 1)
           : readScalar(w, f, f.kind, issues, at, k);
-    } else skip(w, tag & 7);
-    if (w.problem !== undefined) return false;
+    } else skip(w, tag & 7, nesting);
+    if (w.problem !== undefined) break;
   }
-  if (key === INVALID || value === INVALID) return false;
+  leave(w, outer);
+  if (w.problem !== undefined || key === INVALID || value === INVALID) return false;
+  if (nesting + 1 >= MAX_DEPTH) {
+    if (first) deeper(issues, here, f.jsonName);
+    return false;
+  }
   // A missing value is the type's default; protobufjs makes a missing message null, which only a Value may be.
   if (value === undefined) value = f.kind === MESSAGE ? null : defaultOf(f);
   if (value === null && f.plan.messagePlan?.wellKnown !== 'Value') {
@@ -687,54 +737,42 @@ const defaultOf = (f: Field): JsonValue => {
 const readTime = (
   wellKnown: 'Timestamp' | 'Duration',
   w: Wire,
-  end: number,
   issues: IssueSink,
   parent: Path,
   key: string | number | undefined,
+  nesting: number,
 ): JsonValue | Invalid => {
   let seconds = 0;
   let nanos = 0;
-  while (w.pos < end) {
+  while (w.pos < w.len) {
     const tag = varint32(w);
-    if (w.problem !== undefined) break;
+    if (w.problem !== undefined) return INVALID;
     const number = tag >>> 3;
     if (number === 1) {
       varint64(w);
       seconds = (w.hi | 0) * 4294967296 + w.lo;
     } else if (number === 2) nanos = varint32(w) | 0;
-    else skip(w, tag & 7);
-    if (w.problem !== undefined) break;
-  }
-  if (w.problem !== undefined) {
-    w.where ??= stepInto(parent, key);
-    return INVALID;
+    else skip(w, tag & 7, nesting);
+    if (w.problem !== undefined) return INVALID;
   }
   const time = { seconds, nanos };
   return wellKnown === 'Duration' ? readEpochDuration(time, issues, parent, key) : readEpochTime(time, issues, parent, key);
 };
 
 /**
- * A `google.protobuf.Value` as its JSON, at `depth` in the JSON (a struct or a list is a level; a
- * scalar is not). When more than one kind is set, the first of null, number, string, bool, struct
- * and list is the value, as `messageToJson` took it.
+ * A `google.protobuf.Value` as its JSON. When more than one kind is set, the first of null, number,
+ * string, bool, struct and list is the value, as `messageToJson` took it.
  */
-const readValue = (
-  w: Wire,
-  end: number,
-  issues: IssueSink,
-  parent: Path,
-  key: string | number | undefined,
-  depth: number,
-): JsonValue | Invalid => {
+const readValue = (w: Wire, issues: IssueSink, parent: Path, key: string | number | undefined, nesting: number): JsonValue | Invalid => {
   let seen = 0;
   let number = 0;
   let text: string | Invalid = '';
   let bool = false;
   let struct: JsonValue | Invalid = INVALID;
   let list: JsonValue | Invalid = INVALID;
-  while (w.pos < end) {
+  while (w.pos < w.len) {
     const tag = varint32(w);
-    if (w.problem !== undefined) break;
+    if (w.problem !== undefined) return INVALID;
     switch (tag >>> 3) {
       case 1:
         varint32(w);
@@ -752,26 +790,18 @@ const readValue = (
         bool = varint32(w) !== 0;
         seen |= 8;
         break;
-      case 5: {
-        const length = varint32(w);
-        if (w.problem === undefined) struct = readStruct(w, w.pos + length, issues, parent, key, depth);
+      case 5:
+        struct = readNested(structurePlans().struct, w, issues, parent, key, nesting + 1);
         seen |= 16;
         break;
-      }
-      case 6: {
-        const length = varint32(w);
-        if (w.problem === undefined) list = readList(w, w.pos + length, issues, parent, key, depth);
+      case 6:
+        list = readNested(structurePlans().list, w, issues, parent, key, nesting + 1);
         seen |= 32;
         break;
-      }
       default:
-        skip(w, tag & 7);
+        skip(w, tag & 7, nesting);
     }
-    if (w.problem !== undefined) break;
-  }
-  if (w.problem !== undefined) {
-    w.where ??= stepInto(parent, key);
-    return INVALID;
+    if (w.problem !== undefined) return INVALID;
   }
   if (seen & 1) return null;
   if (seen & 2) {
@@ -787,163 +817,131 @@ const readValue = (
   return INVALID;
 };
 
-/** A `google.protobuf.Struct` as a JSON object at `depth`: its entries (a key, 1, and a Value, 2) in the order of their keys' first appearance. */
-const readStruct = (
-  w: Wire,
-  end: number,
-  issues: IssueSink,
-  parent: Path,
-  key: string | number | undefined,
-  depth: number,
-): JsonValue | Invalid => {
-  if (depth >= MAX_DEPTH) {
-    w.pos = end;
-    return deeper(issues, parent, key);
-  }
+/** A `google.protobuf.Struct` as a JSON object: its entries (a key, 1, and a Value, 2) in the order of their keys' first appearance. */
+const readStruct = (w: Wire, issues: IssueSink, parent: Path, key: string | number | undefined, nesting: number): JsonValue | Invalid => {
   const here = stepInto(parent, key);
   const out: Record<string, JsonValue> = {};
   let ok = true;
-  while (w.pos < end) {
+  while (w.pos < w.len) {
     const tag = varint32(w);
-    if (w.problem !== undefined) break;
+    if (w.problem !== undefined) return INVALID;
     if (tag >>> 3 !== 1) {
-      skip(w, tag & 7);
-      if (w.problem !== undefined) break;
+      skip(w, tag & 7, nesting);
+      if (w.problem !== undefined) return INVALID;
       continue;
     }
-    const length = varint32(w);
-    const stop = w.pos + length;
+    const outer = enter(w);
+    if (outer < 0) return INVALID;
     let k: string | Invalid = '';
     // An entry without a value: null, as protobufjs leaves it.
     let v: JsonValue | Invalid = null;
-    while (w.pos < stop) {
+    while (w.pos < w.len) {
       const tag2 = varint32(w);
       if (w.problem !== undefined) break;
       const number = tag2 >>> 3;
       if (number === 1) k = readString(w, issues, here, 'fields');
-      else if (number === 2) {
-        const length2 = varint32(w);
-        if (w.problem === undefined) v = readValue(w, w.pos + length2, issues, here, k === INVALID ? '' : k, depth + 1);
-      } else skip(w, tag2 & 7);
+      else if (number === 2) v = readNested(structurePlans().value, w, issues, here, k === INVALID ? '' : k, nesting + 1);
+      else skip(w, tag2 & 7, nesting);
       if (w.problem !== undefined) break;
     }
-    if (w.problem !== undefined) break;
+    leave(w, outer);
+    if (w.problem !== undefined) return INVALID;
     if (k === INVALID || v === INVALID) ok = false;
     else defineEntry(out, k, v);
-  }
-  if (w.problem !== undefined) {
-    w.where ??= here;
-    return INVALID;
   }
   return ok ? Object.freeze(out) : INVALID;
 };
 
-/** A `google.protobuf.ListValue` as a JSON array at `depth`. */
-const readList = (
-  w: Wire,
-  end: number,
-  issues: IssueSink,
-  parent: Path,
-  key: string | number | undefined,
-  depth: number,
-): JsonValue | Invalid => {
-  if (depth >= MAX_DEPTH) {
-    w.pos = end;
-    return deeper(issues, parent, key);
-  }
+/** A `google.protobuf.ListValue` as a JSON array. */
+const readList = (w: Wire, issues: IssueSink, parent: Path, key: string | number | undefined, nesting: number): JsonValue | Invalid => {
   const here = stepInto(parent, key);
   const out: JsonValue[] = [];
   let ok = true;
   let n = 0;
-  while (w.pos < end) {
+  while (w.pos < w.len) {
     const tag = varint32(w);
-    if (w.problem !== undefined) break;
+    if (w.problem !== undefined) return INVALID;
     if (tag >>> 3 === 1) {
-      const length = varint32(w);
-      if (w.problem !== undefined) break;
-      const v = readValue(w, w.pos + length, issues, here, n++, depth + 1);
+      const v = readNested(structurePlans().value, w, issues, here, n++, nesting + 1);
       if (v === INVALID) ok = false;
       else out.push(v);
-    } else skip(w, tag & 7);
-    if (w.problem !== undefined) break;
-  }
-  if (w.problem !== undefined) {
-    w.where ??= here;
-    return INVALID;
+    } else skip(w, tag & 7, nesting);
+    if (w.problem !== undefined) return INVALID;
   }
   return ok ? Object.freeze(out) : INVALID;
 };
 
-const NO_BYTES = new Uint8Array(0);
-
 /**
  * A `google.protobuf.Any` (a type URL, 1, and bytes, 2) as ProtoJSON: the packed message's fields
- * beside `@type` (a well-known type's JSON under `value`), read as the descriptor has the type; a
- * type it does not have, kept as its bytes in base64. Packed bytes that are not that message are a
- * problem of the Any's `value`, not of the bytes around it.
+ * beside `@type` (a well-known type's JSON under `value`), read as the descriptor has the type, as
+ * nested in the Any; a type it does not have, kept as its bytes in base64. Packed bytes that are
+ * not that message are a problem of the Any's `value`, not of the bytes around it.
  */
-const readAny = (
-  w: Wire,
-  end: number,
-  issues: IssueSink,
-  parent: Path,
-  key: string | number | undefined,
-  depth: number,
-): JsonValue | Invalid => {
+const readAny = (w: Wire, issues: IssueSink, parent: Path, key: string | number | undefined, nesting: number): JsonValue | Invalid => {
   const here = stepInto(parent, key);
   let typeUrl: string | Invalid = '';
-  let start = -1;
+  let start = 0;
   let length = 0;
-  while (w.pos < end) {
+  while (w.pos < w.len) {
     const tag = varint32(w);
-    if (w.problem !== undefined) break;
+    if (w.problem !== undefined) return INVALID;
     const number = tag >>> 3;
     if (number === 1) typeUrl = readString(w, issues, here, 'typeUrl');
     else if (number === 2) {
       length = delimited(w);
       start = w.pos;
       w.pos = start + length;
-    } else skip(w, tag & 7);
-    if (w.problem !== undefined) break;
-  }
-  if (w.problem !== undefined) {
-    w.where ??= here;
-    return INVALID;
+    } else skip(w, tag & 7, nesting);
+    if (w.problem !== undefined) return INVALID;
   }
   if (typeUrl === INVALID) return INVALID;
   if (typeUrl === '') {
     issues.push({ path: pathAt(here, 'typeUrl'), message: 'expected a type URL, got ""' });
     return INVALID;
   }
+  const bytes = w.buf.subarray(start, start + length);
   const packed = planOfTypeUrl(typeUrl);
-  if (packed === undefined) {
-    return Object.freeze({ '@type': typeUrl, value: encodeBase64(start < 0 ? NO_BYTES : w.buf.subarray(start, start + length)) });
-  }
-  const inner = start < 0 ? new Wire(NO_BYTES, 0, 0) : new Wire(w.buf, start, start + length);
+  if (packed === undefined) return Object.freeze({ '@type': typeUrl, value: encodeBase64(bytes) });
+  // Decoded apart, as protobufjs decodes the packed bytes: its offsets are the packed bytes'.
+  const inner = new Wire(bytes, 0, bytes.length);
   const before = issues.length;
   let value: JsonValue | Invalid;
   if (packed.wellKnown !== undefined) {
-    const v = readMessage(packed, inner, inner.len, issues, here, 'value', depth + 1);
+    const v = readMessage(packed, inner, issues, here, 'value', nesting + 1);
     value = v === INVALID ? INVALID : Object.freeze({ '@type': typeUrl, value: v });
-  } else value = readFields(compile(packed), inner, inner.len, issues, parent, key, depth, typeUrl);
+  } else
+    value =
+      nesting + 1 >= MAX_DEPTH
+        ? deeper(issues, parent, key)
+        : readFields(compile(packed), inner, issues, parent, key, nesting + 1, typeUrl);
   if (inner.problem !== undefined) {
     issues.length = before;
-    issues.push({
-      path: pathAt(here, 'value'),
-      message: `not a serialized ${packed.fullName}: ${problemText(inner, pathAt(here, 'value'))}`,
-    });
+    issues.push({ path: pathAt(here, 'value'), message: `not a serialized ${packed.fullName}: ${problemText(inner, here)}` });
     return INVALID;
   }
   return value;
 };
 
+let structures: { readonly struct: MessagePlan; readonly value: MessagePlan; readonly list: MessagePlan } | undefined;
+
+/** The plans of Struct, Value and ListValue, found on first use (the descriptor is loaded when first needed). */
+const structurePlans = (): { readonly struct: MessagePlan; readonly value: MessagePlan; readonly list: MessagePlan } => {
+  structures ??= {
+    struct: messagePlan('google.protobuf.Struct'),
+    value: messagePlan('google.protobuf.Value'),
+    list: messagePlan('google.protobuf.ListValue'),
+  };
+  return structures;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
-/** What went wrong with the framing, and in which field (relative to `base`, the message's own path). */
-const problemText = (w: Wire, base: string): string => {
-  const where = w.where === undefined ? base : pathAt(w.where, undefined);
-  let relative = where.startsWith(base) ? where.slice(base.length) : where;
+/** What went wrong with the framing, and in which field (its path from `base`, the message's own). */
+const problemText = (w: Wire, base: Path): string => {
+  const prefix = pathAt(base, undefined);
+  const where = w.where === undefined ? prefix : pathAt(w.where, undefined);
+  let relative = where.startsWith(prefix) ? where.slice(prefix.length) : where;
   if (relative.charCodeAt(0) === 46 /* . */) relative = relative.slice(1);
   return relative === '' ? (w.problem as string) : `${w.problem as string}, reading ${relative}`;
 };
@@ -963,10 +961,10 @@ export const readProtoBytes = (
 ): JsonValue | Invalid | Malformed => {
   const before = issues.length;
   const w = new Wire(bytes, 0, bytes.length);
-  const value = readMessage(plan, w, bytes.length, issues, parent, key, 0);
+  const value = readMessage(plan, w, issues, parent, key, 0);
   if (w.problem === undefined) return value;
   issues.length = before;
-  return new MalformedBytes(`not a serialized ${plan.name}: ${problemText(w, pathAt(parent, key))}`);
+  return new MalformedBytes(`not a serialized ${plan.name}: ${problemText(w, stepInto(parent, key))}`);
 };
 
 /** @internal Whether a reading is {@link Malformed}. */
