@@ -2,7 +2,7 @@ import { encodeBase64 } from './base64.js';
 import { type FieldPlan, type MessagePlan, messagePlan, planOfTypeUrl } from './descriptor.js';
 import { type IssueSink, type Path, pathAt, stepInto } from './issue.js';
 import { defineEntry, type JsonValue, MAX_DEPTH } from './json-value.js';
-import { canonicalFloat, isDefaultValue } from './protojson.js';
+import { canonicalFloat } from './protojson.js';
 import { INVALID, type Invalid } from './reader.js';
 import { readEpochDuration, readEpochTime } from './well-known-types.js';
 
@@ -293,19 +293,33 @@ const skip = (w: Wire, wire: number, nesting: number): void => {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Node's latin1 decoder, when there is one: for ASCII text (checked first), exact and faster than a TextDecoder. */
-const latin1Slice = (globalThis as { readonly Buffer?: { readonly prototype: { readonly latin1Slice?: unknown } } }).Buffer?.prototype
-  .latin1Slice as ((this: Uint8Array, start: number, end: number) => string) | undefined;
+/** Node's UTF-8 decoder, when there is one: native, and faster than a TextDecoder on short texts, but never fatal. */
+const utf8Slice = (globalThis as { readonly Buffer?: { readonly prototype: { readonly utf8Slice?: unknown } } }).Buffer?.prototype
+  .utf8Slice as ((this: Uint8Array, start: number, end: number) => string) | undefined;
 
-const isAscii = (buf: Uint8Array, start: number, end: number): boolean => {
-  for (let i = start; i < end; i++) if ((buf[i] as number) >= 128) return false;
-  return true;
-};
+/** Texts this short are flat strings when built a character at a time (V8 makes ropes of 13 and more). */
+const SHORT = 12;
 
-/** The UTF-8 text of `buf[start..end)`, or `undefined` when it is not valid UTF-8 (a byte order mark is kept, as a character). */
+/**
+ * The UTF-8 text of `buf[start..end)`, or `undefined` when it is not valid UTF-8 (a byte order mark
+ * is kept, as a character). A short ASCII text is built here; a longer one is decoded natively,
+ * which replaces what is not UTF-8 by U+FFFD, so a text with U+FFFD in it is decoded again, fatally.
+ */
 const textOf = (buf: Uint8Array, start: number, end: number): string | undefined => {
-  if (start === end) return '';
-  if (latin1Slice !== undefined && isAscii(buf, start, end)) return latin1Slice.call(buf, start, end);
+  if (end - start <= SHORT) {
+    let text = '';
+    let i = start;
+    for (; i < end; i++) {
+      const b = buf[i] as number;
+      if (b >= 128) break;
+      text += String.fromCharCode(b);
+    }
+    if (i === end) return text;
+  }
+  if (utf8Slice !== undefined) {
+    const text = utf8Slice.call(buf, start, end);
+    if (text.indexOf('\uFFFD') < 0) return text;
+  }
   try {
     return utf8.decode(buf.subarray(start, end));
   } catch {
@@ -380,6 +394,9 @@ interface Field {
   /** Whether a default value is written (message fields, oneof members, `optional`). */
   readonly presence: boolean;
   readonly names: ReadonlyMap<number, string> | undefined;
+  /** The default a singular scalar without presence has, which canonical ProtoJSON leaves out; `undefined` for the others. */
+  readonly zero: JsonValue | undefined;
+  readonly message: MessagePlan | undefined;
 }
 
 interface Compiled {
@@ -387,6 +404,8 @@ interface Compiled {
   /** By field number. */
   readonly byNumber: ReadonlyArray<Field | undefined>;
   readonly fields: ReadonlyArray<Field>;
+  /** The indexes of each oneof's members. */
+  readonly oneofs: ReadonlyArray<ReadonlyArray<number>>;
 }
 
 const compiled = new Map<MessagePlan, Compiled>();
@@ -396,20 +415,25 @@ const compile = (plan: MessagePlan): Compiled => {
   if (c === undefined) {
     const byNumber: (Field | undefined)[] = [];
     const fields = plan.fields.map((f): Field => {
+      const kind = KINDS[f.kind];
+      const names = f.enumPlan?.nameOf;
       const field: Field = {
         plan: f,
         index: f.index,
         jsonName: f.jsonName,
-        kind: KINDS[f.kind],
+        kind,
         repeated: f.repeated && f.mapKey === undefined,
         mapKey: f.mapKey === undefined ? -1 : KINDS[f.mapKey],
         presence: f.presence,
-        names: f.enumPlan?.nameOf,
+        names,
+        zero: f.presence || f.repeated || f.mapKey !== undefined || kind === MESSAGE ? undefined : defaultOf(kind, names),
+        message: f.messagePlan,
       };
       byNumber[f.number] = field;
       return field;
     });
-    c = { plan, byNumber, fields };
+    const oneofs = plan.oneofs.map((o) => o.fields.map((f) => f.index));
+    c = { plan, byNumber, fields, oneofs };
     compiled.set(plan, c);
   }
   return c;
@@ -587,7 +611,7 @@ const readFields = (
       }
       const at = stepInto(here, f.jsonName);
       if (kind === MESSAGE) {
-        const v = readNested(f.plan.messagePlan as MessagePlan, w, issues, at, list.length, nesting + 1);
+        const v = readNested(f.message as MessagePlan, w, issues, at, list.length, nesting + 1);
         if (v === INVALID) ok = false;
         list.push(v);
       } else if ((tag & 7) === 2 && packable(kind)) {
@@ -602,14 +626,14 @@ const readFields = (
         list.push(v);
       }
     } else if (kind === MESSAGE) {
-      const v = readNested(f.plan.messagePlan as MessagePlan, w, issues, here, f.jsonName, nesting + 1);
+      const v = readNested(f.message as MessagePlan, w, issues, here, f.jsonName, nesting + 1);
       if (v === INVALID) ok = false;
       values[i] = v;
     } else {
       const v = readScalar(w, f, kind, issues, here, f.jsonName);
       if (v === INVALID) ok = false;
       // The last one wins; a default is left out, unless the field has presence.
-      values[i] = f.presence || v === INVALID || !isDefaultValue(f.plan, v) ? v : undefined;
+      values[i] = v === f.zero ? undefined : v;
     }
     if (w.problem !== undefined) {
       w.where ??= stepInto(here, f.jsonName);
@@ -617,8 +641,7 @@ const readFields = (
     }
   }
   if (w.problem !== undefined || !ok) return INVALID;
-  const plan = c.plan;
-  if (plan.oneofs.length > 0 && !oneofsHold(plan, values, issues, here)) return INVALID;
+  if (c.oneofs.length > 0 && !oneofsHold(c, values, issues, here)) return INVALID;
   const out: Record<string, JsonValue> = {};
   if (typeUrl !== undefined) out['@type'] = typeUrl;
   const fields = c.fields;
@@ -637,17 +660,20 @@ const readFields = (
 };
 
 /** At most one member of each oneof is set (as the engine requires of JSON); else the problem is recorded. */
-const oneofsHold = (plan: MessagePlan, values: ReadonlyArray<JsonValue | Invalid | undefined>, issues: IssueSink, here: Path): boolean => {
+const oneofsHold = (c: Compiled, values: ReadonlyArray<JsonValue | Invalid | undefined>, issues: IssueSink, here: Path): boolean => {
   let ok = true;
-  for (const oneof of plan.oneofs) {
+  for (let o = 0; o < c.oneofs.length; o++) {
+    const members = c.oneofs[o] as ReadonlyArray<number>;
+    let count = 0;
+    for (let m = 0; m < members.length; m++) if (values[members[m] as number] !== undefined) count++;
+    if (count < 2) continue;
+    ok = false;
+    const oneof = c.plan.oneofs[o] as MessagePlan['oneofs'][number];
     const set = oneof.fields.filter((f) => values[f.index] !== undefined);
-    if (set.length > 1) {
-      ok = false;
-      issues.push({
-        path: pathAt(here, (set[1] as FieldPlan).jsonName),
-        message: `only one of ${set.map((f) => f.jsonName).join(', ')} may be set (oneof ${oneof.name})`,
-      });
-    }
+    issues.push({
+      path: pathAt(here, (set[1] as FieldPlan).jsonName),
+      message: `only one of ${set.map((f) => f.jsonName).join(', ')} may be set (oneof ${oneof.name})`,
+    });
   }
   return ok;
 };
@@ -687,9 +713,7 @@ const readEntry = (
       // Encoders write the key first: the value's path has it.
       const k = key === INVALID ? '' : key;
       value =
-        f.kind === MESSAGE
-          ? readNested(f.plan.messagePlan as MessagePlan, w, issues, at, k, nesting + 1)
-          : readScalar(w, f, f.kind, issues, at, k);
+        f.kind === MESSAGE ? readNested(f.message as MessagePlan, w, issues, at, k, nesting + 1) : readScalar(w, f, f.kind, issues, at, k);
     } else skip(w, tag & 7, nesting);
     if (w.problem !== undefined) break;
   }
@@ -700,8 +724,8 @@ const readEntry = (
     return false;
   }
   // A missing value is the type's default; protobufjs makes a missing message null, which only a Value may be.
-  if (value === undefined) value = f.kind === MESSAGE ? null : defaultOf(f);
-  if (value === null && f.plan.messagePlan?.wellKnown !== 'Value') {
+  if (value === undefined) value = f.kind === MESSAGE ? null : defaultOf(f.kind, f.names);
+  if (value === null && f.message?.wellKnown !== 'Value') {
     issues.push({ path: pathAt(at, key), message: 'expected a map value, got null' });
     return false;
   }
@@ -709,9 +733,9 @@ const readEntry = (
   return true;
 };
 
-/** The canonical default of a scalar or enum (a map entry's missing value). */
-const defaultOf = (f: Field): JsonValue => {
-  switch (f.kind) {
+/** The canonical default of a scalar or enum: what a field without presence that has it leaves out, a map entry's missing value. */
+const defaultOf = (kind: Kind, names: ReadonlyMap<number, string> | undefined): JsonValue => {
+  switch (kind) {
     case STRING:
     case BYTES:
       return '';
@@ -724,7 +748,7 @@ const defaultOf = (f: Field): JsonValue => {
     case SFIXED64:
       return '0';
     case ENUM:
-      return f.names?.get(0) ?? 0;
+      return names?.get(0) ?? 0;
     default:
       return 0;
   }
