@@ -8,7 +8,7 @@ import { type MessagePlan, messagePlan } from '../src/wire/descriptor.js';
 import { causeText } from '../src/wire/issue.js';
 import type { JsonValue } from '../src/wire/json-value.js';
 import { isMalformed, readProtoBytes } from '../src/wire/proto-reader.js';
-import { messageToJson, readProtoJson } from '../src/wire/protojson.js';
+import { canonicalFloat, canonicalFloatByDigits, messageToJson, readProtoJson } from '../src/wire/protojson.js';
 import { INVALID, runReader } from '../src/wire/reader.js';
 import { notificationJson } from './arbitraries.js';
 import { googleType } from './google.js';
@@ -463,5 +463,22 @@ describe('notifications from protobuf bytes', () => {
       if (fromProto._tag === 'Right') expect(fromProto.right).toEqual(right(decodeNotification(json)));
       else expect(left(fromProto).errors[0]?.message).toBe('nested deeper than 100 levels');
     }
+  });
+});
+
+describe("a float's shortest decimal", () => {
+  it('found by arithmetic is the one toPrecision finds, digit by digit', () => {
+    const bits = new DataView(new ArrayBuffer(4));
+    const anyFloat32 = fc.integer({ min: 0, max: 2 ** 32 - 1 }).map((u) => {
+      bits.setUint32(0, u);
+      return bits.getFloat32(0);
+    });
+    const decimal = fc.tuple(fc.integer({ min: -99_999, max: 99_999 }), fc.integer({ min: -14, max: 14 })).map(([m, e]) => m * 10 ** e);
+    fc.assert(
+      fc.property(fc.oneof(anyFloat32, decimal, fc.float(), fc.double()), (x) => {
+        expect(canonicalFloat(x)).toBe(canonicalFloatByDigits(Math.fround(x)));
+      }),
+      { numRuns: 200_000 },
+    );
   });
 });
