@@ -439,8 +439,6 @@ const compile = (plan: MessagePlan): Compiled => {
   return c;
 };
 
-const fieldOf = (c: Compiled, number: number): Field | undefined => (number < c.byNumber.length ? c.byNumber[number] : undefined);
-
 // ---------------------------------------------------------------------------------------------
 // Values
 
@@ -581,10 +579,15 @@ const readFields = (
   let first = c.fields.length;
   let last = -1;
   let ok = true;
+  const byNumber = c.byNumber;
+  // The path of the repeated field last read: its elements mostly come one after another.
+  let listField: Field | undefined;
+  let listPath: Path = here;
   while (w.pos < w.len) {
     const tag = varint32(w);
     if (w.problem !== undefined) break;
-    const f = fieldOf(c, tag >>> 3);
+    const number = tag >>> 3;
+    const f = number < byNumber.length ? byNumber[number] : undefined;
     if (f === undefined) {
       skip(w, tag & 7, nesting);
       if (w.problem !== undefined) break;
@@ -609,7 +612,11 @@ const readFields = (
         list = [];
         values[i] = list as JsonValue[];
       }
-      const at = stepInto(here, f.jsonName);
+      if (listField !== f) {
+        listField = f;
+        listPath = stepInto(here, f.jsonName);
+      }
+      const at = listPath;
       if (kind === MESSAGE) {
         const v = readNested(f.message as MessagePlan, w, issues, at, list.length, nesting + 1);
         if (v === INVALID) ok = false;
