@@ -8,7 +8,7 @@ import { readEpochDuration, readEpochTime } from './well-known-types.js';
 
 /**
  * Serialized protobuf straight to canonical ProtoJSON, in one pass over the bytes, driven by the
- * descriptor's plans: what the engine ({@link readProtoJson}) made of what protobufjs decoded and
+ * descriptor's plans: what the engine (`readProtoJson`) made of what protobufjs decoded and
  * `messageToJson` wrote out, without the message object in between or a second check of JSON made
  * here. Canonical as the engine's output is: JSON names, field-number order, defaults left out,
  * int64 as decimal strings, bytes as base64, enums by name (by number when the enum has no name for
@@ -19,11 +19,11 @@ import { readEpochDuration, readEpochTime } from './well-known-types.js';
  * is read as its type says whatever its wire type (a repeated scalar is packed when its wire type
  * is 2); a message, a map entry or a packed run must end exactly where its length says; varints are
  * read as protobufjs's `uint32` and `int64` read them; unknown fields (groups included) are skipped;
- * the last of a singular field wins; messages nest at most 100 levels (protobufjs's and protoc's
- * limit, a packed message counted as nested in its Any). Where protobufjs would throw, the result is
- * {@link Malformed}, which says what and where. Unlike protobufjs, a string must be valid UTF-8
- * (protobufjs made something of any bytes). `test/proto-reader.test.ts` checks that the two paths
- * agree.
+ * the last of a singular field wins. Where protobufjs would throw on the framing, the result is
+ * {@link Malformed}, which says what and where. Messages nest at most 100 levels (protoc's limit,
+ * and protobufjs's; a packed message counts as nested in its Any): a deeper one is refused at its
+ * path. Unlike protobufjs, a string must be valid UTF-8 (protobufjs made something of any bytes).
+ * `test/proto-reader.test.ts` checks that the two paths agree.
  */
 
 /** @internal Why bytes are not a serialized message (what protobufjs would have thrown on), and where. */
