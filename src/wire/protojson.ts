@@ -350,19 +350,30 @@ export const readFieldValues = (
       continue;
     }
     spelled[field.index] = k;
-    if (item === null && !field.nullIsValue) {
-      values[field.index] = undefined;
-      continue;
-    }
     const own = readers?.get(field);
     values[field.index] =
-      own !== undefined
-        ? own(item, issues, here, k)
-        : field.repeated || field.mapKey !== undefined
-          ? readRepeated(field, item, issues, here, k, depth, owned)
-          : readFieldValue(field, item, issues, here, k, depth, owned);
+      own !== undefined && item !== null ? own(item, issues, here, k) : readField(field, item, issues, here, k, depth, owned);
   }
   return { values, keys: spelled, unknown };
+};
+
+/**
+ * @internal Reads one field's value under the key `key` of a message at `depth`: `undefined` for
+ * `null` (not set, but in a `google.protobuf.Value`), else the value read, or {@link INVALID}.
+ */
+export const readField = (
+  field: FieldPlan,
+  item: unknown,
+  issues: IssueSink,
+  here: Path,
+  key: string,
+  depth: number,
+  owned: boolean,
+): JsonValue | Invalid | undefined => {
+  if (item === null && !field.nullIsValue) return undefined;
+  return field.repeated || field.mapKey !== undefined
+    ? readRepeated(field, item, issues, here, key, depth, owned)
+    : readFieldValue(field, item, issues, here, key, depth, owned);
 };
 
 /** @internal Whether a field's value is its default, which canonical ProtoJSON leaves out. */

@@ -48,17 +48,26 @@ export const parentParts = (
   return { project: parts[1] as string, rest: parts.slice(2) };
 };
 
-/** Whether a character may be in a segment (see {@link isSegment}). */
-const isSegmentChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 126 || c === 58 || c === 45;
+/** By character code below 128: 1 for a character a segment may have (see {@link isSegment}), 0 for any other. */
+const SEGMENT_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    table[c] =
+      (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 126 || c === 58 || c === 45
+        ? 1
+        : 0;
+  }
+  return table;
+})();
 
 /** Where the segment that starts at `from` ends (the next `/`, or the end), or -1 when it is empty or has a character a segment cannot. */
 const segmentEnd = (s: string, from: number): number => {
+  const n = s.length;
   let i = from;
-  for (; i < s.length; i++) {
+  for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 47) break;
-    if (!isSegmentChar(c)) return -1;
+    if (c > 127 || SEGMENT_CHARS[c] === 0) return -1;
   }
   return i === from ? -1 : i;
 };
