@@ -115,18 +115,24 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     const id = parent.rest[1] as string;
     return parent.location === undefined ? { project: parent.project, id } : { project: parent.project, location: parent.location, id };
   };
-  // Names that recur across a backend's conversations (its few conversation profiles) are checked
-  // once and remembered by value: comparing a string is cheaper than parsing it. `remember` slots,
-  // replaced round-robin; 0 for names that do not recur (each conversation's own).
-  const recent: string[] = new Array<string>(remember).fill('');
-  let next = 0;
+  // Names that recur across a backend's conversations (its conversation profiles) are checked once
+  // and remembered: looking a string up (hashed natively) is cheaper than scanning it. At most
+  // `remember` of them, forgotten all at once when full; 0 for names that do not recur (each
+  // conversation's own).
+  // The last one found is compared first: a comparison is cheaper still than a lookup.
+  const known = new Set<string>();
+  let last = '';
   const is = (u: unknown): u is t.Branded<string, B> => {
     if (typeof u !== 'string') return false;
-    for (let i = 0; i < remember; i++) if (recent[i] === u) return true;
+    if (remember > 0 && (u === last || known.has(u))) {
+      last = u;
+      return true;
+    }
     if (!isResourceName(u, collection)) return false;
     if (remember > 0) {
-      recent[next] = u;
-      next = (next + 1) % remember;
+      if (known.size >= remember) known.clear();
+      known.add(u);
+      last = u;
     }
     return true;
   };
