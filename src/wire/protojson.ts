@@ -434,9 +434,13 @@ const readInFieldOrder = (
   const before = issues.length;
   // The output, once a value differs from what came (owned input is kept as it is until then).
   let out: Record<string, JsonValue> | undefined = owned ? undefined : {};
+  const fields = plan.fields;
+  let i = 0;
   for (let n = 0; n < keys.length; n++) {
     const k = keys[n] as string;
-    const field = plan.byKey.get(k) as FieldPlan;
+    // The keys are the fields' names, in order: the next field of this name (a comparison, not a lookup).
+    while ((fields[i] as FieldPlan).jsonName !== k) i++;
+    const field = fields[i] as FieldPlan;
     const item = source[k];
     const v = readField(field, item, issues, here, k, depth, owned);
     if (v === INVALID) continue;
