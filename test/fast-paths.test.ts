@@ -204,7 +204,6 @@ const damaged = (json: unknown, damages: ReadonlyArray<Damage>): unknown => {
 };
 
 describe('a conversation read key by key, and the engine on messages in field order, agree with the general engine', () => {
-  const sorted = (issues: Array<{ path: string; message: string }>) => issues.map((i) => `${i.path}: ${i.message}`).sort();
   const conversations = fc.oneof(
     canonicalConversationJson,
     respelledConversationJson.map((r) => r.respelled),

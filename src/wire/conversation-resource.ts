@@ -292,11 +292,11 @@ const readByKey = (source: Readonly<Record<string, unknown>>, issues: IssueSink,
 /**
  * The shape nearly every conversation from Dialogflow has: a plain object (from `JSON.parse`) with
  * only the seven modelled fields, in lowerCamelCase, none `null`. Read by name (inline-cached
- * property loads) rather than through the engine, which is what makes decoding a typical response
- * cheap. Anything else (another key, a proto name, a `null`, another prototype, or an inherited
- * enumerable key from a polluted prototype, which makes the count differ) returns `undefined` and
- * takes the engine; both read the same values with the same readers (`test/fast-paths.test.ts`
- * checks they agree).
+ * property loads) rather than key by key, which is what makes decoding a typical response cheap.
+ * Anything else (another key, a proto name, a `null`, another prototype, or an inherited enumerable
+ * key from a polluted prototype, which makes the count differ) returns `undefined` and is read key
+ * by key (`readByKey`); both read the same values with the engine's readers (`test/fast-paths.test.ts`
+ * checks them against the engine).
  */
 const readCommonShape = (
   source: Readonly<Record<string, unknown>>,
