@@ -25,8 +25,10 @@ import { decodeBase64, decodeBase64Loop } from '../src/wire/base64.js';
 import { conversationNameKind } from '../src/wire/conversation-name.js';
 import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
+import { messagePlan } from '../src/wire/descriptor.js';
 import type { JsonObject } from '../src/wire/json-value.js';
 import { readPhoneNumber, readPhoneNumberWithEngine } from '../src/wire/phone-number.js';
+import { readProtoJson } from '../src/wire/protojson.js';
 import { INVALID, runReader } from '../src/wire/reader.js';
 import { isResourceName } from '../src/wire/resource-name.js';
 import type { Timestamp } from '../src/wire/well-known-types.js';
@@ -132,6 +134,142 @@ describe('fast paths agree with the general ones', () => {
       ),
       { numRuns: 5000 },
     );
+  });
+});
+
+/** JSON, as objects of plain data (a key `__proto__` too). */
+const copyJson = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(copyJson);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    Object.defineProperty(out, k, {
+      value: copyJson((value as Record<string, unknown>)[k]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+};
+const setEntry = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+};
+const snakeOf = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const NEAR_MISSES: ReadonlyArray<unknown> = [null, '', 0, -0, false, true, 1, -1, 1.5, '1', '10', 'x', [], {}, [null], { a: null }];
+const NEAR_MISS_VALUES: ReadonlyArray<unknown> = [
+  ...NEAR_MISSES,
+  '2026-11-23T10:15:30+05:30',
+  '2026-11-23T10:15:30.000Z',
+  'COMPLETED',
+  'LIFECYCLE_STATE_UNSPECIFIED',
+  'HUMAN_ASSIST_STAGE',
+  'projects/p/conversations/c',
+  'projects/p/conversationProfiles/q',
+  { countryCode: 1, phoneNumber: '+1' },
+];
+type Damage = readonly [at: number, how: 'replace' | 'snake' | 'move' | 'both' | 'unknown', junk: number];
+const damage = fc.array(
+  fc.tuple(fc.nat(), fc.constantFrom('replace', 'snake', 'move', 'both', 'unknown') as fc.Arbitrary<Damage[1]>, fc.nat()),
+  { minLength: 1, maxLength: 3 },
+);
+
+/** The same JSON, damaged near where it is valid: a value replaced, a key respelled or moved, both spellings, a key it does not have. */
+const damaged = (json: unknown, damages: ReadonlyArray<Damage>): unknown => {
+  const root = copyJson(json);
+  for (const [at, how, junk] of damages) {
+    const objects: Array<Record<string, unknown>> = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (typeof v === 'object' && v !== null) {
+        objects.push(v as Record<string, unknown>);
+        for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k]);
+      }
+    };
+    walk(root);
+    const target = objects[at % objects.length] as Record<string, unknown>;
+    const keys = Object.keys(target);
+    const key = keys[junk % Math.max(keys.length, 1)];
+    const value = copyJson(NEAR_MISS_VALUES[junk % NEAR_MISS_VALUES.length]);
+    if (how === 'unknown' || key === undefined) setEntry(target, ['10', '__proto__', 'zz', 'satisfactionScore'][junk % 4] as string, value);
+    else if (how === 'replace') setEntry(target, key, value);
+    else if (how === 'both') setEntry(target, snakeOf(key) === key ? key : snakeOf(key), junk % 2 === 0 ? target[key] : value);
+    else {
+      const v = target[key];
+      delete target[key];
+      setEntry(target, how === 'snake' ? snakeOf(key) : key, v);
+    }
+  }
+  return root;
+};
+
+describe('a conversation read key by key, and the engine on messages in field order, agree with the general engine', () => {
+  const conversations = fc.oneof(
+    canonicalConversationJson,
+    respelledConversationJson.map((r) => r.respelled),
+    fc.tuple(canonicalConversationJson, damage).map(([json, d]) => damaged(json, d)),
+    fc.tuple(respelledConversationJson, damage).map(([json, d]) => damaged(json.respelled, d)),
+    fc.integer({ min: 0, max: 999 }).map((i) => realisticJson(i)),
+    fc.tuple(fc.integer({ min: 0, max: 999 }), damage).map(([i, d]) => damaged(realisticJson(i), d)),
+  );
+
+  it('a Conversation: the same values and the same problems, in the same order, owned or not', () => {
+    fc.assert(
+      fc.property(conversations, fc.boolean(), (json, owned) => {
+        const viaFast: Array<{ path: string; message: string }> = [];
+        const viaEngine: Array<{ path: string; message: string }> = [];
+        const fast = readConversationFields(copyJson(json), viaFast, '', undefined, owned);
+        const general = readWithEngine(copyJson(json) as Record<string, unknown>, viaEngine, '', undefined, owned);
+        expect(viaFast).toEqual(viaEngine);
+        expect(fast).toEqual(general);
+        if (fast !== INVALID && fast.unknownFields !== undefined) {
+          expect(Object.keys(fast.unknownFields)).toEqual(Object.keys(general.unknownFields ?? {}));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('every message in it: read in one pass or through the table of values, the same output (keys in order) and problems', () => {
+    const plan = messagePlan('google.cloud.dialogflow.v2.Conversation');
+    fc.assert(
+      fc.property(conversations, fc.boolean(), (json, owned) => {
+        if (typeof json !== 'object' || json === null) return;
+        for (const k of Object.keys(json)) {
+          const field = plan.byKey.get(k);
+          const message = field?.messagePlan;
+          if (field === undefined || message === undefined || field.repeated || field.mapKey !== undefined) continue;
+          const item = (json as Record<string, unknown>)[k];
+          const a: Array<{ path: string; message: string }> = [];
+          const b: Array<{ path: string; message: string }> = [];
+          // An empty table of readers makes the engine take its general path (for this message; those inside it, as they are).
+          const inOrder = readProtoJson(message, copyJson(item), a, '', k, 1, owned);
+          const general = readProtoJson(message, copyJson(item), b, '', k, 1, owned, new Map());
+          expect(a).toEqual(b);
+          expect(inOrder).toEqual(general);
+          if (inOrder !== INVALID && typeof inOrder === 'object' && inOrder !== null) {
+            expect(Object.keys(inOrder)).toEqual(Object.keys(general as object));
+            expect(Object.isFrozen(inOrder)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("owned input whose kept messages are canonical keeps them in place, frozen; a caller's is copied", () => {
+    for (let i = 0; i < 50; i++) {
+      const key = i % 4 === 3 ? 'telephony_connection_info' : 'telephonyConnectionInfo';
+      const owned = JSON.parse(JSON.stringify(realisticJson(i))) as Record<string, unknown>;
+      const read = readConversationFields(owned, [], '', undefined, true);
+      expect(read !== INVALID && read.unknownFields?.telephonyConnectionInfo).toBe(owned[key]);
+      expect(Object.isFrozen(owned[key])).toBe(true);
+      const callers = JSON.parse(JSON.stringify(realisticJson(i))) as Record<string, unknown>;
+      const copied = readConversationFields(callers, [], '', undefined, false);
+      expect(copied !== INVALID && copied.unknownFields?.telephonyConnectionInfo).not.toBe(callers[key]);
+      expect(copied !== INVALID && copied.unknownFields?.telephonyConnectionInfo).toEqual(callers[key]);
+      expect(Object.isFrozen(callers[key])).toBe(false);
+    }
   });
 });
 

@@ -16,8 +16,8 @@ export type ConversationProfileName = t.Branded<string, ConversationProfileNameB
 export const conversationProfileNameKind = resourceNameKind<ConversationProfileNameBrand>(
   'conversationProfiles',
   'conversation profile name',
-  // A backend's conversations share a handful of profiles.
-  8,
+  // A backend's conversations share a few profiles (one per language, say, in a few locations).
+  64,
 );
 
 export interface ConversationProfileNameCodec extends t.Type<ConversationProfileName, string, unknown> {}

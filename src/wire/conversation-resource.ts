@@ -6,9 +6,9 @@ import { type FieldPlan, type MessagePlan, messagePlan } from './descriptor.js';
 import { type IssueSink, type Path, stepInto } from './issue.js';
 import { defineEntry, type JsonObject, type JsonValue } from './json-value.js';
 import { type LifecycleStateEnum, lifecycleStateEnum } from './lifecycle-state.js';
-import { readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
+import { keepUnknownField, readMessageObject, type UnknownFields, writeUnknownFields } from './message.js';
 import { type ConversationPhoneNumber, readPhoneNumber } from './phone-number.js';
-import { type FieldReader, isDefaultValue, readFieldValues } from './protojson.js';
+import { type FieldReader, isDefaultValue, readField, readFieldValues } from './protojson.js';
 import { codecFromReader, INVALID, type Invalid } from './reader.js';
 import { isTimestamp, readTimestamp, type Timestamp } from './well-known-types.js';
 
@@ -116,7 +116,7 @@ export const readConversationFields = (
   const source = readMessageObject('Conversation', value, issues, parent, key, 0);
   if (source === INVALID) return INVALID;
   const here = stepInto(parent, key);
-  return readCommonShape(source, issues, here, owned, issues.length) ?? readWithEngine(source, issues, parent, key, owned);
+  return readCommonShape(source, issues, here, owned, issues.length) ?? readByKey(source, issues, here, owned);
 };
 
 /** A resource name field: `""` is the string default; anything else must be a name of its kind. */
@@ -127,6 +127,9 @@ const nameReader =
   (value, issues, parent, key) =>
     value === '' ? '' : read(value, issues, parent, key);
 
+const readNameField = nameReader(readName);
+const readProfileField = nameReader(readProfile);
+
 let readers: ReadonlyMap<FieldPlan, FieldReader> | undefined;
 
 /** The engine reads names as strings; their kind is the Conversation's own rule. */
@@ -134,18 +137,56 @@ const nameReaders = (): ReadonlyMap<FieldPlan, FieldReader> => {
   if (readers === undefined) {
     const plan = conversationPlans().conversation;
     readers = new Map([
-      [plan.byKey.get('name') as FieldPlan, nameReader(readName)],
-      [plan.byKey.get('conversationProfile') as FieldPlan, nameReader(readProfile)],
+      [plan.byKey.get('name') as FieldPlan, readNameField],
+      [plan.byKey.get('conversationProfile') as FieldPlan, readProfileField],
     ]);
   }
   return readers;
 };
 
+let modelled: ReadonlyArray<boolean> | undefined;
+
+/** By field index: whether the aggregate models the field (its value is not kept). */
+const modelledByIndex = (): ReadonlyArray<boolean> => {
+  modelled ??= conversationPlans().conversation.fields.map((f) => (MODELLED_FIELDS as ReadonlyArray<string>).includes(f.jsonName));
+  return modelled;
+};
+
+/**
+ * The kept fields in canonical order: the known ones the aggregate does not model, in field order,
+ * defaults left out; then the unknown ones, as they came. `undefined` when there are none, or when
+ * the conversation had a problem.
+ */
+const keptFields = (
+  values: ReadonlyArray<JsonValue | Invalid | undefined> | undefined,
+  unknown: Readonly<Record<string, JsonValue>> | undefined,
+  invalid: boolean,
+): UnknownFields | undefined => {
+  if (invalid) return undefined;
+  let kept: Record<string, JsonValue> | undefined;
+  if (values !== undefined) {
+    const fields = conversationPlans().conversation.fields;
+    const isModelled = modelledByIndex();
+    for (let i = 0; i < fields.length; i++) {
+      const v = values[i];
+      const field = fields[i] as FieldPlan;
+      if (isModelled[i] === true || v === undefined || v === INVALID || isDefaultValue(field, v)) continue;
+      kept ??= {};
+      kept[field.jsonName] = v;
+    }
+  }
+  if (unknown !== undefined) {
+    kept ??= {};
+    const keys = Object.keys(unknown);
+    for (let n = 0; n < keys.length; n++) defineEntry(kept, keys[n] as string, unknown[keys[n] as string]);
+  }
+  return kept === undefined ? undefined : Object.freeze(kept);
+};
+
 /**
  * @internal Reads a `Conversation` object with the one ProtoJSON engine (`protojson.ts`), each
  * field on its own, so every problem is reported at once; the kept fields are assembled in
- * canonical order. Every input goes through here unless it has the common shape (see
- * `readCommonShape`).
+ * canonical order. The reference the readers below agree with (`test/fast-paths.test.ts`).
  */
 export const readWithEngine = (
   source: Readonly<Record<string, unknown>>,
@@ -159,19 +200,6 @@ export const readWithEngine = (
   const here = stepInto(parent, key);
   const { values, unknown } = readFieldValues(plan, source, issues, here, 0, owned, undefined, nameReaders());
   const value = (jsonName: string): unknown => values[(plan.byKey.get(jsonName) as FieldPlan).index];
-  // The kept fields: the known ones the aggregate does not model, in field order, defaults left out; then unknown ones.
-  let kept: Record<string, JsonValue> | undefined;
-  for (const field of plan.fields) {
-    if ((MODELLED_FIELDS as ReadonlyArray<string>).includes(field.jsonName)) continue;
-    const v = values[field.index];
-    if (v === undefined || v === INVALID || isDefaultValue(field, v)) continue;
-    kept ??= {};
-    kept[field.jsonName] = v;
-  }
-  if (unknown !== undefined) {
-    kept ??= {};
-    for (const k of Object.keys(unknown)) defineEntry(kept, k, unknown[k]);
-  }
   const invalid = issues.length !== before;
   return {
     name: value('name') as ConversationName | '' | Invalid | undefined,
@@ -181,7 +209,82 @@ export const readWithEngine = (
     startTime: value('startTime') as Timestamp | Invalid | undefined,
     endTime: value('endTime') as Timestamp | Invalid | undefined,
     conversationStage: value('conversationStage') as ConversationStageEnum | number | Invalid | undefined,
-    unknownFields: kept === undefined || invalid ? undefined : Object.freeze(kept),
+    unknownFields: keptFields(values, unknown, invalid),
+    invalid,
+  };
+};
+
+/**
+ * Any `Conversation` object but the common shape: key by key, in the source's order, as the
+ * engine's `readFieldValues` reads them (the same property reads, in the same order, so a hostile
+ * object fails the same way), but the seven modelled fields, by either spelling, go straight to
+ * their readers (the engine's own: the same values, the same problems), and only the other keys
+ * to the engine, field by field.
+ */
+const readByKey = (source: Readonly<Record<string, unknown>>, issues: IssueSink, here: Path, owned: boolean): ConversationFieldsRead => {
+  const before = issues.length;
+  const plan = conversationPlans().conversation;
+  let name: unknown;
+  let lifecycleState: unknown;
+  let conversationProfile: unknown;
+  let phoneNumber: unknown;
+  let startTime: unknown;
+  let endTime: unknown;
+  let conversationStage: unknown;
+  let values: Array<JsonValue | Invalid | undefined> | undefined;
+  let unknown: Record<string, JsonValue> | undefined;
+  const keys = Object.keys(source);
+  for (let n = 0; n < keys.length; n++) {
+    const k = keys[n] as string;
+    const item = source[k];
+    switch (k) {
+      case 'name':
+        name = item === null ? undefined : readNameField(item, issues, here, k);
+        break;
+      case 'lifecycleState':
+      case 'lifecycle_state':
+        lifecycleState = item === null ? undefined : lifecycleStateEnum().readOpen(item, issues, here, k);
+        break;
+      case 'conversationProfile':
+      case 'conversation_profile':
+        conversationProfile = item === null ? undefined : readProfileField(item, issues, here, k);
+        break;
+      case 'phoneNumber':
+      case 'phone_number':
+        phoneNumber = item === null ? undefined : readPhoneNumber(item, issues, here, k, 1, owned);
+        break;
+      case 'startTime':
+      case 'start_time':
+        startTime = item === null ? undefined : readTimestamp(item, issues, here, k);
+        break;
+      case 'endTime':
+      case 'end_time':
+        endTime = item === null ? undefined : readTimestamp(item, issues, here, k);
+        break;
+      case 'conversationStage':
+      case 'conversation_stage':
+        conversationStage = item === null ? undefined : conversationStageEnum().readOpen(item, issues, here, k);
+        break;
+      default: {
+        const field = plan.byKey.get(k);
+        if (field === undefined) unknown = keepUnknownField(unknown, k, item, issues, here, 0, owned);
+        else {
+          values ??= new Array<JsonValue | Invalid | undefined>(plan.fields.length);
+          values[field.index] = readField(field, item, issues, here, k, 0, owned);
+        }
+      }
+    }
+  }
+  const invalid = issues.length !== before;
+  return {
+    name: name as ConversationName | '' | Invalid | undefined,
+    lifecycleState: lifecycleState as LifecycleStateEnum | number | Invalid | undefined,
+    conversationProfile: conversationProfile as ConversationProfileName | '' | Invalid | undefined,
+    phoneNumber: phoneNumber as ConversationPhoneNumber | Invalid | undefined,
+    startTime: startTime as Timestamp | Invalid | undefined,
+    endTime: endTime as Timestamp | Invalid | undefined,
+    conversationStage: conversationStage as ConversationStageEnum | number | Invalid | undefined,
+    unknownFields: keptFields(values, unknown, invalid),
     invalid,
   };
 };
@@ -189,11 +292,11 @@ export const readWithEngine = (
 /**
  * The shape nearly every conversation from Dialogflow has: a plain object (from `JSON.parse`) with
  * only the seven modelled fields, in lowerCamelCase, none `null`. Read by name (inline-cached
- * property loads) rather than through the engine, which is what makes decoding a typical response
- * cheap. Anything else (another key, a proto name, a `null`, another prototype, or an inherited
- * enumerable key from a polluted prototype, which makes the count differ) returns `undefined` and
- * takes the engine; both read the same values with the same readers (`test/fast-paths.test.ts`
- * checks they agree).
+ * property loads) rather than key by key, which is what makes decoding a typical response cheap.
+ * Anything else (another key, a proto name, a `null`, another prototype, or an inherited enumerable
+ * key from a polluted prototype, which makes the count differ) returns `undefined` and is read key
+ * by key (`readByKey`); both read the same values with the engine's readers (`test/fast-paths.test.ts`
+ * checks them against the engine).
  */
 const readCommonShape = (
   source: Readonly<Record<string, unknown>>,

@@ -166,6 +166,36 @@ const enumPlanOf = (e: protobuf.Enum): EnumPlan => {
 /** @internal The plan of an enum by full name (`google.cloud.dialogflow.v2.Conversation.LifecycleState`). */
 export const enumPlan = (fullName: string): EnumPlan => enumPlanOf(dialogflowRoot().root.lookupEnum(fullName));
 
+/**
+ * A field's plan. One class, so that every field's plan has the same shape (an object literal with
+ * a getter would give each its own, and every read of a plan's property would be megamorphic); its
+ * message type's plan is made on first use, as the type may be the very one being planned.
+ */
+class Field implements FieldPlan {
+  #messagePlan: MessagePlan | undefined | null = null;
+  readonly #messageType: protobuf.Type | undefined;
+  constructor(
+    readonly index: number,
+    readonly number: number,
+    readonly protoName: string,
+    readonly jsonName: string,
+    readonly kind: ScalarKind | 'enum' | 'message',
+    readonly repeated: boolean,
+    readonly mapKey: ScalarKind | undefined,
+    readonly enumPlan: EnumPlan | undefined,
+    messageType: protobuf.Type | undefined,
+    readonly oneof: string | undefined,
+    readonly presence: boolean,
+    readonly nullIsValue: boolean,
+  ) {
+    this.#messageType = messageType;
+  }
+  get messagePlan(): MessagePlan | undefined {
+    if (this.#messagePlan === null) this.#messagePlan = this.#messageType === undefined ? undefined : planOf(this.#messageType);
+    return this.#messagePlan;
+  }
+}
+
 /** @internal The plan of a type; plans are built once and shared (recursive types included). */
 export const planOf = (type: protobuf.Type): MessagePlan => {
   const existing = plans.get(type);
@@ -182,22 +212,20 @@ export const planOf = (type: protobuf.Type): MessagePlan => {
     const isMap = field instanceof protobuf.MapField;
     const oneof = field.partOf !== null && !field.options?.proto3_optional ? field.partOf.name : undefined;
     const kind = resolved instanceof protobuf.Type ? 'message' : resolved instanceof protobuf.Enum ? 'enum' : (field.type as ScalarKind);
-    const f: FieldPlan = {
-      index: fields.length,
-      number: field.id,
-      protoName: protoNames.get(`${fullName}#${field.name}`) ?? field.name,
-      jsonName: field.name,
+    const f: FieldPlan = new Field(
+      fields.length,
+      field.id,
+      protoNames.get(`${fullName}#${field.name}`) ?? field.name,
+      field.name,
       kind,
-      repeated: field.repeated,
-      mapKey: isMap ? ((field as protobuf.MapField).keyType as ScalarKind) : undefined,
-      enumPlan: resolved instanceof protobuf.Enum ? enumPlanOf(resolved) : undefined,
-      get messagePlan() {
-        return resolved instanceof protobuf.Type ? planOf(resolved) : undefined;
-      },
+      field.repeated,
+      isMap ? ((field as protobuf.MapField).keyType as ScalarKind) : undefined,
+      resolved instanceof protobuf.Enum ? enumPlanOf(resolved) : undefined,
+      resolved instanceof protobuf.Type ? resolved : undefined,
       oneof,
-      presence: (kind === 'message' && !field.repeated && !isMap) || oneof !== undefined || field.options?.proto3_optional === true,
-      nullIsValue: !field.repeated && !isMap && resolved instanceof protobuf.Type && resolved.fullName === '.google.protobuf.Value',
-    };
+      (kind === 'message' && !field.repeated && !isMap) || oneof !== undefined || field.options?.proto3_optional === true,
+      !field.repeated && !isMap && resolved instanceof protobuf.Type && resolved.fullName === '.google.protobuf.Value',
+    );
     fields.push(f);
     byKey.set(f.jsonName, f);
     byKey.set(f.protoName, f);

@@ -381,19 +381,30 @@ export const readFieldValues = (
       continue;
     }
     spelled[field.index] = k;
-    if (item === null && !field.nullIsValue) {
-      values[field.index] = undefined;
-      continue;
-    }
     const own = readers?.get(field);
     values[field.index] =
-      own !== undefined
-        ? own(item, issues, here, k)
-        : field.repeated || field.mapKey !== undefined
-          ? readRepeated(field, item, issues, here, k, depth, owned)
-          : readFieldValue(field, item, issues, here, k, depth, owned);
+      own !== undefined && item !== null ? own(item, issues, here, k) : readField(field, item, issues, here, k, depth, owned);
   }
   return { values, keys: spelled, unknown };
+};
+
+/**
+ * @internal Reads one field's value under the key `key` of a message at `depth`: `undefined` for
+ * `null` (not set, but in a `google.protobuf.Value`), else the value read, or {@link INVALID}.
+ */
+export const readField = (
+  field: FieldPlan,
+  item: unknown,
+  issues: IssueSink,
+  here: Path,
+  key: string,
+  depth: number,
+  owned: boolean,
+): JsonValue | Invalid | undefined => {
+  if (item === null && !field.nullIsValue) return undefined;
+  return field.repeated || field.mapKey !== undefined
+    ? readRepeated(field, item, issues, here, key, depth, owned)
+    : readFieldValue(field, item, issues, here, key, depth, owned);
 };
 
 /** @internal Whether a field's value is its default, which canonical ProtoJSON leaves out. */
@@ -427,6 +438,55 @@ const isCanonicalAlready = (
   return j === keys.length;
 };
 
+/**
+ * A message whose keys are canonical already (JSON names, in field-number order, none unknown, no
+ * oneof member), as protobuf's and this library's writers give them: read in one pass, each value
+ * by {@link readField}, with no table of values and no second pass. The output is the same as
+ * `readFields` below makes (the fields in their order, defaults left out): owned, and every value
+ * kept as it came, the source itself, frozen; else built as it goes. `undefined`, having read no
+ * value, when the keys are not canonical: the general path reads the message, each value once.
+ */
+const readInFieldOrder = (
+  plan: MessagePlan,
+  source: Readonly<Record<string, unknown>>,
+  issues: IssueSink,
+  here: Path,
+  depth: number,
+  owned: boolean,
+): JsonValue | Invalid | undefined => {
+  const keys = Object.keys(source);
+  let last = -1;
+  for (let n = 0; n < keys.length; n++) {
+    const k = keys[n] as string;
+    const field = plan.byKey.get(k);
+    if (field === undefined || field.jsonName !== k || field.index <= last || field.oneof !== undefined) return undefined;
+    last = field.index;
+  }
+  const before = issues.length;
+  // The output, once a value differs from what came (owned input is kept as it is until then).
+  let out: Record<string, JsonValue> | undefined = owned ? undefined : {};
+  const fields = plan.fields;
+  let i = 0;
+  for (let n = 0; n < keys.length; n++) {
+    const k = keys[n] as string;
+    // The keys are the fields' names, in order: the next field of this name (a comparison, not a lookup).
+    while ((fields[i] as FieldPlan).jsonName !== k) i++;
+    const field = fields[i] as FieldPlan;
+    const item = source[k];
+    const v = readField(field, item, issues, here, k, depth, owned);
+    if (v === INVALID) continue;
+    const kept = v !== undefined && !isDefaultValue(field, v);
+    if (out === undefined && (!kept || v !== item)) {
+      // The fields before this one were kept as they came.
+      out = {};
+      for (let m = 0; m < n; m++) out[keys[m] as string] = source[keys[m] as string] as JsonValue;
+    }
+    if (out !== undefined && kept) out[k] = v as JsonValue;
+  }
+  if (issues.length !== before) return INVALID;
+  return Object.freeze(out ?? (source as JsonObject));
+};
+
 const readFields = (
   plan: MessagePlan,
   value: unknown,
@@ -442,6 +502,10 @@ const readFields = (
   if (source === INVALID) return INVALID;
   const before = issues.length;
   const here = stepInto(parent, key);
+  if (typeUrl === undefined && readers === undefined) {
+    const inOrder = readInFieldOrder(plan, source, issues, here, depth, owned);
+    if (inOrder !== undefined) return inOrder;
+  }
   const { values, keys, unknown } = readFieldValues(plan, source, issues, here, depth, owned, typeUrl, readers);
   for (const oneof of plan.oneofs) {
     const set = oneof.fields.filter((f) => values[f.index] !== undefined);

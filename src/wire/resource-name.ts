@@ -48,17 +48,26 @@ export const parentParts = (
   return { project: parts[1] as string, rest: parts.slice(2) };
 };
 
-/** Whether a character may be in a segment (see {@link isSegment}). */
-const isSegmentChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 126 || c === 58 || c === 45;
+/** By character code below 128: 1 for a character a segment may have (see {@link isSegment}), 0 for any other. */
+const SEGMENT_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    table[c] =
+      (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 126 || c === 58 || c === 45
+        ? 1
+        : 0;
+  }
+  return table;
+})();
 
 /** Where the segment that starts at `from` ends (the next `/`, or the end), or -1 when it is empty or has a character a segment cannot. */
 const segmentEnd = (s: string, from: number): number => {
+  const n = s.length;
   let i = from;
-  for (; i < s.length; i++) {
+  for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 47) break;
-    if (!isSegmentChar(c)) return -1;
+    if (c > 127 || SEGMENT_CHARS[c] === 0) return -1;
   }
   return i === from ? -1 : i;
 };
@@ -106,18 +115,24 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     const id = parent.rest[1] as string;
     return parent.location === undefined ? { project: parent.project, id } : { project: parent.project, location: parent.location, id };
   };
-  // Names that recur across a backend's conversations (its few conversation profiles) are checked
-  // once and remembered by value: comparing a string is cheaper than parsing it. `remember` slots,
-  // replaced round-robin; 0 for names that do not recur (each conversation's own).
-  const recent: string[] = new Array<string>(remember).fill('');
-  let next = 0;
+  // Names that recur across a backend's conversations (its conversation profiles) are checked once
+  // and remembered: looking a string up (hashed natively) is cheaper than scanning it. At most
+  // `remember` of them, forgotten all at once when full; 0 for names that do not recur (each
+  // conversation's own).
+  // The last one found is compared first: a comparison is cheaper still than a lookup.
+  const known = new Set<string>();
+  let last = '';
   const is = (u: unknown): u is t.Branded<string, B> => {
     if (typeof u !== 'string') return false;
-    for (let i = 0; i < remember; i++) if (recent[i] === u) return true;
+    if (remember > 0 && (u === last || known.has(u))) {
+      last = u;
+      return true;
+    }
     if (!isResourceName(u, collection)) return false;
     if (remember > 0) {
-      recent[next] = u;
-      next = (next + 1) % remember;
+      if (known.size >= remember) known.clear();
+      known.add(u);
+      last = u;
     }
     return true;
   };

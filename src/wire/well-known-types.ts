@@ -264,13 +264,64 @@ const parse = (s: string): Timestamp | { readonly why: string } => {
   ) {
     return s as Timestamp;
   }
-  // In UTC (`Z`, `+00:00`), only the fraction changes (`.000Z`, `.120000Z`): the date and time stay as written.
-  if (offsetMinutes === 0 && year >= 1) return [s.slice(0, 19), formatFraction(nanos), 'Z'].join('') as Timestamp;
-  const seconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
-  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-    return why(`expected a time from ${RANGE}, got ${describe(s)}`);
+  // In UTC (`Z`, `+00:00`) only the fraction changes (`.000Z`, `.120000Z`); with an offset, the date, hour and minute too.
+  return (
+    toUtc(s, year, month, day, hour * 60 + minute - offsetMinutes, fractionDigits, nanos) ??
+    why(`expected a time from ${RANGE}, got ${describe(s)}`)
+  );
+};
+
+/** `00` to `59`: the hours and minutes of a time of day. */
+const TWO_DIGITS: ReadonlyArray<string> = Array.from({ length: 60 }, (_, i) => pad(i, 2));
+
+/**
+ * The canonical text of a valid timestamp whose time of day, in UTC, is `minutes` after midnight of
+ * the date written (below 0 or from 1440 on, the day before or after): an offset is whole minutes,
+ * so at most the date, the hour and the minute change; the seconds stay as written, and the
+ * fraction too when its digits are canonical already. `undefined` when the instant is outside year 1
+ * to 9999. Made with `join`, one flat string (see `formatEpoch`).
+ */
+const toUtc = (
+  s: string,
+  year: number,
+  month: number,
+  day: number,
+  minutes: number,
+  fractionDigits: number,
+  nanos: number,
+): Timestamp | undefined => {
+  let y = year;
+  let m = month;
+  let d = day;
+  let t = minutes;
+  if (t < 0) {
+    t += 1440;
+    if (--d === 0) {
+      if (--m === 0) {
+        m = 12;
+        y--;
+      }
+      d = daysInMonth(y, m);
+    }
+  } else if (t >= 1440) {
+    t -= 1440;
+    if (++d > daysInMonth(y, m)) {
+      d = 1;
+      if (++m === 13) {
+        m = 1;
+        y++;
+      }
+    }
   }
-  return formatEpoch(seconds, nanos);
+  if (y < 1 || y > 9999) return undefined;
+  const date = d === day ? s.slice(0, 10) : [pad(y, 4), '-', TWO_DIGITS[m], '-', TWO_DIGITS[d]].join('');
+  const fraction =
+    (fractionDigits === 3 && nanos !== 0) ||
+    (fractionDigits === 6 && nanos % 1_000_000 !== 0) ||
+    (fractionDigits === 9 && nanos % 1_000 !== 0)
+      ? s.slice(19, 20 + fractionDigits)
+      : formatFraction(nanos);
+  return [date, 'T', TWO_DIGITS[(t / 60) | 0], ':', TWO_DIGITS[t % 60], s.slice(16, 19), fraction, 'Z'].join('') as Timestamp;
 };
 
 const digitAt = (s: string, i: number): number => s.charCodeAt(i) - 48;
