@@ -202,11 +202,12 @@ export const readNotification = (
     });
     return INVALID;
   }
-  const kind = message ?? messageOfJson(value as Readonly<Record<string, unknown>>);
-  if (kind === 'ConversationEvent') {
+  // The common shape has a type, so it is a ConversationEvent whatever else its keys would say.
+  if (message !== 'HumanAgentAssistantEvent') {
     const common = readCommonEvent(value as Readonly<Record<string, unknown>>, issues, parent, key, owned, delivery);
     if (common !== undefined) return common;
   }
+  const kind = message ?? messageOfJson(value as Readonly<Record<string, unknown>>);
   const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, owned, readersOf(kind));
   if (json === INVALID) return INVALID;
   const event = json as JsonObject;
