@@ -19,7 +19,7 @@ import {
   toMachineSnapshot,
   toPersistedSnapshot,
 } from '../src/index.js';
-import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
+import { decodeNotification, decodeNotificationData, type NotificationMessage } from '../src/notifications/index.js';
 import { isSubscriptionName, mayBeJsonObject } from '../src/notifications/push-delivery.js';
 import { decodeBase64, decodeBase64Loop, decodeBase64Transient } from '../src/wire/base64.js';
 import { conversationNameKind } from '../src/wire/conversation-name.js';
@@ -39,6 +39,7 @@ import {
   conversationProfileName,
   notificationJson,
   respelledConversationJson,
+  suggestionJson,
 } from './arbitraries.js';
 import { realisticJson } from './bench/payloads.js';
 import { right } from './helpers.js';
@@ -411,17 +412,40 @@ describe('a notification of the common shape reads the same as through the engin
         if (out[k] !== undefined) out[k] = { ...(out[k] as object), [field]: value };
       return out;
     });
-  const reordered = notificationJson().map((json) => Object.fromEntries(Object.entries(json).reverse()));
+  const reordered = fc.oneof(notificationJson(), suggestionJson()).map((json) => Object.fromEntries(Object.entries(json).reverse()));
   // As protobuf gives it: the type by number (0 to 8, 6 and 8 not named).
   const numbered = fc.tuple(notificationJson(), fc.integer({ min: 0, max: 8 })).map(([json, n]) => ({ ...json, type: n }));
+  // Suggestions near the common shape: a part of another type, empty or null, in snake_case, or a key more.
+  const damagedSuggestion = fc
+    .tuple(
+      suggestionJson(),
+      fc.constantFrom('participant', 'suggestionResults', 'suggestion_results', 'type', 'extra', 'error', 'contextSize'),
+      fc.constantFrom(1, 'x', '', null, [], [null], [{}], [{ error: { code: 'x' } }], {}, true, 'CONVERSATION_STARTED'),
+    )
+    .map(([json, field, value]) => {
+      const out: Record<string, unknown> = { ...json };
+      if (field === 'error' || field === 'contextSize') {
+        const results = out.suggestionResults as Record<string, unknown>[] | undefined;
+        if (results !== undefined) out.suggestionResults = results.map((r) => ({ ...r, [field]: value }));
+      } else out[field] = value;
+      return out;
+    });
+  const anyMessage = fc.constantFrom(undefined, 'ConversationEvent', 'HumanAgentAssistantEvent') as fc.Arbitrary<
+    NotificationMessage | undefined
+  >;
   it('valid, damaged or in another order, as JSON objects and as bytes', () => {
     fc.assert(
-      fc.property(fc.oneof(notificationJson(), damaged, reordered, numbered), (json) => {
-        expect(decodeNotification(json)).toEqual(decodeNotification(viaEngine(json)));
-        const bytes = new TextEncoder().encode(JSON.stringify(json));
-        expect(decodeNotificationData(bytes)).toEqual(decodeNotification(viaEngine(JSON.parse(JSON.stringify(json)))));
-      }),
-      { numRuns: 1000 },
+      fc.property(
+        fc.oneof(notificationJson(), damaged, reordered, numbered, suggestionJson(), damagedSuggestion),
+        anyMessage,
+        (json, message) => {
+          const options = { message };
+          expect(decodeNotification(json, options)).toEqual(decodeNotification(viaEngine(json), options));
+          const bytes = new TextEncoder().encode(JSON.stringify(json));
+          expect(decodeNotificationData(bytes, options)).toEqual(decodeNotification(viaEngine(JSON.parse(JSON.stringify(json))), options));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

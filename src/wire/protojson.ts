@@ -306,6 +306,23 @@ const readRepeated = (
   return Object.freeze(owned && same ? (value as JsonValue[]) : out);
 };
 
+/**
+ * @internal Reads a field's value (not `null`) as the engine reads it in a message at `depth`:
+ * what a reader of a message's common shape, standing in front of the engine, reads its fields with.
+ */
+export const readField = (
+  field: FieldPlan,
+  item: unknown,
+  issues: IssueSink,
+  here: Path,
+  key: string,
+  depth: number,
+  owned: boolean,
+): JsonValue | Invalid =>
+  field.repeated || field.mapKey !== undefined
+    ? readRepeated(field, item, issues, here, key, depth, owned)
+    : readFieldValue(field, item, issues, here, key, depth, owned);
+
 /** @internal A reader that stands in for the engine's own on one field (a resource name, whose kind the proto does not state). */
 export type FieldReader = (value: unknown, issues: IssueSink, parent: Path, key: string) => JsonValue | Invalid;
 
@@ -367,12 +384,7 @@ export const readFieldValues = (
       continue;
     }
     const own = readers?.get(field);
-    const read =
-      own !== undefined
-        ? own(item, issues, here, k)
-        : field.repeated || field.mapKey !== undefined
-          ? readRepeated(field, item, issues, here, k, depth, owned)
-          : readFieldValue(field, item, issues, here, k, depth, owned);
+    const read = own !== undefined ? own(item, issues, here, k) : readField(field, item, issues, here, k, depth, owned);
     values[field.index] = read;
     if (canonical) canonical = read === item && k === field.jsonName && field.index > last && !isDefaultValue(field, read as JsonValue);
     last = field.index;
