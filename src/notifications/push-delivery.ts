@@ -290,6 +290,9 @@ export const makeDelivery = (d: PubSubDelivery): PubSubDelivery =>
     deliveryAttempt: d.deliveryAttempt,
   });
 
+/** Where the message's fields are: one path for every push. */
+const IN_MESSAGE: Path = stepInto('', 'message');
+
 const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOptions | undefined): Notification | Invalid => {
   const body = readMessageObject('Pub/Sub push', value, issues, '', undefined, 0);
   if (body === INVALID) return INVALID;
@@ -322,7 +325,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
   let messageId: string | Invalid | undefined;
   let publishTime: Timestamp | Invalid | undefined;
   let orderingKey: string | Invalid | undefined;
-  const at = stepInto('', messageKey);
+  const at = IN_MESSAGE;
   for (const k of Object.keys(message)) {
     const item = message[k];
     if (item === null || item === undefined) continue;
