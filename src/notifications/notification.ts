@@ -286,8 +286,8 @@ const readPart = (
   owned: boolean,
 ): JsonValue | undefined => {
   const before = issues.length;
-  const read = readField(field, item, issues, stepInto(parent, key), field.jsonName, 0, owned);
-  if (read !== INVALID && issues.length === before) return read;
+  const read: JsonValue | Invalid | undefined = readField(field, item, issues, stepInto(parent, key), field.jsonName, 0, owned);
+  if (read !== INVALID && read !== undefined && issues.length === before) return read;
   issues.length = before;
   return undefined;
 };

@@ -182,8 +182,6 @@ export const planOf = (type: protobuf.Type): MessagePlan => {
     const isMap = field instanceof protobuf.MapField;
     const oneof = field.partOf !== null && !field.options?.proto3_optional ? field.partOf.name : undefined;
     const kind = resolved instanceof protobuf.Type ? 'message' : resolved instanceof protobuf.Enum ? 'enum' : (field.type as ScalarKind);
-    // Found on first use (a recursive type's plan is being made), then kept: the engine asks for it per value.
-    let messagePlan: MessagePlan | undefined;
     const f: FieldPlan = {
       index: fields.length,
       number: field.id,
@@ -194,8 +192,7 @@ export const planOf = (type: protobuf.Type): MessagePlan => {
       mapKey: isMap ? ((field as protobuf.MapField).keyType as ScalarKind) : undefined,
       enumPlan: resolved instanceof protobuf.Enum ? enumPlanOf(resolved) : undefined,
       get messagePlan() {
-        if (messagePlan === undefined && resolved instanceof protobuf.Type) messagePlan = planOf(resolved);
-        return messagePlan;
+        return resolved instanceof protobuf.Type ? planOf(resolved) : undefined;
       },
       oneof,
       presence: (kind === 'message' && !field.repeated && !isMap) || oneof !== undefined || field.options?.proto3_optional === true,
