@@ -63,9 +63,6 @@ const digits = (s: string, at: number, count: number): number => {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-/** `00` to `99`: a month, day, hour, minute or second as a timestamp writes it, made once. */
-const TWO_DIGITS: ReadonlyArray<string> = Array.from({ length: 100 }, (_, n) => pad(n, 2));
-
 /** The fraction digits ProtoJSON emits for `nanos` (0 to 999999999): none, 3, 6 or 9, the fewest that are exact. */
 const formatFraction = (nanos: number): string => {
   if (nanos === 0) return '';
@@ -98,15 +95,15 @@ const formatEpoch = (seconds: number, nanos: number): Timestamp => {
   return [
     pad(year, 4),
     '-',
-    TWO_DIGITS[month] as string,
+    pad(month, 2),
     '-',
-    TWO_DIGITS[day] as string,
+    pad(day, 2),
     'T',
-    TWO_DIGITS[hour] as string,
+    pad(hour, 2),
     ':',
-    TWO_DIGITS[minute] as string,
+    pad(minute, 2),
     ':',
-    TWO_DIGITS[second] as string,
+    pad(second, 2),
     formatFraction(nanos),
     'Z',
   ].join('') as Timestamp;
