@@ -334,13 +334,6 @@ export interface FieldValues {
   readonly keys: ReadonlyArray<string | undefined>;
   /** The fields the message does not have, kept verbatim (deeply frozen), as they came. */
   readonly unknown: Readonly<Record<string, JsonValue>> | undefined;
-  /**
-   * Whether the source is its canonical ProtoJSON already: each key a field's JSON name, in field
-   * order, its value not the default and read as the very value it is (so itself canonical), no
-   * other key. Such an object, when owned (fresh from `JSON.parse`), is frozen and kept in place
-   * of a copy: what the output would be, without making it again.
-   */
-  readonly canonical: boolean;
 }
 
 /**
@@ -363,9 +356,6 @@ export const readFieldValues = (
   const values = new Array<JsonValue | Invalid | undefined>(size);
   const spelled = new Array<string | undefined>(size);
   let unknown: Record<string, JsonValue> | undefined;
-  // The type URL of an Any is a key the output has too, but not where a copy would put it.
-  let canonical = typeUrl === undefined;
-  let last = -1;
   const keys = Object.keys(source);
   for (let n = 0; n < keys.length; n++) {
     const k = keys[n] as string;
@@ -374,22 +364,17 @@ export const readFieldValues = (
     const item = source[k];
     if (field === undefined) {
       unknown = keepUnknownField(unknown, k, item, issues, here, depth, owned);
-      canonical = false;
       continue;
     }
     spelled[field.index] = k;
     if (item === null && !field.nullIsValue) {
       values[field.index] = undefined;
-      canonical = false;
       continue;
     }
     const own = readers?.get(field);
-    const read = own !== undefined ? own(item, issues, here, k) : readField(field, item, issues, here, k, depth, owned);
-    values[field.index] = read;
-    if (canonical) canonical = read === item && k === field.jsonName && field.index > last && !isDefaultValue(field, read as JsonValue);
-    last = field.index;
+    values[field.index] = own !== undefined ? own(item, issues, here, k) : readField(field, item, issues, here, k, depth, owned);
   }
-  return { values, keys: spelled, unknown, canonical };
+  return { values, keys: spelled, unknown };
 };
 
 /** @internal Whether a field's value is its default, which canonical ProtoJSON leaves out. */
@@ -399,6 +384,29 @@ export const isDefaultValue = (field: FieldPlan, v: JsonValue): boolean =>
     : field.repeated
       ? (v as ReadonlyArray<JsonValue>).length === 0
       : !field.presence && isDefault(field, v);
+
+/**
+ * Whether a message's object is already its canonical ProtoJSON: exactly the fields the output
+ * would have, in field order, by their JSON names, each value the very one read (so itself
+ * canonical). Such an object, when owned (fresh from `JSON.parse`), is frozen and kept in place of
+ * a copy: what the output would be, without making it again.
+ */
+const isCanonicalAlready = (
+  fields: ReadonlyArray<FieldPlan>,
+  values: ReadonlyArray<JsonValue | Invalid | undefined>,
+  source: Readonly<Record<string, unknown>>,
+): boolean => {
+  const keys = Object.keys(source);
+  let j = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const v = values[i] as JsonValue | undefined;
+    const field = fields[i] as FieldPlan;
+    if (v === undefined || isDefaultValue(field, v)) continue;
+    const k = keys[j++];
+    if (k !== field.jsonName || source[k] !== v) return false;
+  }
+  return j === keys.length;
+};
 
 const readFields = (
   plan: MessagePlan,
@@ -415,13 +423,10 @@ const readFields = (
   if (source === INVALID) return INVALID;
   const before = issues.length;
   const here = stepInto(parent, key);
-  const { values, keys, unknown, canonical } = readFieldValues(plan, source, issues, here, depth, owned, typeUrl, readers);
-  for (let o = 0; o < plan.oneofs.length; o++) {
-    const oneof = plan.oneofs[o] as { readonly name: string; readonly fields: ReadonlyArray<FieldPlan> };
-    let count = 0;
-    for (let i = 0; i < oneof.fields.length; i++) if (values[(oneof.fields[i] as FieldPlan).index] !== undefined) count++;
-    if (count > 1) {
-      const set = oneof.fields.filter((f) => values[f.index] !== undefined);
+  const { values, keys, unknown } = readFieldValues(plan, source, issues, here, depth, owned, typeUrl, readers);
+  for (const oneof of plan.oneofs) {
+    const set = oneof.fields.filter((f) => values[f.index] !== undefined);
+    if (set.length > 1) {
       issues.push({
         path: pathAt(here, keys[(set[1] as FieldPlan).index]),
         message: `only one of ${set.map((f) => f.jsonName).join(', ')} may be set (oneof ${oneof.name})`,
@@ -430,7 +435,8 @@ const readFields = (
   }
   if (issues.length !== before) return INVALID;
   const fields = plan.fields;
-  if (owned && canonical) return Object.freeze(source as JsonObject);
+  if (owned && typeUrl === undefined && unknown === undefined && isCanonicalAlready(fields, values, source))
+    return Object.freeze(source as JsonObject);
   const out: Record<string, JsonValue> = {};
   if (typeUrl !== undefined) out['@type'] = typeUrl;
   for (let i = 0; i < fields.length; i++) {
