@@ -306,23 +306,6 @@ const readRepeated = (
   return Object.freeze(owned && same ? (value as JsonValue[]) : out);
 };
 
-/**
- * @internal Reads a field's value (not `null`) as the engine reads it in a message at `depth`:
- * what a reader of a message's common shape, standing in front of the engine, reads its fields with.
- */
-export const readField = (
-  field: FieldPlan,
-  item: unknown,
-  issues: IssueSink,
-  here: Path,
-  key: string,
-  depth: number,
-  owned: boolean,
-): JsonValue | Invalid =>
-  field.repeated || field.mapKey !== undefined
-    ? readRepeated(field, item, issues, here, key, depth, owned)
-    : readFieldValue(field, item, issues, here, key, depth, owned);
-
 /** @internal A reader that stands in for the engine's own on one field (a resource name, whose kind the proto does not state). */
 export type FieldReader = (value: unknown, issues: IssueSink, parent: Path, key: string) => JsonValue | Invalid;
 
@@ -376,6 +359,23 @@ export const readFieldValues = (
   }
   return { values, keys: spelled, unknown };
 };
+
+/**
+ * @internal Reads a field's value (not `null`) as the engine reads it in a message at `depth`:
+ * what a reader of a message's common shape, standing in front of the engine, reads its fields with.
+ */
+export const readField = (
+  field: FieldPlan,
+  item: unknown,
+  issues: IssueSink,
+  here: Path,
+  key: string,
+  depth: number,
+  owned: boolean,
+): JsonValue | Invalid =>
+  field.repeated || field.mapKey !== undefined
+    ? readRepeated(field, item, issues, here, key, depth, owned)
+    : readFieldValue(field, item, issues, here, key, depth, owned);
 
 /** @internal Whether a field's value is its default, which canonical ProtoJSON leaves out. */
 export const isDefaultValue = (field: FieldPlan, v: JsonValue): boolean =>
