@@ -44,6 +44,7 @@ export {
   fromMachineSnapshot,
   fromPersistedSnapshot,
   type PersistedConversation,
+  stringifyPersistedSnapshot,
   toMachineSnapshot,
   toPersistedSnapshot,
 } from './conversation/snapshot.js';

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { persistedSnapshotText } from '../src/conversation/snapshot.js';
+import { stringifyPersistedSnapshot } from '../src/conversation/snapshot.js';
 import {
   compareUnrecoverableErrors,
   isRecordedError,
@@ -292,7 +292,7 @@ describe('the persisted snapshot, made directly, is what the machine resolves an
         const completed = finish ? complete(c, c.endTime ?? '9999-12-31T23:59:59Z') : undefined;
         if (completed?._tag === 'Right') c = completed.right.conversation;
         const viaMachine = JSON.stringify({ schemaVersion: 2, snapshot: toMachineSnapshot(c) });
-        expect(persistedSnapshotText(c)).toBe(viaMachine);
+        expect(stringifyPersistedSnapshot(c)).toBe(viaMachine);
         expect(toPersistedSnapshot(c)).toEqual(JSON.parse(viaMachine));
         expect(right(fromPersistedSnapshot(toPersistedSnapshot(c)))).toEqual(c);
       }),

@@ -42,6 +42,7 @@ const ROOT_VALUES = [
   'parseConversation',
   'sameConversation',
   'stringifyConversation',
+  'stringifyPersistedSnapshot',
   'toMachineSnapshot',
   'toPersistedSnapshot',
 ];

@@ -8,6 +8,7 @@ import {
   fromMachineSnapshot,
   fromPersistedSnapshot,
   handOff,
+  stringifyPersistedSnapshot,
   type Timestamp,
   toMachineSnapshot,
   toPersistedSnapshot,
@@ -148,6 +149,29 @@ describe('a conversation persisted as JSON, with its schema version', () => {
     expect(right(fromPersistedSnapshot(stored))).toEqual(c);
     // A bare persisted snapshot (an actor's getPersistedSnapshot()) reads too.
     expect(right(fromPersistedSnapshot(stored.snapshot))).toEqual(c);
+  });
+
+  it('is written as text directly by stringifyPersistedSnapshot: the same text, read back the same', () => {
+    const c = right(decodeConversation(json, { version: 5 }));
+    const text = stringifyPersistedSnapshot(c);
+    expect(text).toBe(JSON.stringify(toPersistedSnapshot(c)));
+    expect(right(fromPersistedSnapshot(JSON.parse(text)))).toEqual(c);
+    // What is not a conversation gives undefined, as toPersistedSnapshot does, and never throws.
+    for (const hostile of [
+      null,
+      42,
+      {},
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ]) {
+      expect(stringifyPersistedSnapshot(hostile as never)).toBeUndefined();
+    }
   });
 
   it('migrates what 0.1.0 stored (layout 1, a bare persisted snapshot): the same conversations, stored again as layout 2', async () => {

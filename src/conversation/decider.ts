@@ -92,36 +92,46 @@ const decideCreate = (input: CreateConversationInput): E.Either<ConversationErro
 
 type CommandOnConversation = Extract<ConversationCommand, { type: 'HandOff' | 'Complete' }>;
 
+/** The one event a command that changes the conversation causes. */
+const commandEvent = (
+  command: CommandOnConversation,
+  state: Conversation,
+  at: Timestamp | undefined,
+): ReadonlyArray<ConversationDomainEvent> => {
+  const event: ConversationHandedOff | ConversationCompleted =
+    command.type === 'HandOff'
+      ? { type: 'ConversationHandedOff', data: Object.freeze({ conversation: state.name, at }) }
+      : { type: 'ConversationCompleted', data: Object.freeze({ conversation: state.name, endTime: at }) };
+  return Object.freeze([Object.freeze(event)]);
+};
+
 /**
  * A backend's command, asked of the machine: refused, accepted with no change, or one event; with
  * `build`, the conversation the machine's transition makes too (what `run` keeps, so that a command
- * runs the machine once rather than once to decide and once more to evolve).
+ * runs the machine once rather than once to decide and once more to evolve). Without `build`, the
+ * change's conversation is the given one.
  */
 const decideCommand = (
   command: CommandOnConversation,
   state: Conversation,
   build: boolean,
-): E.Either<ConversationError, { readonly events: ReadonlyArray<ConversationDomainEvent>; readonly next: Conversation }> => {
-  const issues: IssueSink = [];
-  const at = command.at === undefined && command.type === 'HandOff' ? undefined : readAt(command.at, state.startTime, issues);
-  if (issues.length > 0) return E.left(invalidArgument(issues));
+): E.Either<ConversationError, ConversationChange> => {
+  let at: Timestamp | undefined;
+  if (command.at !== undefined || command.type !== 'HandOff') {
+    const issues: IssueSink = [];
+    at = readAt(command.at, state.startTime, issues);
+    if (at === undefined) return E.left(invalidArgument(issues));
+  }
   const machineEvent = { type: command.type === 'HandOff' ? ('handOff' as const) : ('complete' as const), at };
-  let next = state;
   if (build) {
     const taken = step(state, machineEvent);
     if (!taken.allowed) return E.left(illegalCommand(COMMAND_NAMES[command.type], state.lifecycleState, state.conversationStage));
-    next = taken.next;
-    if (next === state) return E.right({ events: NO_EVENTS, next });
-  } else {
-    const answered = answer(state, machineEvent);
-    if (answered === 'refused') return E.left(illegalCommand(COMMAND_NAMES[command.type], state.lifecycleState, state.conversationStage));
-    if (answered === 'unchanged') return E.right({ events: NO_EVENTS, next });
+    const next = taken.next;
+    return E.right({ conversation: next, events: next === state ? NO_EVENTS : commandEvent(command, state, at) });
   }
-  const event: ConversationHandedOff | ConversationCompleted =
-    command.type === 'HandOff'
-      ? { type: 'ConversationHandedOff', data: Object.freeze({ conversation: state.name, at }) }
-      : { type: 'ConversationCompleted', data: Object.freeze({ conversation: state.name, endTime: at }) };
-  return E.right({ events: Object.freeze([Object.freeze(event)]), next });
+  const answered = answer(state, machineEvent);
+  if (answered === 'refused') return E.left(illegalCommand(COMMAND_NAMES[command.type], state.lifecycleState, state.conversationStage));
+  return E.right({ conversation: state, events: answered === 'unchanged' ? NO_EVENTS : commandEvent(command, state, at) });
 };
 
 /** What only hostile values cause (a getter or proxy that throws): reported, never rethrown. */
@@ -136,8 +146,7 @@ const unreadable = (cause: unknown): E.Either<ConversationError, never> =>
  */
 export const decideAndApply = (command: CommandOnConversation, state: Conversation): E.Either<ConversationError, ConversationChange> => {
   try {
-    const decided = decideCommand(command, state, true);
-    return E.isLeft(decided) ? decided : E.right({ conversation: decided.right.next, events: decided.right.events });
+    return decideCommand(command, state, true);
   } catch (cause) {
     return unreadable(cause);
   }

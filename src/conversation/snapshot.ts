@@ -205,7 +205,7 @@ export interface PersistedConversation {
  * ```
  */
 export const toPersistedSnapshot = (conversation: Conversation): PersistedConversation => {
-  const text = persistedSnapshotText(conversation);
+  const text = stringifyPersistedSnapshot(conversation);
   if (text === undefined) return undefined as unknown as PersistedConversation;
   try {
     return Object.freeze(JSON.parse(text) as PersistedConversation);
@@ -250,23 +250,35 @@ const frameOf = (lifecycle: string, stage: string): readonly [string, string] | 
 };
 
 /**
- * @internal `JSON.stringify(toPersistedSnapshot(c))`, made directly: the frame of the
- * conversation's state around its context's JSON, instead of resolving a machine snapshot and
- * encoding it twice (what a store writes per change). `undefined` for what is not a conversation.
+ * The conversation as the JSON text to store: `JSON.stringify(toPersistedSnapshot(conversation))`,
+ * made directly (the frame of the conversation's state around its context's JSON, rather than a
+ * machine snapshot resolved and encoded twice), for a store that writes a text or `jsonb` column
+ * per change. Read it back with `fromPersistedSnapshot(JSON.parse(text))`. Never throws: given what
+ * is not a conversation and cannot be read as one (possible only through a cast or from
+ * JavaScript), it returns `undefined`.
+ *
+ * @example
+ * ```ts
+ * await db.query('update conversations set version = $2, snapshot = $3 where key = $1', [
+ *   conversationKey(c.name), c.version, stringifyPersistedSnapshot(c),
+ * ]);
+ * ```
  */
-export const persistedSnapshotText = (conversation: Conversation): string | undefined => {
-  if (typeof conversation !== 'object' || conversation === null) return undefined;
+export const stringifyPersistedSnapshot = (conversation: Conversation): string => {
+  if (typeof conversation !== 'object' || conversation === null) return undefined as unknown as string;
   try {
     const { lifecycleState, conversationStage } = conversation;
     const frame = LIFECYCLES.has(lifecycleState) && STAGES.has(conversationStage) ? frameOf(lifecycleState, conversationStage) : undefined;
     if (frame === undefined) {
       // Not one of the machine's states (only a cast gets here): the machine says what it makes of it.
       const snapshot = toMachineSnapshot(conversation);
-      return snapshot === undefined ? undefined : JSON.stringify({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, snapshot });
+      return snapshot === undefined
+        ? (undefined as unknown as string)
+        : JSON.stringify({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, snapshot });
     }
     return `${frame[0]}${JSON.stringify(contextOf(conversation))}${frame[1]}`;
   } catch {
-    return undefined;
+    return undefined as unknown as string;
   }
 };
 

@@ -208,10 +208,35 @@ export const readNotification = (
   const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, owned, readersOf(kind));
   if (json === INVALID) return INVALID;
   const event = json as JsonObject;
-  if (event.conversation === undefined) {
-    issues.push({ path: pathAt(stepInto(parent, key), 'conversation'), message: `missing: every ${kind} names its conversation` });
-    return INVALID;
-  }
+  // The engine's reader of the conversation has checked its name.
+  return event.conversation === undefined ? missingConversation(kind, issues, parent, key) : assemble(event, kind, delivery);
+};
+
+const missingConversation = (kind: NotificationMessage, issues: IssueSink, parent: Path, key: string | number | undefined): Invalid => {
+  issues.push({ path: pathAt(stepInto(parent, key), 'conversation'), message: `missing: every ${kind} names its conversation` });
+  return INVALID;
+};
+
+/**
+ * @internal The notification of an event already in canonical ProtoJSON (as the protobuf reader,
+ * `proto-reader.ts`, makes it): nothing is read again but the conversation's name, a string whose
+ * kind the proto does not state.
+ */
+export const notificationOfCanonical = (
+  event: JsonObject,
+  kind: NotificationMessage,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  delivery: PubSubDelivery | undefined,
+): Notification | Invalid => {
+  if (event.conversation === undefined) return missingConversation(kind, issues, parent, key);
+  if (readConversation(event.conversation, issues, stepInto(parent, key), 'conversation') === INVALID) return INVALID;
+  return assemble(event, kind, delivery);
+};
+
+/** The notification of a canonical event whose conversation is a conversation's name. */
+const assemble = (event: JsonObject, kind: NotificationMessage, delivery: PubSubDelivery | undefined): Notification => {
   const conversation = event.conversation as ConversationName;
   if (kind === 'HumanAgentAssistantEvent') {
     return Object.freeze({

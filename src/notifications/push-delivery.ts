@@ -1,13 +1,20 @@
 import * as E from 'fp-ts/lib/Either.js';
-import protobuf from 'protobufjs/light.js';
 import { decodeBase64Transient } from '../wire/base64.js';
 import { type DecodeError, decodeError, invalidJson } from '../wire/decode-error.js';
-import { causeText, describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
+import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
+import type { JsonObject } from '../wire/json-value.js';
 import { readMessageObject, readString } from '../wire/message.js';
-import { messageToJson } from '../wire/protojson.js';
+import { delimited, isMalformed, type Malformed, malformed, readProtoBytes, skip, varint32, Wire } from '../wire/proto-reader.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
 import { readTimestamp, type Timestamp } from '../wire/well-known-types.js';
-import { type Notification, type NotificationMessage, notificationPlans, type PubSubDelivery, readNotification } from './notification.js';
+import {
+  type Notification,
+  type NotificationMessage,
+  notificationOfCanonical,
+  notificationPlans,
+  type PubSubDelivery,
+  readNotification,
+} from './notification.js';
 
 /**
  * The formats a conversation profile can publish notifications in (`NotificationConfig.MessageFormat`):
@@ -83,33 +90,34 @@ const PROJECTS = new TextEncoder().encode('projects/');
 /**
  * Which message serialized bytes are, told by their top-level fields: a `ConversationEvent` has a
  * type (2), a message (4) or a status (3, not text); a `HumanAgentAssistantEvent` has a participant
- * (3, a name) or suggestions (5) without a type. `undefined` when the bytes are not protobuf.
+ * (3, a name) or suggestions (5) without a type. A problem when the bytes are not protobuf.
  */
 const messageOfBytes = (bytes: Uint8Array): NotificationMessage | { readonly problem: string } => {
-  const reader = protobuf.Reader.create(bytes);
+  const w = new Wire(bytes, 0, bytes.length);
   let suggestion = false;
   let results = false;
-  try {
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
-      const field = tag >>> 3;
-      const wire = tag & 7;
-      if (field === 0) return { problem: `field number 0 at offset ${reader.pos}` };
-      if (field === 2 || field === 4) return 'ConversationEvent';
-      if (field === 3 && wire === 2) {
-        const value = reader.bytes();
-        // A name (`projects/…/participants/…`) is text; a google.rpc.Status's first byte is a tag.
-        const isName = value.length >= PROJECTS.length && PROJECTS.every((b, i) => value[i] === b);
-        if (!isName) return 'ConversationEvent';
-        suggestion = true;
-        continue;
-      }
-      if (field === 5 && wire === 2) results = true;
-      reader.skipType(wire);
+  while (w.pos < w.len) {
+    const tag = varint32(w);
+    if (w.problem !== undefined) break;
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 0) return { problem: `field number 0 at offset ${w.pos}` };
+    if (field === 2 || field === 4) return 'ConversationEvent';
+    if (field === 3 && wire === 2) {
+      const length = delimited(w);
+      if (w.problem !== undefined) break;
+      // A name (`projects/…/participants/…`) is text; a google.rpc.Status's first byte is a tag.
+      const at = w.pos;
+      const isName = length >= PROJECTS.length && PROJECTS.every((b, i) => bytes[at + i] === b);
+      if (!isName) return 'ConversationEvent';
+      suggestion = true;
+      w.pos = at + length;
+      continue;
     }
-  } catch (cause) {
-    return { problem: causeText(cause) };
+    if (field === 5 && wire === 2) results = true;
+    skip(w, wire, 0);
   }
+  if (w.problem !== undefined) return { problem: w.problem };
   return suggestion || results ? 'HumanAgentAssistantEvent' : 'ConversationEvent';
 };
 
@@ -136,31 +144,32 @@ const notANotification = (bytes: Uint8Array, detail: string): string => {
     : `not a Dialogflow notification (a ConversationEvent or a HumanAgentAssistantEvent, as JSON or protobuf): it is text, ${describe(text)}`;
 };
 
-/** Reads serialized protobuf bytes into the ProtoJSON the JSON format would have carried. */
-const protoToJson = (
+/**
+ * Reads serialized protobuf bytes, in one pass, into the notification the JSON format would have
+ * given: its canonical ProtoJSON, made into the notification without being read again.
+ * {@link Malformed} (its problem recorded) when the bytes are no serialized notification.
+ */
+const readProtoData = (
   bytes: Uint8Array,
   message: NotificationMessage | undefined,
   issues: IssueSink,
   parent: Path,
   key: string | number | undefined,
-): { readonly json: unknown; readonly message: NotificationMessage } | Invalid => {
+  delivery: PubSubDelivery | undefined,
+): Notification | Invalid | Malformed => {
   const kind = message ?? messageOfBytes(bytes);
   if (typeof kind !== 'string') {
-    issues.push({ path: pathAt(parent, key), message: notANotification(bytes, `not a serialized ConversationEvent: ${kind.problem}`) });
-    return INVALID;
+    const problem = notANotification(bytes, `not a serialized ConversationEvent: ${kind.problem}`);
+    issues.push({ path: pathAt(parent, key), message: problem });
+    return malformed(problem);
   }
-  const plan = notificationPlans()[kind];
-  let decoded: unknown;
-  try {
-    decoded = plan.type.decode(bytes);
-  } catch (cause) {
-    issues.push({
-      path: pathAt(parent, key),
-      message: notANotification(bytes, `not a serialized ${kind}: ${causeText(cause)}`),
-    });
-    return INVALID;
+  const json = readProtoBytes(notificationPlans()[kind], bytes, issues, parent, key);
+  if (isMalformed(json)) {
+    issues.push({ path: pathAt(parent, key), message: notANotification(bytes, json.malformed) });
+    return json;
   }
-  return { json: messageToJson(plan, decoded, issues, parent, key, 0), message: kind };
+  if (json === INVALID) return INVALID;
+  return notificationOfCanonical(json as JsonObject, kind, issues, parent, key, delivery);
 };
 
 /** @internal Reads a notification's bytes, in either format, into a notification. */
@@ -188,21 +197,20 @@ export const readNotificationData = (
     if (parsed !== undefined) {
       // It looked like JSON but is not: say so, unless it is protobuf after all.
       const before = issues.length;
-      const read = protoToJson(bytes, options?.message, issues, parent, key);
-      if (read === INVALID) {
+      const read = readProtoData(bytes, options?.message, issues, parent, key, delivery);
+      if (isMalformed(read)) {
         issues.splice(before, issues.length - before, {
           path: pathAt(parent, key),
           message: `neither JSON (${parsed.problem}) nor a serialized ConversationEvent or HumanAgentAssistantEvent`,
         });
         return INVALID;
       }
-      return readNotification(read.json, issues, parent, key, delivery, read.message);
+      return read;
     }
   }
-  const read = protoToJson(bytes, options?.message, issues, parent, key);
-  if (read === INVALID) return INVALID;
   const before = issues.length;
-  const notification = readNotification(read.json, issues, parent, key, delivery, read.message);
+  const notification = readProtoData(bytes, options?.message, issues, parent, key, delivery);
+  if (isMalformed(notification)) return INVALID;
   // Bytes that happen to parse as protobuf but name no conversation are most likely not a notification at all.
   if (notification === INVALID && textOf(bytes) !== undefined) {
     issues.splice(before, issues.length - before, { path: pathAt(parent, key), message: notANotification(bytes, '') });

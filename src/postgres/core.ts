@@ -23,6 +23,6 @@ export {
   observe,
   type PulledMessage,
   stringifyConversation,
-  toPersistedSnapshot,
+  stringifyPersistedSnapshot,
 } from '../index.js';
 export { ConversationNameCodec } from '../wire/index.js';

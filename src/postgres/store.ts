@@ -15,7 +15,7 @@ import {
   type Notification,
   observe as observeRemote,
   type PulledMessage,
-  toPersistedSnapshot,
+  stringifyPersistedSnapshot,
 } from './core.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './database.js';
 import { causeText, type StoreError, storeError } from './errors.js';
@@ -352,7 +352,7 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
       name,
       conversation.lifecycleState,
       conversation.conversationStage,
-      JSON.stringify(toPersistedSnapshot(conversation)),
+      stringifyPersistedSnapshot(conversation),
     ];
     try {
       const { rows } =

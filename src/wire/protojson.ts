@@ -42,14 +42,45 @@ const push = (issues: IssueSink, parent: Path, key: string | number | undefined,
 // ---------------------------------------------------------------------------------------------
 // Scalars
 
-/** The shortest decimal that is the same float32: what a float field holds, written as protobuf does. */
-const canonicalFloat = (x: number): number => {
-  const f = Math.fround(x);
+/** @internal The shortest decimal that is the same float32, by its definition: `toPrecision` at 1 digit, 2, … 9. */
+export const canonicalFloatByDigits = (f: number): number => {
   for (let precision = 1; precision <= 9; precision++) {
     const candidate = Number(f.toPrecision(precision));
     if (Math.fround(candidate) === f) return candidate;
   }
   return f;
+};
+
+/** Powers of ten a double holds exactly. */
+const TENS = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * @internal The shortest decimal that is the same float32: what a float field holds, written as
+ * protobuf does. The same as {@link canonicalFloatByDigits}, whose `toPrecision` calls are slow,
+ * found by arithmetic where it is exact: the p-digit rounding `n` is `Math.round` of the value
+ * scaled by an exact power of ten (its error under 1e-7, so sure unless within 1e-6 of a tie), and
+ * `n` × 10^k for |k| ≤ 22 is the double that parsing the digits gives (one correctly rounded
+ * operation on exact operands). Ties, magnitudes outside 1e-12 to 1e12, and values at a power of
+ * ten take the definition. `test/proto-reader.test.ts` checks that the two agree.
+ */
+export const canonicalFloat = (x: number): number => {
+  const f = Math.fround(x);
+  const a = Math.abs(f);
+  if (!(a >= 1e-12 && a < 1e12)) return canonicalFloatByDigits(f);
+  const log = Math.log10(a);
+  const e = Math.floor(log);
+  if (log - e < 1e-9 || e + 1 - log < 1e-9) return canonicalFloatByDigits(f);
+  for (let p = 1; p <= 9; p++) {
+    const k = e - p + 1;
+    const q = k >= 0 ? a / (TENS[k] as number) : a * (TENS[-k] as number);
+    const fraction = q - Math.floor(q);
+    if (Math.abs(fraction - 0.5) < 1e-6) return canonicalFloatByDigits(f);
+    const n = Math.round(q);
+    const candidate = k >= 0 ? n * (TENS[k] as number) : n / (TENS[-k] as number);
+    const signed = f < 0 ? -candidate : candidate;
+    if (Math.fround(signed) === f) return signed;
+  }
+  return canonicalFloatByDigits(f);
 };
 
 const NON_FINITE: ReadonlySet<unknown> = new Set(['NaN', 'Infinity', '-Infinity']);

@@ -63,50 +63,109 @@ const digits = (s: string, at: number, count: number): number => {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-/** The fraction digits ProtoJSON emits for `nanos` (0 to 999999999): none, 3, 6 or 9, the fewest that are exact. */
+/** How many fraction digits ProtoJSON emits for `nanos` (0 to 999999999): none, 3, 6 or 9, the fewest that are exact. */
+const fractionWidth = (nanos: number): number => (nanos === 0 ? 0 : nanos % 1_000_000 === 0 ? 3 : nanos % 1_000 === 0 ? 6 : 9);
+
+/** The digits of `nanos` in `width` digits (see {@link fractionWidth}). */
+const fractionDigits = (nanos: number, width: number): number => (width === 3 ? nanos / 1_000_000 : width === 6 ? nanos / 1_000 : nanos);
+
+/** The fraction ProtoJSON emits for `nanos`: `""` or a point and its digits. */
 const formatFraction = (nanos: number): string => {
-  if (nanos === 0) return '';
-  if (nanos % 1_000_000 === 0) return `.${pad(nanos / 1_000_000, 3)}`;
-  if (nanos % 1_000 === 0) return `.${pad(nanos / 1_000, 6)}`;
-  return `.${pad(nanos, 9)}`;
+  const width = fractionWidth(nanos);
+  return width === 0 ? '' : `.${pad(fractionDigits(nanos, width), width)}`;
 };
+
+/** The characters of a timestamp being formatted; made into one flat string at once. */
+const chars = new Uint16Array(30);
+
+/** Writes `n` (a whole number below 2^31) in `width` decimal digits at `at`, by integer arithmetic. */
+const putDigits = (at: number, n: number, width: number): void => {
+  let v = n | 0;
+  for (let i = at + width - 1; i >= at; i--) {
+    const q = (v / 10) | 0;
+    chars[i] = 48 + v - q * 10;
+    v = q;
+  }
+};
+
+/**
+ * The `length` characters in `chars` as one flat string, a timestamp's 20, 24, 27 or 30: each
+ * passed by itself, which V8 does several times faster than `apply` on an array.
+ */
+// biome-ignore format: the characters ten to a line
+const charsText = (length: number): string => {
+  const c = chars;
+  switch (length) {
+    case 20:
+      return String.fromCharCode(
+        c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!,
+        c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!,
+      );
+    case 24:
+      return String.fromCharCode(
+        c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!,
+        c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!,
+        c[20]!, c[21]!, c[22]!, c[23]!,
+      );
+    case 27:
+      return String.fromCharCode(
+        c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!,
+        c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!,
+        c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!,
+      );
+    default:
+      return String.fromCharCode(
+        c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!,
+        c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!,
+        c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!,
+      );
+  }
+};
+
+/** The day whose date (`YYYY-MM-DDT`) `chars` holds: timestamps that follow one another mostly share it. */
+let charsDay = Number.NaN;
 
 /** Formats seconds and nanoseconds since the epoch canonically; the caller has checked the range. */
 const formatEpoch = (seconds: number, nanos: number): Timestamp => {
   const days = Math.floor(seconds / SECONDS_PER_DAY);
   const secondOfDay = seconds - days * SECONDS_PER_DAY;
-  // civil_from_days (H. Hinnant)
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  const hour = Math.floor(secondOfDay / 3600);
-  const minute = Math.floor((secondOfDay % 3600) / 60);
-  const second = secondOfDay % 60;
-  // join() makes one flat string; a template literal would make a rope of a dozen pieces, which an
-  // aggregate would then hold (several hundred bytes instead of ~40).
-  return [
-    pad(year, 4),
-    '-',
-    pad(month, 2),
-    '-',
-    pad(day, 2),
-    'T',
-    pad(hour, 2),
-    ':',
-    pad(minute, 2),
-    ':',
-    pad(second, 2),
-    formatFraction(nanos),
-    'Z',
-  ].join('') as Timestamp;
+  if (days !== charsDay) {
+    // civil_from_days (H. Hinnant)
+    const z = days + 719_468;
+    const era = Math.floor(z / 146_097);
+    const dayOfEra = z - era * 146_097;
+    const yearOfEra = Math.floor(
+      (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+    );
+    const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+    const mp = Math.floor((5 * dayOfYear + 2) / 153);
+    const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    putDigits(0, year, 4);
+    chars[4] = 45; // -
+    putDigits(5, month, 2);
+    chars[7] = 45;
+    putDigits(8, day, 2);
+    chars[10] = 84; // T
+    charsDay = days;
+  }
+  putDigits(11, Math.floor(secondOfDay / 3600), 2);
+  chars[13] = 58; // :
+  putDigits(14, Math.floor((secondOfDay % 3600) / 60), 2);
+  chars[16] = 58;
+  putDigits(17, secondOfDay % 60, 2);
+  let length = 19;
+  const width = fractionWidth(nanos);
+  if (width !== 0) {
+    chars[19] = 46; // .
+    putDigits(20, fractionDigits(nanos, width), width);
+    length = 20 + width;
+  }
+  chars[length++] = 90; // Z
+  // One flat string; a template literal would make a rope of a dozen pieces, which an aggregate
+  // would then hold (several hundred bytes instead of ~40).
+  return charsText(length) as Timestamp;
 };
 
 const EXAMPLE = '2026-11-23T10:15:30Z';
@@ -205,6 +264,8 @@ const parse = (s: string): Timestamp | { readonly why: string } => {
   ) {
     return s as Timestamp;
   }
+  // In UTC (`Z`, `+00:00`), only the fraction changes (`.000Z`, `.120000Z`): the date and time stay as written.
+  if (offsetMinutes === 0 && year >= 1) return [s.slice(0, 19), formatFraction(nanos), 'Z'].join('') as Timestamp;
   const seconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
     return why(`expected a time from ${RANGE}, got ${describe(s)}`);
@@ -405,13 +466,13 @@ export const timestampToEpoch = (ts: Timestamp): EpochTime => {
 /** @internal Reads seconds and nanoseconds since the epoch (a `google.protobuf.Timestamp` object) into its canonical form. */
 export const readEpochTime = (time: EpochTime, issues: IssueSink, parent: Path, key: string | number | undefined): Timestamp | Invalid => {
   const { seconds, nanos } = time;
-  const at = pathAt(parent, key);
+  // The path is made only for a problem: decoding valid input joins none.
   if (!Number.isSafeInteger(seconds))
-    issues.push({ path: joinAt(at, 'seconds'), message: `expected whole seconds, got ${describe(seconds)}` });
+    issues.push({ path: joinAt(pathAt(parent, key), 'seconds'), message: `expected whole seconds, got ${describe(seconds)}` });
   else if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
-    issues.push({ path: joinAt(at, 'nanos'), message: `expected nanos from 0 to 999999999, got ${describe(nanos)}` });
+    issues.push({ path: joinAt(pathAt(parent, key), 'nanos'), message: `expected nanos from 0 to 999999999, got ${describe(nanos)}` });
   } else if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-    issues.push({ path: at, message: `expected a time from ${RANGE}, got ${seconds} seconds since the epoch` });
+    issues.push({ path: pathAt(parent, key), message: `expected a time from ${RANGE}, got ${seconds} seconds since the epoch` });
   } else return formatEpoch(seconds, nanos);
   return INVALID;
 };

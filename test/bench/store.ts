@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { applyNotification, type Conversation, decodePushDelivery, toPersistedSnapshot } from '../../src/index.js';
+import { applyNotification, type Conversation, decodePushDelivery, stringifyPersistedSnapshot } from '../../src/index.js';
 import { type ConversationStore, type Database, migrate, openDatabase, openStore } from '../../src/postgres/index.js';
 import { postgresBinDir, startPostgres } from '../support/postgres-server.js';
 import { aboutName, type PushBody, pushBody, remoteConversation } from '../support/pushes.js';
@@ -89,7 +89,7 @@ const prepare = async (database: Database, ours: string, raw: string, count: num
         change.conversation.name,
         change.conversation.lifecycleState,
         change.conversation.conversationStage,
-        JSON.stringify(toPersistedSnapshot(change.conversation)),
+        stringifyPersistedSnapshot(change.conversation),
         0,
         JSON.stringify([{ version: 1, type: event?.type, data: event?.data }]),
       ],

@@ -15,7 +15,7 @@ import {
   observe,
   parseConversation,
   stringifyConversation,
-  toPersistedSnapshot,
+  stringifyPersistedSnapshot,
 } from '../../src/index.js';
 
 /**
@@ -38,7 +38,7 @@ const load = (key: string): Conversation | undefined => {
 /** Saves only if the row is still at `expected` (undefined: still absent): optimistic concurrency. */
 const save = (key: string, expected: number | undefined, next: Conversation): boolean => {
   if (table.get(key)?.version !== expected) return false;
-  table.set(key, { version: next.version, snapshot: JSON.stringify(toPersistedSnapshot(next)) });
+  table.set(key, { version: next.version, snapshot: stringifyPersistedSnapshot(next) });
   return true;
 };
 
