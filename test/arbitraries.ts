@@ -380,6 +380,65 @@ export const notificationJson = (conversation: fc.Arbitrary<string> = conversati
       return out;
     });
 
+/** A v2beta1 SuggestionResult, canonical: FAQ answers, smart replies, or an error. */
+export const suggestionResult = fc.oneof(
+  fc.record({ error: rpcStatus }),
+  fc.record({
+    suggestFaqAnswersResponse: fc.record(
+      {
+        faqAnswers: fc.array(
+          fc.record(
+            {
+              answer: nonEmpty,
+              confidence: float32,
+              question: nonEmpty,
+              source: fc.constant('projects/p/knowledgeBases/kb/documents/d'),
+              metadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), fc.string({ maxLength: 4 }), { minKeys: 1, maxKeys: 2 }),
+              answerRecord: fc.constant('projects/p/answerRecords/a-1'),
+            },
+            { requiredKeys: [] },
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+        latestMessage: conversationName.map((c) => `${c}/messages/m-1`),
+        contextSize: fc.integer({ min: 1, max: 20 }),
+      },
+      { requiredKeys: [] },
+    ),
+  }),
+  fc.record({
+    suggestSmartRepliesResponse: fc.record(
+      {
+        smartReplyAnswers: fc.array(fc.record({ reply: nonEmpty, confidence: float32 }, { requiredKeys: [] }), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        contextSize: fc.integer({ min: 1, max: 20 }),
+      },
+      { requiredKeys: [] },
+    ),
+  }),
+);
+
+/** A HumanAgentAssistantEvent in canonical ProtoJSON: a participant, suggestions, or both. */
+export const suggestionJson = (conversation: fc.Arbitrary<string> = conversationName) =>
+  fc
+    .tuple(
+      conversation,
+      fc.option(
+        conversationName.map((c) => `${c}/participants/agent-1`),
+        { nil: undefined },
+      ),
+      fc.option(fc.array(suggestionResult, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    )
+    .filter(([, participant, results]) => participant !== undefined || results !== undefined)
+    .map(([name, participant, results]) => {
+      const out: Record<string, unknown> = { conversation: name };
+      if (participant !== undefined) out.participant = participant;
+      if (results !== undefined) out.suggestionResults = results;
+      return out;
+    });
+
 const PUBLISH_TIMES = ['2026-11-23T10:01:00Z', '2026-11-23T10:01:00.500Z', '2026-11-23T10:02:00Z'] as Timestamp[];
 
 /** An unrecoverable error as recorded; drawn from few values, so duplicates and ties are common. */

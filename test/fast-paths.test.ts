@@ -19,9 +19,9 @@ import {
   toMachineSnapshot,
   toPersistedSnapshot,
 } from '../src/index.js';
-import { decodeNotification, decodeNotificationData } from '../src/notifications/index.js';
-import { mayBeJsonObject } from '../src/notifications/push-delivery.js';
-import { decodeBase64, decodeBase64Loop } from '../src/wire/base64.js';
+import { decodeNotification, decodeNotificationData, type NotificationMessage } from '../src/notifications/index.js';
+import { isSubscriptionName, mayBeJsonObject } from '../src/notifications/push-delivery.js';
+import { decodeBase64, decodeBase64Loop, decodeBase64Transient } from '../src/wire/base64.js';
 import { conversationNameKind } from '../src/wire/conversation-name.js';
 import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
@@ -41,6 +41,7 @@ import {
   conversationProfileName,
   notificationJson,
   respelledConversationJson,
+  suggestionJson,
 } from './arbitraries.js';
 import { realisticJson } from './bench/payloads.js';
 import { right } from './helpers.js';
@@ -374,10 +375,21 @@ describe('owned input whose messages are canonical already is frozen in place: t
   });
 });
 
-describe('base64: the native decoder, given checked text, agrees with the loop', () => {
+describe('base64: the native decoder, checked by re-encoding or else by the loop, agrees with the loop', () => {
   const alphabet = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_'];
+  const standard = fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64'));
+  // Near-misses of standard base64: one character changed, added or removed (Node's decoder skips
+  // what is not base64, a lone trailing character, a "=" in the middle, and reads non-canonical
+  // trailing bits, so each must be caught by the check, not by the decoder).
+  const nearMiss = fc
+    .tuple(standard, fc.nat(), fc.constantFrom(...alphabet, '=', ' ', '\n', '*', 'é', 'Ł', '\u0141', '\uD800', '.', ''), fc.nat(2))
+    .map(([t, at, c, how]) => {
+      const i = t.length === 0 ? 0 : at % t.length;
+      return how === 0 ? t.slice(0, i) + c + t.slice(i + 1) : how === 1 ? t.slice(0, i) + c + t.slice(i) : t.slice(0, i) + t.slice(i + 1);
+    });
   const text = fc.oneof(
-    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64')),
+    standard,
+    nearMiss,
     fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64url')),
     fc.array(fc.constantFrom(...alphabet, '=', ' ', '\n', '*', 'é', '.'), { maxLength: 40 }).map((cs) => cs.join('')),
     fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }).map((cs) => cs.join('')),
@@ -386,6 +398,7 @@ describe('base64: the native decoder, given checked text, agrees with the loop',
     fc.assert(
       fc.property(text, (t) => {
         const native = decodeBase64(t);
+        const transient = decodeBase64Transient(t);
         const loop = decodeBase64Loop(t);
         if (loop instanceof Uint8Array) {
           expect(native).toBeInstanceOf(Uint8Array);
@@ -393,9 +406,15 @@ describe('base64: the native decoder, given checked text, agrees with the loop',
           // Its own buffer, as the loop's: not a view of a shared pool, not a Buffer.
           expect((native as Uint8Array).buffer.byteLength).toBe(loop.length);
           expect(Object.getPrototypeOf(native)).toBe(Uint8Array.prototype);
-        } else expect(native).toEqual(loop);
+          // The transient bytes: the same, a plain Uint8Array (a view, maybe of Node's pool).
+          expect(Object.getPrototypeOf(transient)).toBe(Uint8Array.prototype);
+          expect([...(transient as Uint8Array)]).toEqual([...loop]);
+        } else {
+          expect(native).toEqual(loop);
+          expect(transient).toEqual(loop);
+        }
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 });
@@ -474,6 +493,27 @@ describe('resource names: the one-scan check agrees with parsing', () => {
   });
 });
 
+describe('subscription names: the check by the places of the slashes agrees with splitting', () => {
+  const piece = fc.constantFrom('projects', 'subscriptions', 'p', 'acme-1', 's', '', 'x y', 'projects/p', 'é');
+  const nameLike = fc
+    .array(piece, { maxLength: 6 })
+    .chain((parts) => fc.constantFrom(parts.join('/'), `${parts.join('/')}/`, `/${parts.join('/')}`, parts.join('//')));
+  const bySplitting = (name: string): boolean => {
+    const parts = name.split('/');
+    return parts.length === 4 && parts[0] === 'projects' && parts[1] !== '' && parts[2] === 'subscriptions' && parts[3] !== '';
+  };
+  it('whatever the text, the first time and again (the last valid name is remembered)', () => {
+    fc.assert(
+      fc.property(fc.oneof(nameLike, fc.string()), (name) => {
+        expect(isSubscriptionName(name)).toBe(bySplitting(name));
+        expect(isSubscriptionName(name)).toBe(bySplitting(name));
+        expect(isSubscriptionName('')).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('a phone number of the common shape reads the same as through the engine', () => {
   const field = fc.constantFrom('countryCode', 'phoneNumber', 'country_code', 'phone_number', 'extension');
   const value = fc.oneof(
@@ -510,17 +550,40 @@ describe('a notification of the common shape reads the same as through the engin
         if (out[k] !== undefined) out[k] = { ...(out[k] as object), [field]: value };
       return out;
     });
-  const reordered = notificationJson().map((json) => Object.fromEntries(Object.entries(json).reverse()));
+  const reordered = fc.oneof(notificationJson(), suggestionJson()).map((json) => Object.fromEntries(Object.entries(json).reverse()));
   // As protobuf gives it: the type by number (0 to 8, 6 and 8 not named).
   const numbered = fc.tuple(notificationJson(), fc.integer({ min: 0, max: 8 })).map(([json, n]) => ({ ...json, type: n }));
+  // Suggestions near the common shape: a part of another type, empty or null, in snake_case, or a key more.
+  const damagedSuggestion = fc
+    .tuple(
+      suggestionJson(),
+      fc.constantFrom('participant', 'suggestionResults', 'suggestion_results', 'type', 'extra', 'error', 'contextSize'),
+      fc.constantFrom(1, 'x', '', null, [], [null], [{}], [{ error: { code: 'x' } }], {}, true, 'CONVERSATION_STARTED'),
+    )
+    .map(([json, field, value]) => {
+      const out: Record<string, unknown> = { ...json };
+      if (field === 'error' || field === 'contextSize') {
+        const results = out.suggestionResults as Record<string, unknown>[] | undefined;
+        if (results !== undefined) out.suggestionResults = results.map((r) => ({ ...r, [field]: value }));
+      } else out[field] = value;
+      return out;
+    });
+  const anyMessage = fc.constantFrom(undefined, 'ConversationEvent', 'HumanAgentAssistantEvent') as fc.Arbitrary<
+    NotificationMessage | undefined
+  >;
   it('valid, damaged or in another order, as JSON objects and as bytes', () => {
     fc.assert(
-      fc.property(fc.oneof(notificationJson(), damaged, reordered, numbered), (json) => {
-        expect(decodeNotification(json)).toEqual(decodeNotification(viaEngine(json)));
-        const bytes = new TextEncoder().encode(JSON.stringify(json));
-        expect(decodeNotificationData(bytes)).toEqual(decodeNotification(viaEngine(JSON.parse(JSON.stringify(json)))));
-      }),
-      { numRuns: 1000 },
+      fc.property(
+        fc.oneof(notificationJson(), damaged, reordered, numbered, suggestionJson(), damagedSuggestion),
+        anyMessage,
+        (json, message) => {
+          const options = { message };
+          expect(decodeNotification(json, options)).toEqual(decodeNotification(viaEngine(json), options));
+          const bytes = new TextEncoder().encode(JSON.stringify(json));
+          expect(decodeNotificationData(bytes, options)).toEqual(decodeNotification(viaEngine(JSON.parse(JSON.stringify(json))), options));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

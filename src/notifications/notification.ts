@@ -6,7 +6,7 @@ import { type FieldPlan, type MessagePlan, messagePlan } from '../wire/descripto
 import { describe, type IssueSink, type Path, stepInto } from '../wire/issue.js';
 import { defineEntry, type JsonObject, type JsonValue } from '../wire/json-value.js';
 import type { UnknownFields } from '../wire/message.js';
-import { type FieldReader, readProtoJson } from '../wire/protojson.js';
+import { type FieldReader, readField, readProtoJson } from '../wire/protojson.js';
 import { codecFromReader, INVALID, type Invalid, pathAt, runReader } from '../wire/reader.js';
 import type { Timestamp } from '../wire/well-known-types.js';
 import { type NotificationType, notificationTypeEnum } from './notification-type.js';
@@ -202,11 +202,9 @@ export const readNotification = (
     });
     return INVALID;
   }
+  const common = readCommonShape(value as Readonly<Record<string, unknown>>, message, issues, parent, key, owned, delivery);
+  if (common !== undefined) return common;
   const kind = message ?? messageOfJson(value as Readonly<Record<string, unknown>>);
-  if (kind === 'ConversationEvent') {
-    const common = readCommonEvent(value as Readonly<Record<string, unknown>>, issues, parent, key, owned, delivery);
-    if (common !== undefined) return common;
-  }
   const json = readProtoJson(notificationPlans()[kind], value, issues, parent, key, 0, owned, readersOf(kind));
   if (json === INVALID) return INVALID;
   const event = json as JsonObject;
@@ -266,43 +264,81 @@ const assemble = (event: JsonObject, kind: NotificationMessage, delivery: PubSub
 const PAYLOADS: ReadonlySet<string> = new Set(['errorStatus', 'newMessagePayload', 'newRecognitionResultPayload']);
 
 /**
- * The common shape of a `ConversationEvent`, read by name rather than through the engine: a plain
- * object of `conversation` (a conversation's name), `type` (a type this library names, by name or
- * number, not `TYPE_UNSPECIFIED`) and at most one payload, in that order, lowerCamelCase, nothing else. The
- * payload is read by the engine as the engine reads it in the message. `undefined` for anything
- * else, or a payload the engine refuses: the whole event then takes the engine, which reports every
- * problem (`test/fast-paths.test.ts` checks that the two agree).
+ * The common shapes of the two messages, read by name rather than through the engine: a plain
+ * object, lowerCamelCase, its keys in field order, nothing else, `conversation` first (a
+ * conversation's name), then
+ * - for a `ConversationEvent`: `type` (a type this library names, by name or number, not
+ *   `TYPE_UNSPECIFIED`) and at most one payload;
+ * - for a `HumanAgentAssistantEvent`: `participant` (not empty), `suggestionResults` (not empty),
+ *   or both.
+ *
+ * What each shape has says which message it is, as its keys would (`messageOfJson`). The payload
+ * and the results are read by the engine as the engine reads them in the message. `undefined` for
+ * anything else, or a payload the engine refuses: the whole notification then takes the engine,
+ * which reports every problem (`test/fast-paths.test.ts` checks that the two agree).
  */
+const readCommonShape = (
+  source: Readonly<Record<string, unknown>>,
+  message: NotificationMessage | undefined,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  owned: boolean,
+  delivery: PubSubDelivery | undefined,
+): Notification | undefined => {
+  if (Object.getPrototypeOf(source) !== Object.prototype) return undefined;
+  const keys = Object.keys(source);
+  if (keys.length < 2 || keys.length > 3 || keys[0] !== 'conversation') return undefined;
+  const conversation = source.conversation;
+  if (!conversationNameKind.is(conversation)) return undefined;
+  if (keys[1] === 'type') {
+    return message === 'HumanAgentAssistantEvent'
+      ? undefined
+      : readCommonEvent(source, keys, conversation, issues, parent, key, owned, delivery);
+  }
+  return message === 'ConversationEvent'
+    ? undefined
+    : readCommonSuggestion(source, keys, conversation, issues, parent, key, owned, delivery);
+};
+
+/** A field of a notification, read as the engine reads it in the message; `undefined`, its problems dropped, when the engine refuses it. */
+const readPart = (
+  field: FieldPlan,
+  item: unknown,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  owned: boolean,
+): JsonValue | undefined => {
+  const before = issues.length;
+  const read: JsonValue | Invalid | undefined = readField(field, item, issues, stepInto(parent, key), field.jsonName, 0, owned);
+  if (read !== INVALID && read !== undefined && issues.length === before) return read;
+  issues.length = before;
+  return undefined;
+};
+
 const readCommonEvent = (
   source: Readonly<Record<string, unknown>>,
+  keys: ReadonlyArray<string>,
+  conversation: ConversationName,
   issues: IssueSink,
   parent: Path,
   key: string | number | undefined,
   owned: boolean,
   delivery: PubSubDelivery | undefined,
 ): ConversationEventNotification | undefined => {
-  if (Object.getPrototypeOf(source) !== Object.prototype) return undefined;
-  const keys = Object.keys(source);
-  if (keys.length < 2 || keys.length > 3 || keys[0] !== 'conversation' || keys[1] !== 'type') return undefined;
-  const conversation = source.conversation;
   const types = notificationTypeEnum();
   // A name, or the number protobuf carries (which the engine turns into its name).
   const type = typeof source.type === 'number' ? types.nameOf.get(source.type) : source.type;
   if (typeof type !== 'string' || type === 'TYPE_UNSPECIFIED' || !types.names.includes(type as NotificationType)) return undefined;
-  if (!conversationNameKind.is(conversation)) return undefined;
-  let payload: JsonValue | Invalid | undefined;
+  let payload: JsonValue | undefined;
   const payloadKey = keys[2];
   if (payloadKey !== undefined) {
     if (!PAYLOADS.has(payloadKey)) return undefined;
     const item = source[payloadKey];
     if (item === null || item === undefined) return undefined;
-    const field = notificationPlans().ConversationEvent.byKey.get(payloadKey) as FieldPlan;
-    const before = issues.length;
-    payload = readProtoJson(field.messagePlan as MessagePlan, item, issues, stepInto(parent, key), payloadKey, 1, owned);
-    if (payload === INVALID) {
-      issues.length = before;
-      return undefined;
-    }
+    payload = readPart(notificationPlans().ConversationEvent.byKey.get(payloadKey) as FieldPlan, item, issues, parent, key, owned);
+    if (payload === undefined) return undefined;
   }
   return Object.freeze({
     kind: 'ConversationEvent',
@@ -311,6 +347,46 @@ const readCommonEvent = (
     errorStatus: payloadKey === 'errorStatus' ? (payload as JsonObject) : undefined,
     newMessagePayload: payloadKey === 'newMessagePayload' ? (payload as JsonObject) : undefined,
     newRecognitionResultPayload: payloadKey === 'newRecognitionResultPayload' ? (payload as JsonObject) : undefined,
+    unknownFields: undefined,
+    delivery,
+  });
+};
+
+let suggestionResultsField: FieldPlan | undefined;
+
+const readCommonSuggestion = (
+  source: Readonly<Record<string, unknown>>,
+  keys: ReadonlyArray<string>,
+  conversation: ConversationName,
+  issues: IssueSink,
+  parent: Path,
+  key: string | number | undefined,
+  owned: boolean,
+  delivery: PubSubDelivery | undefined,
+): SuggestionNotification | undefined => {
+  let participant: string | undefined;
+  let at = 1;
+  if (keys[at] === 'participant') {
+    const item = source.participant;
+    if (typeof item !== 'string' || item === '') return undefined;
+    participant = item;
+    at++;
+  }
+  let suggestionResults: ReadonlyArray<JsonObject> | undefined;
+  if (keys[at] === 'suggestionResults') {
+    const item = source.suggestionResults;
+    if (!Array.isArray(item) || item.length === 0) return undefined;
+    suggestionResultsField ??= notificationPlans().HumanAgentAssistantEvent.byKey.get('suggestionResults') as FieldPlan;
+    suggestionResults = readPart(suggestionResultsField, item, issues, parent, key, owned) as ReadonlyArray<JsonObject> | undefined;
+    if (suggestionResults === undefined) return undefined;
+    at++;
+  }
+  if (at !== keys.length) return undefined;
+  return Object.freeze({
+    kind: 'HumanAgentAssistantEvent',
+    conversation,
+    participant,
+    suggestionResults,
     unknownFields: undefined,
     delivery,
   });

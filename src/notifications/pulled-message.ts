@@ -5,7 +5,7 @@ import { isObject } from '../wire/json-value.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
 import { readTimestamp, type Timestamp } from '../wire/well-known-types.js';
 import type { Notification } from './notification.js';
-import { makeDelivery, type NotificationDataOptions, readAttributes, readNotificationData } from './push-delivery.js';
+import { makeDelivery, NO_ATTRIBUTES, type NotificationDataOptions, readAttributes, readNotificationData } from './push-delivery.js';
 
 /**
  * A Pub/Sub message as a pull subscriber of Google's Node client (`@google-cloud/pubsub`) receives
@@ -60,7 +60,7 @@ const readPulled = (value: unknown, issues: IssueSink, options: NotificationData
   }
   const publishedAt = time === undefined ? INVALID : readTimestamp(time, issues, '', 'publishTime');
   const attributesRead =
-    attributes === undefined || attributes === null ? Object.freeze({}) : readAttributes(attributes, issues, '', 'attributes');
+    attributes === undefined || attributes === null ? NO_ATTRIBUTES : readAttributes(attributes, issues, '', 'attributes');
   if (orderingKey !== undefined && orderingKey !== null && typeof orderingKey !== 'string') {
     issues.push({ path: 'orderingKey', message: `expected a string, got ${describe(orderingKey)}` });
   }

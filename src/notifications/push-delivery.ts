@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeBase64 } from '../wire/base64.js';
+import { decodeBase64Transient } from '../wire/base64.js';
 import { type DecodeError, decodeError, invalidJson } from '../wire/decode-error.js';
 import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
@@ -245,11 +245,26 @@ const isBytes = (u: unknown): u is Uint8Array => {
   }
 };
 
-/** `projects/{project}/subscriptions/{id}`: checked by its parts, no regular expression on input. */
-const isSubscriptionName = (name: string): boolean => {
-  const parts = name.split('/');
-  return parts.length === 4 && parts[0] === 'projects' && parts[1] !== '' && parts[2] === 'subscriptions' && parts[3] !== '';
+/** The last subscription name found valid: a push endpoint hears from one subscription, or a few. */
+let lastSubscription: string | undefined;
+
+/**
+ * @internal `projects/{project}/subscriptions/{id}`: four parts, none empty, checked by where its
+ * `/`s are (no regular expression on input, nothing split).
+ */
+export const isSubscriptionName = (name: string): boolean => {
+  if (name === lastSubscription) return true;
+  if (!name.startsWith('projects/')) return false;
+  const slash = name.indexOf('/', 9);
+  if (slash <= 9 || !name.startsWith('subscriptions/', slash + 1)) return false;
+  const id = slash + 15;
+  if (id >= name.length || name.indexOf('/', id) !== -1) return false;
+  lastSubscription = name;
+  return true;
 };
+
+/** @internal What a message without attributes has: none (one frozen object for all). */
+export const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
 /** @internal A Pub/Sub message's attributes: an object of strings. */
 export const readAttributes = (
@@ -260,9 +275,11 @@ export const readAttributes = (
 ): Readonly<Record<string, string>> | Invalid => {
   const source = readMessageObject('attributes', value, issues, parent, key, 1);
   if (source === INVALID) return INVALID;
+  const keys = Object.keys(source);
+  if (keys.length === 0) return NO_ATTRIBUTES;
   const out: Record<string, string> = {};
   let ok = true;
-  for (const k of Object.keys(source)) {
+  for (const k of keys) {
     const v = readString(source[k], issues, stepInto(parent, key), k);
     if (v === INVALID) ok = false;
     else Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
@@ -280,6 +297,9 @@ export const makeDelivery = (d: PubSubDelivery): PubSubDelivery =>
     subscription: d.subscription,
     deliveryAttempt: d.deliveryAttempt,
   });
+
+/** Where the message's fields are: one path for every push. */
+const IN_MESSAGE: Path = stepInto('', 'message');
 
 const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOptions | undefined): Notification | Invalid => {
   const body = readMessageObject('Pub/Sub push', value, issues, '', undefined, 0);
@@ -307,13 +327,13 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
   if (message === undefined) issues.push({ path: messageKey, message: 'missing: a push delivery carries a message' });
   if (message === undefined || message === INVALID) return INVALID;
   let data: string | Invalid | undefined;
-  let bytes: Uint8Array = new Uint8Array();
+  let bytes: Uint8Array | undefined;
   let dataKey = 'data';
-  let attributes: Readonly<Record<string, string>> | Invalid = Object.freeze({});
+  let attributes: Readonly<Record<string, string>> | Invalid = NO_ATTRIBUTES;
   let messageId: string | Invalid | undefined;
   let publishTime: Timestamp | Invalid | undefined;
   let orderingKey: string | Invalid | undefined;
-  const at = stepInto('', messageKey);
+  const at = IN_MESSAGE;
   for (const k of Object.keys(message)) {
     const item = message[k];
     if (item === null || item === undefined) continue;
@@ -321,7 +341,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
       case 'data': {
         data = readString(item, issues, at, k);
         dataKey = k;
-        const decoded = data === INVALID ? undefined : decodeBase64(data);
+        const decoded = data === INVALID ? undefined : decodeBase64Transient(data);
         if (decoded instanceof Uint8Array) bytes = decoded;
         else if (decoded !== undefined) {
           issues.push({ path: pathAt(at, k), message: `expected the message data in base64, got ${describe(data)}: ${decoded.problem}` });
@@ -363,7 +383,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
     subscription: subscription as string | undefined,
     deliveryAttempt,
   });
-  return readNotificationData(bytes, issues, at, dataKey, delivery, options);
+  return readNotificationData(bytes as Uint8Array, issues, at, dataKey, delivery, options);
 };
 
 /**

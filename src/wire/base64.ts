@@ -21,19 +21,19 @@ VALUE[95] = 63; // _
 
 const EQUALS = 61;
 
-/** Node's `Buffer`, when there is one (not in browsers): its base64 decoder is native. */
-const nodeBuffer = (globalThis as { readonly Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
-const nativeDecode: ((text: string) => Uint8Array) | undefined =
-  typeof nodeBuffer?.from === 'function'
-    ? (text) => {
-        // A plain Uint8Array of its own: Node gives small results as views of a shared pool, and a
-        // Buffer, which readers (protobufjs) treat otherwise; what the loop gives, exactly.
-        return new Uint8Array((nodeBuffer as { from(text: string, encoding: 'base64'): Uint8Array }).from(text, 'base64'));
-      }
-    : undefined;
+/** Node's `Buffer`, when there is one (not in browsers): its base64 decoder and encoder are native. */
+type NodeBuffer = { from(text: string, encoding: 'base64'): Uint8Array & { toString(encoding: 'base64'): string } };
+const nodeBuffer = (globalThis as { readonly Buffer?: NodeBuffer }).Buffer;
+const nativeBuffer: NodeBuffer | undefined = typeof nodeBuffer?.from === 'function' ? nodeBuffer : undefined;
 
 /** Why the text is no base64, or `undefined` when it is: its length, then each character. */
-const problemOf = (text: string, end: number, padding: number): string | undefined => {
+const problemOf = (text: string): string | undefined => {
+  let end = text.length;
+  let padding = 0;
+  while (end > 0 && text.charCodeAt(end - 1) === EQUALS && padding < 2) {
+    end--;
+    padding++;
+  }
   const remainder = end % 4;
   if (remainder === 1 || (padding > 0 && (end + padding) % 4 !== 0)) {
     return `${text.length} characters cannot be base64 (a group of 4 is incomplete)`;
@@ -48,20 +48,35 @@ const problemOf = (text: string, end: number, padding: number): string | undefin
 /**
  * The bytes a base64 text denotes, or why it is not base64 (the first bad character and where it
  * is). Padding, when present, must be complete and last; a lone trailing character (a length of
- * 1 mod 4 without padding) is refused. The text is checked here; a valid one is decoded by Node's
- * native decoder when there is one (which would skip what is not base64, so it is only given
- * checked text), else by {@link decodeBase64Loop}.
+ * 1 mod 4 without padding) is refused. Where Node's native decoder is, it decodes (see
+ * {@link decodeBase64Transient}); else {@link decodeBase64Loop} does. A plain Uint8Array of its
+ * own either way: not a view of memory shared with others, not a Buffer (which readers, protobufjs,
+ * treat otherwise).
  */
 export const decodeBase64 = (text: string): Uint8Array | { readonly problem: string } => {
-  if (nativeDecode === undefined) return decodeBase64Loop(text);
-  let end = text.length;
-  let padding = 0;
-  while (end > 0 && text.charCodeAt(end - 1) === EQUALS && padding < 2) {
-    end--;
-    padding++;
+  if (nativeBuffer === undefined) return decodeBase64Loop(text);
+  const bytes = decodeBase64Transient(text);
+  return bytes instanceof Uint8Array ? bytes.slice() : bytes;
+};
+
+/**
+ * @internal The same as {@link decodeBase64}, but the bytes, a plain Uint8Array, may be a view of
+ * memory shared with other decodes (Node's pool): for reading at once, never to hand out or keep
+ * (what is read from them is made into strings). It saves allocating memory of their own, which
+ * costs more than decoding a notification's worth of text.
+ *
+ * Node's decoder skips what is not base64, so the text is checked: text that is the standard,
+ * padded base64 of the bytes decoded (Node's encoder says so, natively) is base64, the common case;
+ * any other is checked character by character.
+ */
+export const decodeBase64Transient = (text: string): Uint8Array | { readonly problem: string } => {
+  if (nativeBuffer === undefined) return decodeBase64Loop(text);
+  const bytes = nativeBuffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) {
+    const problem = problemOf(text);
+    if (problem !== undefined) return { problem };
   }
-  const problem = problemOf(text, end, padding);
-  return problem === undefined ? nativeDecode(text) : { problem };
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 };
 
 /** @internal The same as {@link decodeBase64}, by a loop over the text: what browsers run, and what the native path is tested against. */
