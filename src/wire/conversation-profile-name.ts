@@ -17,7 +17,7 @@ export const conversationProfileNameKind = resourceNameKind<ConversationProfileN
   'conversationProfiles',
   'conversation profile name',
   // A backend's conversations share a few profiles (one per language, say, in a few locations).
-  64,
+  16,
 );
 
 export interface ConversationProfileNameCodec extends t.Type<ConversationProfileName, string, unknown> {}

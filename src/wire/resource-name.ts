@@ -116,22 +116,27 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     return parent.location === undefined ? { project: parent.project, id } : { project: parent.project, location: parent.location, id };
   };
   // Names that recur across a backend's conversations (its conversation profiles) are checked once
-  // and remembered: looking a string up (hashed natively) is cheaper than scanning it. At most
-  // `remember` of them, forgotten all at once when full; 0 for names that do not recur (each
+  // and remembered by value: comparing a string is cheaper than scanning it. `remember` slots,
+  // replaced round-robin, the last one found compared first; 0 for names that do not recur (each
   // conversation's own).
-  // The last one found is compared first: a comparison is cheaper still than a lookup.
-  const known = new Set<string>();
+  const recent: string[] = new Array<string>(remember).fill('');
+  let next = 0;
   let last = '';
   const is = (u: unknown): u is t.Branded<string, B> => {
     if (typeof u !== 'string') return false;
-    if (remember > 0 && (u === last || known.has(u))) {
-      last = u;
-      return true;
+    if (remember > 0) {
+      if (u === last) return true;
+      for (let i = 0; i < remember; i++) {
+        if (recent[i] === u) {
+          last = u;
+          return true;
+        }
+      }
     }
     if (!isResourceName(u, collection)) return false;
     if (remember > 0) {
-      if (known.size >= remember) known.clear();
-      known.add(u);
+      recent[next] = u;
+      next = (next + 1) % remember;
       last = u;
     }
     return true;
