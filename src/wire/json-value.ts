@@ -14,6 +14,12 @@ export interface JsonObject {
  */
 export const MAX_DEPTH = 100;
 
+/** @internal Refuses a value nested past {@link MAX_DEPTH}, at its path: the one wording of the limit, whichever reader meets it. */
+export const nestedTooDeep = (issues: IssueSink, parent: Path, key: string | number | undefined): Invalid => {
+  issues.push({ path: pathAt(parent, key), message: `nested deeper than ${MAX_DEPTH} levels` });
+  return INVALID;
+};
+
 /** @internal Whether a value is an object (arrays and class instances included): one whose properties can be read. */
 export const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null;
 
@@ -85,10 +91,7 @@ const readJson = (
         }
         if (copy !== undefined) return copy;
       }
-      if (depth >= MAX_DEPTH) {
-        issues.push({ path: pathAt(parent, key), message: `nested deeper than ${MAX_DEPTH} levels` });
-        return INVALID;
-      }
+      if (depth >= MAX_DEPTH) return nestedTooDeep(issues, parent, key);
       if (!Array.isArray(value) && !isPlainObject(value)) break;
       copies?.set(value, IN_PROGRESS);
       const read = readContainer(value, issues, stepInto(parent, key), depth, copies);

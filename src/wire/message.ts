@@ -1,5 +1,5 @@
 import { describe, type IssueSink, type Path } from './issue.js';
-import { defineEntry, type JsonValue, MAX_DEPTH, readJsonValue } from './json-value.js';
+import { defineEntry, type JsonValue, MAX_DEPTH, nestedTooDeep, readJsonValue } from './json-value.js';
 import { INVALID, type Invalid, pathAt } from './reader.js';
 
 /** Fields this library does not model, kept verbatim by their JSON key and emitted again. */
@@ -21,10 +21,7 @@ export const readMessageObject = (
     issues.push({ path: pathAt(parent, key), message: `expected a ${typeName} object, got ${describe(value)}` });
     return INVALID;
   }
-  if (depth >= MAX_DEPTH) {
-    issues.push({ path: pathAt(parent, key), message: `nested deeper than ${MAX_DEPTH} levels` });
-    return INVALID;
-  }
+  if (depth >= MAX_DEPTH) return nestedTooDeep(issues, parent, key);
   return value as Record<string, unknown>;
 };
 

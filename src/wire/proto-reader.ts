@@ -1,7 +1,7 @@
 import { encodeBase64 } from './base64.js';
 import { type FieldPlan, type MessagePlan, messagePlan, planOfTypeUrl } from './descriptor.js';
 import { type IssueSink, type Path, pathAt, stepInto } from './issue.js';
-import { defineEntry, type JsonValue, MAX_DEPTH } from './json-value.js';
+import { defineEntry, type JsonValue, MAX_DEPTH, nestedTooDeep } from './json-value.js';
 import { canonicalFloat } from './protojson.js';
 import { INVALID, type Invalid } from './reader.js';
 import { readEpochDuration, readEpochTime } from './well-known-types.js';
@@ -503,11 +503,6 @@ const readScalar = (w: Wire, f: Field, kind: Kind, issues: IssueSink, parent: Pa
 /** Whether a repeated field of this kind may come packed. */
 const packable = (kind: Kind): boolean => kind !== STRING && kind !== BYTES && kind !== MESSAGE;
 
-const deeper = (issues: IssueSink, parent: Path, key: string | number | undefined): Invalid => {
-  issues.push({ path: pathAt(parent, key), message: `nested deeper than ${MAX_DEPTH} levels` });
-  return INVALID;
-};
-
 /**
  * A message of `plan` from `w.pos` to `w.len`, nested `nesting` levels deep: its canonical
  * ProtoJSON, or {@link INVALID} (problems recorded; a framing problem left in `w`, with where).
@@ -522,7 +517,7 @@ const readMessage = (
 ): JsonValue | Invalid => {
   if (nesting >= MAX_DEPTH) {
     w.pos = w.len;
-    return deeper(issues, parent, key);
+    return nestedTooDeep(issues, parent, key);
   }
   let value: JsonValue | Invalid;
   switch (plan.wellKnown) {
@@ -727,7 +722,7 @@ const readEntry = (
   leave(w, outer);
   if (w.problem !== undefined || key === INVALID || value === INVALID) return false;
   if (nesting + 1 >= MAX_DEPTH) {
-    if (first) deeper(issues, here, f.jsonName);
+    if (first) nestedTooDeep(issues, here, f.jsonName);
     return false;
   }
   // A missing value is the type's default; protobufjs makes a missing message null, which only a Value may be.
@@ -943,7 +938,7 @@ const readAny = (w: Wire, issues: IssueSink, parent: Path, key: string | number 
   } else
     value =
       nesting + 1 >= MAX_DEPTH
-        ? deeper(issues, parent, key)
+        ? nestedTooDeep(issues, parent, key)
         : readFields(compile(packed), inner, issues, parent, key, nesting + 1, typeUrl);
   if (inner.problem !== undefined) {
     issues.length = before;

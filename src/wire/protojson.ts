@@ -2,7 +2,16 @@ import { decodeBase64, encodeBase64 } from './base64.js';
 import { type FieldPlan, type MessagePlan, planOfTypeUrl, type ScalarKind } from './descriptor.js';
 import { numberOfText, readInt32, readInteger } from './int32.js';
 import { causeText, describe, type IssueSink, type Path, pathAt, stepInto } from './issue.js';
-import { defineEntry, isObject, type JsonObject, type JsonValue, MAX_DEPTH, readJsonObject, readJsonValue } from './json-value.js';
+import {
+  defineEntry,
+  isObject,
+  type JsonObject,
+  type JsonValue,
+  MAX_DEPTH,
+  nestedTooDeep,
+  readJsonObject,
+  readJsonValue,
+} from './json-value.js';
 import { keepUnknownField } from './message.js';
 import { INVALID, type Invalid } from './reader.js';
 import {
@@ -188,7 +197,7 @@ export const readProtoJson = (
   owned = false,
   readers?: ReadonlyMap<FieldPlan, FieldReader>,
 ): JsonValue | Invalid => {
-  if (depth >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
+  if (depth >= MAX_DEPTH) return nestedTooDeep(issues, parent, key);
   switch (plan.wellKnown) {
     case 'Timestamp':
       return readTimestamp(value, issues, parent, key);
@@ -299,7 +308,7 @@ const readRepeated = (
   if (field.mapKey !== undefined) {
     const source = messageObject('map', value, issues, parent, key);
     if (source === INVALID) return INVALID;
-    if (depth + 1 >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
+    if (depth + 1 >= MAX_DEPTH) return nestedTooDeep(issues, parent, key);
     const out: Record<string, JsonValue> = {};
     let ok = true;
     const keys = Object.keys(source);
@@ -678,7 +687,7 @@ const VALUE_KINDS = ['nullValue', 'numberValue', 'stringValue', 'boolValue', 'st
 
 const valueToJson = (message: unknown, issues: IssueSink, parent: Path, key: string | number | undefined, depth: number): unknown => {
   if (!isObject(message)) return message;
-  if (depth >= MAX_DEPTH) return push(issues, parent, key, `nested deeper than ${MAX_DEPTH} levels`);
+  if (depth >= MAX_DEPTH) return nestedTooDeep(issues, parent, key);
   const here = stepInto(parent, key);
   for (const kind of VALUE_KINDS) {
     if (!Object.hasOwn(message, kind)) continue;
