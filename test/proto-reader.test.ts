@@ -290,6 +290,16 @@ describe('the protobuf reader gives what protobufjs, messageToJson and the engin
     );
   });
 
+  it('for a Value with two kinds set: the first is the value, and what is wrong in the other is not reported', () => {
+    const plan = messagePlan('google.protobuf.Value');
+    // null (field 1), then a list (field 6) holding a list holding a Value with no kind: found by the property above.
+    const bytes = Uint8Array.from([0, 10, 10, 8, 50, 6, 10, 4, 50, 2, 10, 0]);
+    expectSame(plan, bytes);
+    expect(newRead(plan, bytes)).toEqual({ ok: true, json: null });
+    // The list alone is refused, at the Value with no kind.
+    expect(newRead(plan, bytes.subarray(4)).ok).toBe(false);
+  });
+
   it('for varints as protobufjs reads them: 10 bytes, bytes 6 to 10 passed over, and a 64-bit one cut short', () => {
     const plan = messagePlan('google.protobuf.Duration');
     const cases = [

@@ -787,7 +787,8 @@ const readTime = (
 
 /**
  * A `google.protobuf.Value` as its JSON. When more than one kind is set, the first of null, number,
- * string, bool, struct and list is the value, as `messageToJson` took it.
+ * string, bool, struct and list is the value, as `messageToJson` took it; what is wrong in a kind
+ * that is not the value is not reported (the old path never read it).
  */
 const readValue = (w: Wire, issues: IssueSink, parent: Path, key: string | number | undefined, nesting: number): JsonValue | Invalid => {
   let seen = 0;
@@ -796,6 +797,10 @@ const readValue = (w: Wire, issues: IssueSink, parent: Path, key: string | numbe
   let bool = false;
   let struct: JsonValue | Invalid = INVALID;
   let list: JsonValue | Invalid = INVALID;
+  // Each kind's problems apart, so that only the value's are reported.
+  const textIssues: IssueSink = [];
+  const structIssues: IssueSink = [];
+  const listIssues: IssueSink = [];
   while (w.pos < w.len) {
     const tag = varint32(w);
     if (w.problem !== undefined) return INVALID;
@@ -809,7 +814,8 @@ const readValue = (w: Wire, issues: IssueSink, parent: Path, key: string | numbe
         seen |= 2;
         break;
       case 3:
-        text = readString(w, issues, parent, key ?? '');
+        textIssues.length = 0;
+        text = readString(w, textIssues, parent, key ?? '');
         seen |= 4;
         break;
       case 4:
@@ -817,11 +823,13 @@ const readValue = (w: Wire, issues: IssueSink, parent: Path, key: string | numbe
         seen |= 8;
         break;
       case 5:
-        struct = readNested(structurePlans().struct, w, issues, parent, key, nesting + 1);
+        structIssues.length = 0;
+        struct = readNested(structurePlans().struct, w, structIssues, parent, key, nesting + 1);
         seen |= 16;
         break;
       case 6:
-        list = readNested(structurePlans().list, w, issues, parent, key, nesting + 1);
+        listIssues.length = 0;
+        list = readNested(structurePlans().list, w, listIssues, parent, key, nesting + 1);
         seen |= 32;
         break;
       default:
@@ -835,10 +843,14 @@ const readValue = (w: Wire, issues: IssueSink, parent: Path, key: string | numbe
     issues.push({ path: pathAt(parent, key), message: `a JSON value cannot be ${number}` });
     return INVALID;
   }
-  if (seen & 4) return text;
+  const kept = (value: JsonValue | Invalid, own: IssueSink): JsonValue | Invalid => {
+    for (const issue of own) issues.push(issue);
+    return value;
+  };
+  if (seen & 4) return kept(text, textIssues);
   if (seen & 8) return bool;
-  if (seen & 16) return struct;
-  if (seen & 32) return list;
+  if (seen & 16) return kept(struct, structIssues);
+  if (seen & 32) return kept(list, listIssues);
   issues.push({ path: pathAt(parent, key), message: 'expected a google.protobuf.Value with one of its kinds set, got none' });
   return INVALID;
 };
