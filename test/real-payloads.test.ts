@@ -241,6 +241,22 @@ describe('empty and odd shapes', () => {
     expect(right(decodeListConversationsResponse({}))).toEqual({ conversations: [], invalid: [], nextPageToken: undefined });
   });
 
+  it('a ListConversations page takes the decode options for every item: the virtual agent for items without a stage, the version', () => {
+    const item = (id: string, profile: string) => ({
+      name: `projects/acme/conversations/${id}`,
+      lifecycleState: 'IN_PROGRESS',
+      conversationProfile: `projects/acme/conversationProfiles/${profile}`,
+      startTime: '2026-11-23T10:00:00Z',
+    });
+    const body = { conversations: [item('c-1', 'bot'), item('c-2', 'humans')] };
+    const page = right(decodeListConversationsResponse(body, { virtualAgent: (p) => p.endsWith('/bot'), version: 3 }));
+    expect(page.conversations.map((c) => [c.conversationStage, c.version])).toEqual([
+      ['VIRTUAL_AGENT_STAGE', 3],
+      ['HUMAN_ASSIST_STAGE', 3],
+    ]);
+    expect(left(decodeListConversationsResponse(body, { virtualAgent: 'yes' } as never)).message).toContain('options.virtualAgent');
+  });
+
   it('a push whose data is not a ConversationEvent (Pub/Sub’s own sample, "Hello Cloud Pub/Sub!") says so', () => {
     expect(left(decodePushDelivery(real('pubsub-push-sample.json'))).errors).toEqual([
       {

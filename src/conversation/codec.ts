@@ -145,8 +145,15 @@ export const readConversation = (
 const SERVER_OWNED: ReadConversationOptions = { owned: true, version: 0, nameRequired: true };
 const SERVER_CALLERS: ReadConversationOptions = { owned: false, version: 0, nameRequired: true };
 
-/** The reading options of the decoders' options, or the problem with them (a value of the wrong type, a hostile object). */
-const readOptions = (owned: boolean, options: DecodeOptions | undefined, nameRequired: boolean): ReadConversationOptions | string => {
+/**
+ * @internal The reading options of the decoders' options, or the problem with them (a value of the
+ * wrong type, a hostile object): every decoder of conversations (one, or a page of them) reads them here.
+ */
+export const readDecodeOptions = (
+  owned: boolean,
+  options: DecodeOptions | undefined,
+  nameRequired: boolean,
+): ReadConversationOptions | string => {
   if (options === undefined) return owned ? SERVER_OWNED : SERVER_CALLERS;
   if (typeof options !== 'object' || options === null) return `options: expected an object, got ${describe(options)}`;
   let version: unknown;
@@ -176,7 +183,7 @@ export const decodeWith = (
   options: DecodeOptions | undefined,
   nameRequired = true,
 ): E.Either<DecodeError, Conversation> => {
-  const reading = readOptions(owned, options, nameRequired);
+  const reading = readDecodeOptions(owned, options, nameRequired);
   if (typeof reading === 'string') return E.left(decodeError([{ path: '', message: reading }]));
   const issues: IssueSink = [];
   let value: Conversation | Invalid;

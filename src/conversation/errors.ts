@@ -1,5 +1,5 @@
 import type { ConversationStage, LifecycleState } from '../../machines/conversation.machine.js';
-import { formatIssue } from '../wire/decode-error.js';
+import { formatIssue, unreadableInput } from '../wire/decode-error.js';
 import type { DecodeIssue } from '../wire/issue.js';
 
 /** A command's argument is malformed (a bad timestamp, a name of the wrong kind, an end before the start). */
@@ -72,6 +72,9 @@ export type ConversationError =
 /** @internal */
 export const invalidArgument = (errors: ReadonlyArray<DecodeIssue>): InvalidArgument =>
   Object.freeze({ type: 'InvalidArgument' as const, message: errors.map(formatIssue).join('\n'), errors: Object.freeze([...errors]) });
+
+/** @internal An argument that could not be read (a getter or a proxy that throws): reported, never rethrown. */
+export const unreadableArgument = (cause: unknown): InvalidArgument => invalidArgument([unreadableInput(cause)]);
 
 /** @internal */
 export const illegalCommand = (

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ConversationStage } from '../../machines/conversation.machine.js';
-import { type InvalidArgument, invalidArgument } from '../conversation/errors.js';
+import { type InvalidArgument, invalidArgument, unreadableArgument } from '../conversation/errors.js';
 import { checkConversationId } from '../wire/conversation-name.js';
 import { type ConversationProfileName, conversationProfileNameKind } from '../wire/conversation-profile-name.js';
 import { conversationStageEnum } from '../wire/conversation-stage.js';
@@ -62,6 +62,14 @@ export interface CreateConversationRequest {
 export const encodeCreateConversationRequest = (
   input: CreateConversationRequestInput,
 ): E.Either<InvalidArgument, CreateConversationRequest> => {
+  try {
+    return encodeCreate(input);
+  } catch (cause) {
+    return E.left(unreadableArgument(cause));
+  }
+};
+
+const encodeCreate = (input: CreateConversationRequestInput): E.Either<InvalidArgument, CreateConversationRequest> => {
   const issues: IssueSink = [];
   const parent = parentKind.read(input?.parent, issues, '', 'parent');
   const conversation = input?.conversation;

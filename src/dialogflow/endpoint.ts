@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { InvalidArgument } from './core.js';
-import { invalidRequest, shown } from './google-requests.js';
+import { describe, invalidArgument } from './core.js';
 
 /** The options that point Google's client at a location's endpoint. */
 export interface DialogflowClientOptions {
@@ -42,10 +42,10 @@ export const clientOptionsFor = (location: string): E.Either<InvalidArgument, Di
   const id = typeof location === 'string' && location.startsWith('projects/') ? locationOf(location) : location;
   if (typeof id !== 'string' || !isLocationId(id)) {
     return E.left(
-      invalidRequest([
+      invalidArgument([
         {
           path: 'location',
-          message: `expected a location like global or europe-west1 (lowercase letters, digits and "-"), or a name under projects/{p}/locations/{l}, got ${shown(location)}`,
+          message: `expected a location like global or europe-west1 (lowercase letters, digits and "-"), or a name under projects/{p}/locations/{l}, got ${describe(location)}`,
         },
       ]),
     );
@@ -67,6 +67,6 @@ export const parseEndpoint = (endpoint: string): E.Either<string, { readonly hos
   const portText = colon < 0 ? '' : text.slice(colon + 1);
   const digits = portText.length >= 1 && portText.length <= 5 && [...portText].every((c) => c >= '0' && c <= '9');
   const port = digits ? Number(portText) : Number.NaN;
-  if (host === '' || !(port >= 1 && port <= 65535)) return E.left(`expected HOST:PORT, got ${shown(endpoint)}`);
+  if (host === '' || !(port >= 1 && port <= 65535)) return E.left(`expected HOST:PORT, got ${describe(endpoint)}`);
   return E.right(Object.freeze({ host, port }));
 };

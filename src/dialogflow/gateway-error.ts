@@ -39,7 +39,7 @@ export type GrpcCodeName = (typeof GRPC_CODE_NAMES)[number];
 export const TRANSIENT_GRPC_CODES: ReadonlyArray<number> = Object.freeze([1, 4, 8, 10, 13, 14]);
 
 /** Whether a gRPC status code is worth retrying (see {@link TRANSIENT_GRPC_CODES}). */
-export const isTransientCode = (code: number): boolean => TRANSIENT_GRPC_CODES.includes(code);
+export const isTransientCode = (code: number): boolean => typeof code === 'number' && TRANSIENT_GRPC_CODES.includes(code);
 
 /** The Conversations RPCs the gateway makes. */
 export type GatewayRpc = 'CreateConversation' | 'GetConversation' | 'CompleteConversation' | 'ListConversations';
@@ -107,7 +107,7 @@ export interface Diverged extends GatewayErrorFields {
 export type GatewayError = RpcFailed | InvalidRequest | InvalidResponse | CreateConflict | Diverged;
 
 /** The name of a gRPC code, `UNKNOWN` for a number that is not one. */
-export const grpcCodeName = (code: number): GrpcCodeName => GRPC_CODE_NAMES[code] ?? 'UNKNOWN';
+export const grpcCodeName = (code: number): GrpcCodeName => (typeof code === 'number' ? GRPC_CODE_NAMES[code] : undefined) ?? 'UNKNOWN';
 
 /** @internal The fields every gateway error has, its message ending with what to do about it. */
 export const errorFields = (

@@ -5,15 +5,18 @@ import {
   type ConversationDomainEvent,
   type ConversationProfileName,
   type ConversationStage,
+  causeText,
   createConversation,
   type DecodeError,
   type DecodeIssue,
+  describe,
   fromGoogleConversation,
   type GoogleConversation,
   observe,
   sameConversationProfile,
   TimestampCodec,
   timestampToEpoch,
+  unreadableInput,
 } from './core.js';
 import {
   conflictError,
@@ -35,7 +38,6 @@ import {
   googleCreateConversationRequest,
   googleGetConversationRequest,
   googleListConversationsRequest,
-  shown,
 } from './google-requests.js';
 import type { ListConversationsPage } from './list-conversations.js';
 
@@ -206,7 +208,7 @@ const nowNanos = (now: string | Date | undefined): bigint | DecodeIssue => {
     return Number.isFinite(ms) ? BigInt(ms) * 1_000_000n : { path: 'now', message: 'expected a valid Date, got an invalid one' };
   }
   const decoded = TimestampCodec.decode(value);
-  if (E.isLeft(decoded)) return { path: 'now', message: `expected an RFC 3339 time or a Date, got ${shown(value)}` };
+  if (E.isLeft(decoded)) return { path: 'now', message: `expected an RFC 3339 time or a Date, got ${describe(value)}` };
   const { seconds, nanos } = timestampToEpoch(decoded.right);
   return epochNanos(seconds, nanos);
 };
@@ -240,12 +242,21 @@ const responseOf = (answer: unknown): unknown => (Array.isArray(answer) ? answer
  * ```
  */
 export const dialogflowGateway = (client: ConversationsClientLike, options: GatewayOptions = {}): DialogflowGateway => {
-  const callOptions: GatewayCallOptions =
-    options.clientRetries === true ? { ...options.callOptions } : { retry: null, ...options.callOptions };
-  const concurrency = Math.max(1, Math.min(64, Math.floor(options.sweepConcurrency ?? 4) || 1));
+  let callOptions: GatewayCallOptions = { retry: null };
+  let concurrency = 4;
+  // Options that cannot be read (a getter or a proxy that throws) fail every call, saying so, rather than throw here.
+  let unusable: Error | undefined;
+  try {
+    const given = options ?? {};
+    callOptions = given.clientRetries === true ? { ...given.callOptions } : { retry: null, ...given.callOptions };
+    concurrency = Math.max(1, Math.min(64, Math.floor(given.sweepConcurrency ?? 4) || 1));
+  } catch (cause) {
+    unusable = new Error(`the gateway's options could not be read: ${causeText(cause)}`);
+  }
 
   /** Calls the client, turning a throw or a rejection into a `Left` of the cause. */
   const call = async <T>(f: () => Promise<T>): Promise<E.Either<unknown, T>> => {
+    if (unusable !== undefined) return E.left(unusable);
     try {
       return E.right(await f());
     } catch (cause) {
@@ -258,7 +269,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
     const message = responseOf(answer);
     if (typeof message !== 'object' || message === null) {
       return E.left(
-        invalidResponseError(operation, rpc, target, [{ path: '', message: `expected a Conversation, got ${shown(message)}` }]),
+        invalidResponseError(operation, rpc, target, [{ path: '', message: `expected a Conversation, got ${describe(message)}` }]),
       );
     }
     const conversation = fromGoogleConversation(message as GoogleConversation);
@@ -285,7 +296,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
 
   const get = async (name: string, operation: GatewayOperation = 'get'): Promise<E.Either<GatewayError, GetResult>> => {
     const request = googleGetConversationRequest(name);
-    if (E.isLeft(request)) return E.left(invalidRequestError(operation, 'GetConversation', shown(name), request.left.errors));
+    if (E.isLeft(request)) return E.left(invalidRequestError(operation, 'GetConversation', describe(name), request.left.errors));
     const answer = await call(() => client.getConversation(request.right, callOptions));
     if (E.isLeft(answer)) {
       return grpcCodeOf(answer.left) === 5
@@ -303,7 +314,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
       conversationId: input?.conversationId,
     });
     const id = input?.conversationId;
-    const parent = typeof input?.parent === 'string' ? input.parent : shown(input?.parent);
+    const parent = typeof input?.parent === 'string' ? input.parent : describe(input?.parent);
     const target = id === undefined ? parent : `${parent}/conversations/${id}`;
     if (E.isLeft(request)) return E.left(invalidRequestError('create', 'CreateConversation', target, request.left.errors));
     const answer = await call(() => client.createConversation(request.right, callOptions));
@@ -334,7 +345,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
     const name = conversation?.name;
     if (name === undefined) return E.left(noName('complete', 'CompleteConversation'));
     const request = googleCompleteConversationRequest(name);
-    if (E.isLeft(request)) return E.left(invalidRequestError('complete', 'CompleteConversation', shown(name), request.left.errors));
+    if (E.isLeft(request)) return E.left(invalidRequestError('complete', 'CompleteConversation', describe(name), request.left.errors));
     const answer = await call(() => client.completeConversation(request.right, callOptions));
     if (E.isLeft(answer)) return E.left(rpcFailed('complete', 'CompleteConversation', name, answer.left));
     const remote = decoded('complete', 'CompleteConversation', name, answer.right);
@@ -367,7 +378,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
     for (;;) {
       const request = googleListConversationsRequest({ parent, pageSize: listOptions.pageSize, pageToken, filter: listOptions.filter });
       if (E.isLeft(request)) {
-        yield E.left(invalidRequestError('list', 'ListConversations', shown(parent), request.left.errors));
+        yield E.left(invalidRequestError('list', 'ListConversations', describe(parent), request.left.errors));
         return;
       }
       const answer = await call(() => client.listConversations(request.right, { ...callOptions, autoPaginate: false }));
@@ -380,7 +391,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
       if (!Array.isArray(source)) {
         yield E.left(
           invalidResponseError('list', 'ListConversations', parent, [
-            { path: 'conversations', message: `expected an array, got ${shown(source)}` },
+            { path: 'conversations', message: `expected an array, got ${describe(source)}` },
           ]),
         );
         return;
@@ -400,7 +411,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
         // A server that hands out a token twice would have us list forever.
         yield E.left(
           invalidResponseError('list', 'ListConversations', parent, [
-            { path: 'nextPageToken', message: `${shown(nextPageToken)} was given before` },
+            { path: 'nextPageToken', message: `${describe(nextPageToken)} was given before` },
           ]),
         );
         return;
@@ -419,7 +430,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
     if (!Array.isArray(conversations)) {
       return E.left(
         invalidRequestError('sweep', 'GetConversation', 'conversations', [
-          { path: 'conversations', message: `expected an array, got ${shown(conversations)}` },
+          { path: 'conversations', message: `expected an array, got ${describe(conversations)}` },
         ]),
       );
     }
@@ -439,7 +450,7 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
           ? await refresh(conversation, 'sweep')
           : E.left(
               invalidRequestError('sweep', 'GetConversation', String(conversation.name), [
-                { path: 'startTime', message: `expected an RFC 3339 time, got ${shown(conversation.startTime)}` },
+                { path: 'startTime', message: `expected an RFC 3339 time, got ${describe(conversation.startTime)}` },
               ]),
             );
         outcomes[i] = Object.freeze({ conversation, result });
@@ -449,5 +460,33 @@ export const dialogflowGateway = (client: ConversationsClientLike, options: Gate
     return E.right(Object.freeze({ outcomes: Object.freeze(outcomes), skipped: conversations.length - due.length }));
   };
 
-  return Object.freeze({ create, complete, refresh: (c: Conversation) => refresh(c), get: (name: string) => get(name), list, sweep });
+  /** An operation that answers a `Left` for arguments it cannot read (a getter or a proxy that throws), never a rejection. */
+  const guarded =
+    <A extends unknown[], R>(operation: GatewayOperation, rpc: GatewayRpc, run: (...args: A) => Promise<E.Either<GatewayError, R>>) =>
+    async (...args: A): Promise<E.Either<GatewayError, R>> => {
+      try {
+        return await run(...args);
+      } catch (cause) {
+        return E.left(invalidRequestError(operation, rpc, 'its arguments', [unreadableInput(cause)]));
+      }
+    };
+  async function* guardedList(
+    parent: string,
+    listOptions?: GatewayListOptions,
+  ): AsyncGenerator<E.Either<GatewayError, ListConversationsPage>> {
+    try {
+      yield* list(parent, listOptions);
+    } catch (cause) {
+      yield E.left(invalidRequestError('list', 'ListConversations', 'its arguments', [unreadableInput(cause)]));
+    }
+  }
+
+  return Object.freeze({
+    create: guarded('create', 'CreateConversation', create),
+    complete: guarded('complete', 'CompleteConversation', complete),
+    refresh: guarded('refresh', 'GetConversation', (c: Conversation) => refresh(c)),
+    get: guarded('get', 'GetConversation', (name: string) => get(name)),
+    list: guardedList,
+    sweep: guarded('sweep', 'GetConversation', sweep),
+  });
 };

@@ -1,8 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { ConversationNameCodec, type ConversationStage, type DecodeIssue, type InvalidArgument, type LifecycleState } from './core.js';
+import {
+  ConversationNameCodec,
+  type ConversationStage,
+  describe,
+  type InvalidArgument,
+  invalidArgument,
+  type LifecycleState,
+} from './core.js';
 import { type CreateConversationRequestInput, encodeCreateConversationRequest } from './create-conversation.js';
-import { lifecycleStateFilter } from './list-conversations.js';
-import { parentKind } from './parent.js';
+import { readListRequest } from './list-conversations.js';
 
 /**
  * The requests of Google's Node client (`@google-cloud/dialogflow`, `v2.ConversationsClient`),
@@ -54,21 +60,6 @@ export interface GoogleListConversationsRequestInput {
   readonly filter?: string | undefined;
 }
 
-/** @internal A short rendering of a value for messages: strings quoted and cut, the rest by kind. */
-export const shown = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-};
-
-/** @internal An `InvalidArgument` of this module's own checks. */
-export const invalidRequest = (errors: ReadonlyArray<DecodeIssue>): InvalidArgument =>
-  Object.freeze({
-    type: 'InvalidArgument' as const,
-    message: errors.map((e) => (e.path === '' ? e.message : `${e.path}: ${e.message}`)).join('\n'),
-    errors: Object.freeze(errors.map((e) => Object.freeze({ path: e.path, message: e.message }))),
-  });
-
 /**
  * A CreateConversation request for Google's Node client: the same checks as
  * `encodeCreateConversationRequest` (parent, profile, stage, and `conversationId` against
@@ -99,13 +90,13 @@ export const googleCreateConversationRequest = (
 };
 
 const nameRequest = (name: string): E.Either<InvalidArgument, { readonly name: string }> =>
-  ConversationNameCodec.is(name)
+  typeof name === 'string' && ConversationNameCodec.is(name)
     ? E.right(Object.freeze({ name }))
     : E.left(
-        invalidRequest([
+        invalidArgument([
           {
             path: 'name',
-            message: `expected a conversation name like projects/{project}/conversations/{id} or projects/{project}/locations/{location}/conversations/{id}, got ${shown(name)}`,
+            message: `expected a conversation name like projects/{project}/conversations/{id} or projects/{project}/locations/{location}/conversations/{id}, got ${describe(name)}`,
           },
         ]),
       );
@@ -143,29 +134,4 @@ export const googleCompleteConversationRequest = (name: string): E.Either<Invali
  */
 export const googleListConversationsRequest = (
   input: GoogleListConversationsRequestInput,
-): E.Either<InvalidArgument, GoogleListConversationsRequest> => {
-  const issues: DecodeIssue[] = [];
-  parentKind.read(input?.parent, issues, '', 'parent');
-  const request: { parent: string; pageSize?: number; pageToken?: string; filter?: string } = { parent: input?.parent };
-  const { pageSize, pageToken, lifecycleState, filter } = input ?? {};
-  if (pageSize !== undefined) {
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-      issues.push({ path: 'pageSize', message: `expected a whole number from 1 to 1000, got ${shown(pageSize)}` });
-    } else request.pageSize = pageSize;
-  }
-  if (pageToken !== undefined) {
-    if (typeof pageToken !== 'string') issues.push({ path: 'pageToken', message: `expected a string, got ${shown(pageToken)}` });
-    else if (pageToken !== '') request.pageToken = pageToken;
-  }
-  if (lifecycleState !== undefined && filter !== undefined) {
-    issues.push({ path: 'filter', message: 'give a filter or a lifecycleState, not both' });
-  } else if (lifecycleState !== undefined) {
-    const built = lifecycleStateFilter(lifecycleState);
-    if (E.isLeft(built)) issues.push(...built.left.errors);
-    else request.filter = built.right;
-  } else if (filter !== undefined) {
-    if (typeof filter !== 'string') issues.push({ path: 'filter', message: `expected a string, got ${shown(filter)}` });
-    else if (filter !== '') request.filter = filter;
-  }
-  return issues.length > 0 ? E.left(invalidRequest(issues)) : E.right(Object.freeze(request));
-};
+): E.Either<InvalidArgument, GoogleListConversationsRequest> => readListRequest(input);

@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { type DecodeOptions, readConversation } from '../conversation/codec.js';
+import { type DecodeOptions, type ReadConversationOptions, readConversation, readDecodeOptions } from '../conversation/codec.js';
 import type { Conversation } from '../conversation/conversation.js';
-import { type InvalidArgument, invalidArgument } from '../conversation/errors.js';
-import { type DecodeError, decodeError, invalidJson, unreadableInput, versionProblem } from '../wire/decode-error.js';
+import { type InvalidArgument, invalidArgument, unreadableArgument } from '../conversation/errors.js';
+import { type DecodeError, decodeError, invalidJson, unreadableInput } from '../wire/decode-error.js';
 import { causeText, describe, type IssueSink, stepInto } from '../wire/issue.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { INVALID, type Invalid } from '../wire/reader.js';
@@ -18,7 +18,7 @@ export interface ListConversationsPage {
   readonly nextPageToken?: string | undefined;
 }
 
-const readPage = (value: unknown, issues: IssueSink, owned: boolean, version: number): ListConversationsPage | Invalid => {
+const readPage = (value: unknown, issues: IssueSink, options: ReadConversationOptions): ListConversationsPage | Invalid => {
   const body = readMessageObject('ListConversationsResponse', value, issues, '', undefined, 0);
   if (body === INVALID) return INVALID;
   let items: ReadonlyArray<unknown> = [];
@@ -40,7 +40,6 @@ const readPage = (value: unknown, issues: IssueSink, owned: boolean, version: nu
   const conversations: Conversation[] = [];
   const invalid: { index: number; error: DecodeError }[] = [];
   const parent = stepInto('', itemsKey);
-  const options = { owned, version, nameRequired: true };
   for (let i = 0; i < items.length; i++) {
     // Each item has its own problems: an invalid one does not sink the page.
     const itemIssues: IssueSink = [];
@@ -65,13 +64,13 @@ const readPage = (value: unknown, issues: IssueSink, owned: boolean, version: nu
 };
 
 const decodePage = (json: unknown, owned: boolean, options: DecodeOptions | undefined): E.Either<DecodeError, ListConversationsPage> => {
-  const version = options?.version ?? 0;
-  const badVersion = versionProblem(version);
-  if (badVersion !== undefined) return E.left(decodeError([{ path: '', message: `version: ${badVersion}` }]));
+  // The same options as decodeConversation's, read the same way (a page's items are conversations).
+  const reading = readDecodeOptions(owned, options, true);
+  if (typeof reading === 'string') return E.left(decodeError([{ path: '', message: reading }]));
   const issues: IssueSink = [];
   let page: ListConversationsPage | Invalid;
   try {
-    page = readPage(json, issues, owned, version);
+    page = readPage(json, issues, reading);
   } catch (cause) {
     issues.push(unreadableInput(cause));
     page = INVALID;
@@ -83,7 +82,8 @@ const decodePage = (json: unknown, owned: boolean, options: DecodeOptions | unde
  * Decodes a ListConversations response (`{ conversations: [...], nextPageToken }`) in one call. A
  * malformed envelope is an error; an invalid item does not sink the page: the valid conversations
  * come back, and each invalid item apart, with its index and its problems (paths such as
- * `conversations[3].startTime`). Every conversation gets `options.version` (default 0). Never throws.
+ * `conversations[3].startTime`). The options are `decodeConversation`'s, for every item: its
+ * `version` (default 0), and `virtualAgent` for the stage of those Dialogflow sent without one. Never throws.
  *
  * @example
  * ```ts
@@ -107,6 +107,7 @@ export const decodeListConversationsResponse = (json: unknown, options?: DecodeO
  * ```
  */
 export const parseListConversationsResponse = (text: string, options?: DecodeOptions): E.Either<DecodeError, ListConversationsPage> => {
+  if (typeof text !== 'string') return E.left(decodeError([{ path: '', message: `expected JSON text, got ${describe(text)}` }]));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -139,8 +140,10 @@ export interface ListConversationsRequestInput {
   readonly pageSize?: number | undefined;
   /** The `nextPageToken` of the previous page. */
   readonly pageToken?: string | undefined;
-  /** Only conversations in this state. */
+  /** Only conversations in this state (the filter `lifecycle_state = "STATE"`). */
   readonly lifecycleState?: 'IN_PROGRESS' | 'COMPLETED' | undefined;
+  /** An AIP-160 filter, sent as it is (the server checks it); not with `lifecycleState`. */
+  readonly filter?: string | undefined;
 }
 
 /**
@@ -153,25 +156,60 @@ export interface ListConversationsRequestInput {
  * // right('v2/projects/acme/locations/global/conversations?pageSize=1000&filter=lifecycle_state%20%3D%20%22COMPLETED%22')
  * ```
  */
-export const encodeListConversationsRequest = (input: ListConversationsRequestInput): E.Either<InvalidArgument, string> => {
+export const encodeListConversationsRequest = (input: ListConversationsRequestInput): E.Either<InvalidArgument, string> =>
+  E.map((request: ListRequest) => {
+    const query: string[] = [];
+    if (request.pageSize !== undefined) query.push(`pageSize=${request.pageSize}`);
+    if (request.pageToken !== undefined) query.push(`pageToken=${encodeURIComponent(request.pageToken)}`);
+    if (request.filter !== undefined) query.push(`filter=${encodeURIComponent(request.filter)}`);
+    return `v2/${request.parent}/conversations${query.length === 0 ? '' : `?${query.join('&')}`}`;
+  })(readListRequest(input));
+
+/** A ListConversations request's fields, checked: what both the REST and the Node client's requests carry. */
+interface ListRequest {
+  readonly parent: string;
+  readonly pageSize?: number;
+  readonly pageToken?: string;
+  readonly filter?: string;
+}
+
+/**
+ * @internal Checks the arguments of a ListConversations request, for REST and for Google's Node
+ * client alike: the parent, a page size from 1 to 1000, a page token, and a lifecycle state or a
+ * filter (not both). An empty token or filter is the same as none.
+ */
+export const readListRequest = (input: ListConversationsRequestInput): E.Either<InvalidArgument, ListRequest> => {
+  try {
+    return checkListRequest(input);
+  } catch (cause) {
+    return E.left(unreadableArgument(cause));
+  }
+};
+
+const checkListRequest = (input: ListConversationsRequestInput): E.Either<InvalidArgument, ListRequest> => {
   const issues: IssueSink = [];
-  parentKind.read(input.parent, issues, '', 'parent');
-  const query: string[] = [];
-  if (input.pageSize !== undefined) {
-    if (!Number.isInteger(input.pageSize) || input.pageSize < 1 || input.pageSize > 1000) {
-      issues.push({ path: 'pageSize', message: `expected a whole number from 1 to 1000, got ${describe(input.pageSize)}` });
-    } else query.push(`pageSize=${input.pageSize}`);
+  const given = input ?? ({} as Partial<ListConversationsRequestInput>);
+  const { parent, pageSize, pageToken, lifecycleState, filter } = given;
+  parentKind.read(parent, issues, '', 'parent');
+  const request: { parent: string; pageSize?: number; pageToken?: string; filter?: string } = { parent: parent as string };
+  if (pageSize !== undefined) {
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+      issues.push({ path: 'pageSize', message: `expected a whole number from 1 to 1000, got ${describe(pageSize)}` });
+    } else request.pageSize = pageSize;
   }
-  if (input.pageToken !== undefined) {
-    if (typeof input.pageToken !== 'string')
-      issues.push({ path: 'pageToken', message: `expected a string, got ${describe(input.pageToken)}` });
-    else if (input.pageToken !== '') query.push(`pageToken=${encodeURIComponent(input.pageToken)}`);
+  if (pageToken !== undefined) {
+    if (typeof pageToken !== 'string') issues.push({ path: 'pageToken', message: `expected a string, got ${describe(pageToken)}` });
+    else if (pageToken !== '') request.pageToken = pageToken;
   }
-  if (input.lifecycleState !== undefined) {
-    const filter = lifecycleStateFilter(input.lifecycleState);
-    if (E.isLeft(filter)) issues.push(...filter.left.errors);
-    else query.push(`filter=${encodeURIComponent(filter.right)}`);
+  if (lifecycleState !== undefined && filter !== undefined) {
+    issues.push({ path: 'filter', message: 'give a filter or a lifecycleState, not both' });
+  } else if (lifecycleState !== undefined) {
+    const built = lifecycleStateFilter(lifecycleState);
+    if (E.isLeft(built)) issues.push(...built.left.errors);
+    else request.filter = built.right;
+  } else if (filter !== undefined) {
+    if (typeof filter !== 'string') issues.push({ path: 'filter', message: `expected a string, got ${describe(filter)}` });
+    else if (filter !== '') request.filter = filter;
   }
-  if (issues.length > 0) return E.left(invalidArgument(issues));
-  return E.right(`v2/${input.parent}/conversations${query.length === 0 ? '' : `?${query.join('&')}`}`);
+  return issues.length > 0 ? E.left(invalidArgument(issues)) : E.right(Object.freeze(request));
 };

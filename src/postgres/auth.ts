@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { causeText, isMissingModule, missingPackage, type StoreError, storeError } from './errors.js';
+import { causeText, describe, isMissingModule, missingPackage, type StoreError, storeError } from './errors.js';
 
 /** Where Google publishes the keys that sign its OIDC tokens (a JWK Set, rotated). */
 export const GOOGLE_CERTS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
@@ -87,13 +87,26 @@ const explain = (cause: unknown): AuthResult => {
  * ```
  */
 export const pushAuthenticator = async (options: PushAuthOptions): Promise<E.Either<StoreError, PushAuthenticator>> => {
+  if (typeof options !== 'object' || options === null) {
+    return E.left(storeError('invalid', `push authentication needs its options (audience, serviceAccount), got ${describe(options)}`));
+  }
+  let given: PushAuthOptions;
+  try {
+    // Read once: the authenticator checks every push against these values, not against later changes.
+    const { audience, serviceAccount, keys, clockToleranceSeconds } = options;
+    given = { audience, serviceAccount, keys, clockToleranceSeconds };
+  } catch (cause) {
+    return E.left(storeError('invalid', `could not read the push authentication options: ${causeText(cause)}`));
+  }
+  return authenticatorFor(given);
+};
+
+const authenticatorFor = async (options: PushAuthOptions): Promise<E.Either<StoreError, PushAuthenticator>> => {
   if (typeof options.audience !== 'string' || options.audience === '') {
     return E.left(storeError('invalid', 'push authentication needs the audience the subscription is configured with'));
   }
   if (typeof options.serviceAccount !== 'string' || !options.serviceAccount.includes('@')) {
-    return E.left(
-      storeError('invalid', `push authentication needs the service account's email, got ${JSON.stringify(options.serviceAccount)}`),
-    );
+    return E.left(storeError('invalid', `push authentication needs the service account's email, got ${describe(options.serviceAccount)}`));
   }
   let jose: typeof import('jose');
   try {
@@ -114,6 +127,9 @@ export const pushAuthenticator = async (options: PushAuthOptions): Promise<E.Eit
   }
   const expected = options.serviceAccount.toLowerCase();
   const clockTolerance = options.clockToleranceSeconds ?? 30;
+  if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0) {
+    return E.left(storeError('invalid', `clockToleranceSeconds: expected a number of seconds from 0, got ${describe(clockTolerance)}`));
+  }
   return E.right(async (authorization) => {
     const token = bearerToken(authorization);
     if (token === undefined) return refuse(401, 'no Authorization: Bearer token (push authentication is required)');

@@ -26,3 +26,5 @@ export {
   stringifyPersistedSnapshot,
 } from '../index.js';
 export { ConversationNameCodec } from '../wire/index.js';
+// How a thrown value and a value are shown in messages, never throwing: the ones the core uses.
+export { causeText, describe } from '../wire/issue.js';

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { causeText, isMissingModule, missingPackage, type StoreError, storeError } from './errors.js';
+import { causeText, describe, isMissingModule, missingPackage, type StoreError, storeError } from './errors.js';
 
 /** What a statement gave: its rows, and how many rows it changed (or returned). */
 export interface QueryResult<R> {
@@ -123,7 +123,8 @@ export const pgliteDatabase = (db: PGliteLike): Database => ({
 });
 
 /** Whether a `--database` value is a server's URL rather than a PGlite directory. */
-export const isServerUrl = (location: string): boolean => location.startsWith('postgres://') || location.startsWith('postgresql://');
+export const isServerUrl = (location: string): boolean =>
+  typeof location === 'string' && (location.startsWith('postgres://') || location.startsWith('postgresql://'));
 
 /** A URL without its password, to name it in messages. */
 export const redactUrl = (location: string): string => {
@@ -148,6 +149,11 @@ export const redactUrl = (location: string): string => {
  * ```
  */
 export const openDatabase = async (location?: string, options?: OpenDatabaseOptions): Promise<E.Either<StoreError, Database>> => {
+  if (location !== undefined && typeof location !== 'string') {
+    return E.left(
+      storeError('invalid', `expected a postgres:// URL, a PGlite directory or nothing (in memory), got ${describe(location)}`),
+    );
+  }
   if (location !== undefined && isServerUrl(location)) return openServer(location, options);
   const dataDir = location === undefined || location === '' || location === 'memory:' ? undefined : location;
   let module: typeof import('@electric-sql/pglite');
@@ -184,7 +190,13 @@ const openServer = async (url: string, options: OpenDatabaseOptions | undefined)
       application_name: 'dialogflow-conversation',
     });
     // An idle connection the server dropped emits 'error' on the pool; unheard, it would end the process.
-    pool.on('error', (cause) => options?.log?.(`database: an idle connection to ${redactUrl(url)} was lost: ${causeText(cause)}`));
+    pool.on('error', (cause) => {
+      try {
+        options?.log?.(`database: an idle connection to ${redactUrl(url)} was lost: ${causeText(cause)}`);
+      } catch {
+        // A log that throws must not end the process either.
+      }
+    });
     return E.right(pgDatabase(pool as unknown as PgPoolLike));
   } catch (cause) {
     return E.left(storeError('invalid', `could not use ${redactUrl(url)}: ${causeText(cause)}`));

@@ -1,3 +1,7 @@
+import { causeText as coreCauseText, describe } from './core.js';
+
+export { describe };
+
 /**
  * What went wrong in the store, said for a person: `message` names where and what.
  *
@@ -15,18 +19,28 @@ export interface StoreError {
 /** @internal */
 export const storeError = (kind: StoreError['kind'], message: string): StoreError => Object.freeze({ kind, message });
 
-/** @internal The first line of what a thrown value says. */
+/** @internal The first line of what a thrown value says. Never throws, whatever was thrown. */
 export const causeText = (cause: unknown): string => {
-  const text = cause instanceof Error ? cause.message || cause.name : String(cause);
+  const text = coreCauseText(cause) || (cause instanceof Error ? cause.name : '');
   const line = text.split('\n')[0] ?? text;
-  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  let code: unknown;
+  try {
+    code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  } catch {
+    code = undefined;
+  }
   // Node's network errors say the address but not always the code; a driver error's code is its SQLSTATE.
   return typeof code === 'string' && code !== '' && !line.includes(code) ? `${line} (${code})` : line;
 };
 
 /** @internal Whether an import failed because the package is not installed (not because it is broken). */
 export const isMissingModule = (cause: unknown): boolean => {
-  const code = (cause as { code?: unknown } | null)?.code;
+  let code: unknown;
+  try {
+    code = (cause as { code?: unknown } | null)?.code;
+  } catch {
+    return false;
+  }
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 };
 

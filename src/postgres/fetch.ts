@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type DialogflowGateway, type GatewaySetupError, openDialogflowGateway } from '../dialogflow/index.js';
 import type { Conversation, ConversationName } from './core.js';
-import { causeText, missingPackage, type StoreError, storeError } from './errors.js';
+import { causeText, describe, missingPackage, type StoreError, storeError } from './errors.js';
 
 /** Why GetConversation failed: `transient` when trying again later may work (then Pub/Sub redelivers). */
 export interface FetchError {
@@ -41,7 +41,12 @@ export const fetchConversationThrough =
       return E.right(got.right);
     } catch (cause) {
       // A gateway of yours that throws: a bug to fix, meanwhile Pub/Sub keeps the notification.
-      return E.left(Object.freeze({ transient: true, message: `GetConversation ${name}: the gateway threw: ${causeText(cause)}` }));
+      return E.left(
+        Object.freeze({
+          transient: true,
+          message: `GetConversation ${typeof name === 'string' ? name : describe(name)}: the gateway threw: ${causeText(cause)}`,
+        }),
+      );
     }
   };
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
 import type { PushAuthenticator } from './auth.js';
-import { ConversationNameCodec, stringifyConversation } from './core.js';
+import { ConversationNameCodec, describe, stringifyConversation } from './core.js';
 import { causeText } from './errors.js';
 import type { PushOutcome } from './outcome.js';
 import type { ConversationStore } from './store.js';
@@ -26,15 +26,60 @@ export interface PushListenerOptions {
 
 const DEFAULT_MAX_BODY = 16 * 2 ** 20;
 
+/** Answers, unless an answer went out already; a response that cannot be written (not a response, a closed socket) is left. */
 const send = (response: ServerResponse, status: number, body?: string, headers: Readonly<Record<string, string>> = {}): void => {
-  if (response.headersSent) return;
-  if (body === undefined) response.writeHead(status, headers).end();
-  else response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(`${body}\n`);
+  try {
+    if (response.headersSent) return;
+    if (body === undefined) response.writeHead(status, headers).end();
+    else response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(`${body}\n`);
+  } catch {
+    // Nothing to tell: there is no one to answer. Pub/Sub redelivers what was not acknowledged.
+  }
 };
 
 const sendJson = (response: ServerResponse, status: number, json: string): void => {
-  if (response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' }).end(json);
+  try {
+    if (response.headersSent) return;
+    response.writeHead(status, { 'content-type': 'application/json' }).end(json);
+  } catch {
+    // As in send.
+  }
+};
+
+/** The listener's options, read once; or why they cannot be (the listener then answers 500, and Pub/Sub redelivers). */
+const readListenerOptions = (
+  options: ServiceListenerOptions,
+):
+  | {
+      readonly authenticate: PushListenerOptions['authenticate'];
+      readonly limit: number;
+      readonly log: (line: string) => void;
+      readonly onOutcome: PushListenerOptions['onOutcome'];
+      readonly pushPath: string;
+    }
+  | { readonly problem: string } => {
+  if (typeof options !== 'object' || options === null) {
+    return { problem: `the listener needs its options (authenticate: a pushAuthenticator or 'none'), got ${describe(options)}` };
+  }
+  try {
+    const { authenticate, maxBodyBytes, log, onOutcome, pushPath } = options;
+    if (authenticate !== 'none' && typeof authenticate !== 'function') {
+      return { problem: `authenticate: expected a pushAuthenticator or 'none', got ${describe(authenticate)}` };
+    }
+    const limit = maxBodyBytes ?? DEFAULT_MAX_BODY;
+    if (typeof limit !== 'number' || !(limit >= 0)) return { problem: `maxBodyBytes: expected a number of bytes, got ${describe(limit)}` };
+    const given = typeof log === 'function' ? log : undefined;
+    const safeLog = (line: string): void => {
+      try {
+        given?.(line);
+      } catch {
+        // A log that throws must not change the answer.
+      }
+    };
+    return { authenticate, limit, log: safeLog, onOutcome, pushPath: typeof pushPath === 'string' ? pushPath : '/pubsub/push' };
+  } catch (cause) {
+    return { problem: `could not read the listener's options: ${causeText(cause)}` };
+  }
 };
 
 /** The body, or `undefined` when it is larger than `limit`. */
@@ -58,13 +103,27 @@ const parsedBody = (request: IncomingMessage): { readonly body: unknown } | unde
   return body === undefined ? undefined : { body };
 };
 
+/** A listener whose options are unusable: it answers every request 500 saying why (Pub/Sub redelivers meanwhile). */
+const misconfigured =
+  (problem: string): RequestListener =>
+  (request, response) => {
+    try {
+      request.resume();
+    } catch {
+      // Not a request: nothing to drain.
+    }
+    send(response, 500, `the push endpoint is misconfigured: ${problem}`);
+  };
+
 /**
  * The push endpoint as a request listener: `POST` with a Pub/Sub push body. It checks the push's
  * authentication, hands the body to the store, and answers what Pub/Sub must do: 204 acknowledges
  * (applied, a duplicate, or can never apply), 503 has it redelivered (the database or Dialogflow
  * is unavailable, or still contended), 401 or 403 refuses a push that fails authentication, 405
  * anything but `POST`, 413 a body larger than Pub/Sub sends. Works inside any Node HTTP server
- * and in Express, with or without a body parser before it.
+ * and in Express, with or without a body parser before it. Never throws: with options it cannot use
+ * (no `authenticate`, a getter that throws), it answers every request 500 saying why, and Pub/Sub
+ * keeps the pushes for when it is fixed.
  *
  * @example
  * ```ts
@@ -72,16 +131,17 @@ const parsedBody = (request: IncomingMessage): { readonly body: unknown } | unde
  * ```
  */
 export const pushListener = (store: Pick<ConversationStore, 'handlePush'>, options: PushListenerOptions): RequestListener => {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const log = options.log ?? (() => undefined);
+  const settings = readListenerOptions(options);
+  if ('problem' in settings) return misconfigured(settings.problem);
+  const { authenticate, limit, log, onOutcome } = settings;
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'POST') {
       request.resume();
       send(response, 405, 'the push endpoint takes POST', { allow: 'POST' });
       return;
     }
-    if (options.authenticate !== 'none') {
-      const auth = await options.authenticate(request.headers.authorization);
+    if (authenticate !== 'none') {
+      const auth = await authenticate(request.headers.authorization);
       if (!auth.ok) {
         request.resume();
         log(`push refused ${auth.status}: ${auth.reason}`);
@@ -106,7 +166,7 @@ export const pushListener = (store: Pick<ConversationStore, 'handlePush'>, optio
     if (outcome.ack) send(response, 204, undefined, { 'x-push-outcome': outcome.kind });
     else send(response, 503, outcome.reason, { 'x-push-outcome': outcome.kind });
     try {
-      options.onOutcome?.(outcome);
+      onOutcome?.(outcome);
     } catch (cause) {
       // The push is answered already; a failing observer must not change that.
       log(`push: onOutcome failed: ${causeText(cause)}`);
@@ -136,8 +196,10 @@ const V2 = '/v2/';
  * while the database answers (`ok: N event(s) in the outbox`), 503 otherwise.
  */
 export const serviceListener = (store: ConversationStore, options: ServiceListenerOptions): RequestListener => {
+  const settings = readListenerOptions(options);
+  if ('problem' in settings) return misconfigured(settings.problem);
   const push = pushListener(store, options);
-  const pushPath = options.pushPath ?? '/pubsub/push';
+  const { pushPath } = settings;
   const getConversation = async (path: string, response: ServerResponse): Promise<void> => {
     let name: string;
     try {
@@ -162,6 +224,14 @@ export const serviceListener = (store: ConversationStore, options: ServiceListen
     else send(response, 200, `ok: ${pending.right} event(s) in the outbox`);
   };
   return (request, response) => {
+    try {
+      route(request, response);
+    } catch (cause) {
+      // Only what is not a request gets here: answered if it can be, never thrown at the server.
+      send(response, 500, causeText(cause));
+    }
+  };
+  function route(request: IncomingMessage, response: ServerResponse): void {
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
@@ -181,5 +251,5 @@ export const serviceListener = (store: ConversationStore, options: ServiceListen
       return;
     }
     send(response, 404, `nothing at ${path}: POST ${pushPath}, GET /v2/{conversation name}, GET /healthz`);
-  };
+  }
 };

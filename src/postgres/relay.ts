@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { causeText } from './errors.js';
+import { causeText, describe, storeError } from './errors.js';
 import type { OutboxEvent } from './outcome.js';
 import type { ConversationStore, PublishEvents, RelayOptions } from './store.js';
 
@@ -33,7 +33,22 @@ export interface Relay {
  * ```
  */
 export const startRelay = (store: Pick<ConversationStore, 'relayOnce'>, options: RelayLoopOptions): Relay => {
-  const idleMs = options.idleMs ?? 250;
+  let idleMs = 250;
+  let given: RelayLoopOptions['log'];
+  try {
+    const idle = options?.idleMs;
+    if (typeof idle === 'number' && idle >= 0 && idle < 2 ** 31) idleMs = idle;
+    given = typeof options?.log === 'function' ? options.log : undefined;
+  } catch {
+    // Unreadable options: every round fails below, saying so where it can.
+  }
+  const log = (line: string): void => {
+    try {
+      given?.(line);
+    } catch {
+      // A log that throws must not stop the relay.
+    }
+  };
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
@@ -56,12 +71,18 @@ export const startRelay = (store: Pick<ConversationStore, 'relayOnce'>, options:
     });
   const loop = (async () => {
     while (!stopped) {
-      const round = await store.relayOnce(options.publish, options);
+      let round: Awaited<ReturnType<typeof store.relayOnce>>;
+      try {
+        round = await store.relayOnce(options.publish, options);
+      } catch (cause) {
+        // Not the store's own failures (those are a Left): a store or options that cannot be used. The outbox keeps the events.
+        round = E.left(storeError('invalid', `could not run a round: ${causeText(cause)}`));
+      }
       if (E.isLeft(round)) {
-        options.log?.(`relay: ${round.left.message}`);
+        log(`relay: ${round.left.message}`);
         await pause(idleMs * 4);
       } else if (round.right.error !== undefined) {
-        options.log?.(`relay: publishing ${round.right.failed} event(s) failed, retried later: ${round.right.error}`);
+        log(`relay: publishing ${round.right.failed} event(s) failed, retried later: ${round.right.error}`);
         await pause(idleMs);
       } else if (round.right.published === 0) {
         await pause(idleMs);
@@ -111,7 +132,7 @@ export const httpEventsPublisher =
         signal: AbortSignal.timeout(options?.timeoutMs ?? 10_000),
       });
     } catch (cause) {
-      throw new Error(`POST ${url}: ${causeText((cause as { cause?: unknown }).cause ?? cause)}`);
+      throw new Error(`POST ${typeof url === 'string' ? url : describe(url)}: ${causeText((cause as { cause?: unknown }).cause ?? cause)}`);
     }
     // Read the body so that the connection can be reused.
     await response.arrayBuffer().catch(() => undefined);

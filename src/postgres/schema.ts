@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Database, Queryable } from './database.js';
-import { causeText, type StoreError, storeError } from './errors.js';
+import { causeText, describe, type StoreError, storeError } from './errors.js';
 
 /** The PostgreSQL schema the store uses unless told otherwise. */
 export const DEFAULT_SCHEMA = 'dialogflow_conversation';
@@ -22,7 +22,7 @@ export const checkSchemaName = (schema: string): E.Either<StoreError, string> =>
     : E.left(
         storeError(
           'schema',
-          `the schema name must be lower case letters, digits and _ (not starting with a digit or pg_, at most 63), got ${JSON.stringify(schema)}`,
+          `the schema name must be lower case letters, digits and _ (not starting with a digit or pg_, at most 63), got ${describe(schema)}`,
         ),
       );
 

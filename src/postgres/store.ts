@@ -18,7 +18,7 @@ import {
   stringifyPersistedSnapshot,
 } from './core.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './database.js';
-import { causeText, type StoreError, storeError } from './errors.js';
+import { causeText, describe, type StoreError, storeError } from './errors.js';
 import type { FetchConversation, FetchError, FetchResult } from './fetch.js';
 import { type OutboxEvent, outcome, type PushOutcome } from './outcome.js';
 import { checkSchemaName, DEFAULT_SCHEMA, migrate } from './schema.js';
@@ -156,7 +156,11 @@ const shown = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : `a value of type ${typeof value}`;
 
 /** The outbox id of an event: one per conversation and version, the same on every redelivery. */
-export const eventId = (key: ConversationKey | string, version: number): string => `${key}#${version}`;
+export const eventId = (key: ConversationKey | string, version: number): string => `${textOf(key)}#${textOf(version)}`;
+
+/** A key or a version as text, whatever it is (`eventId` never throws). */
+const textOf = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : describe(value);
 
 /**
  * Runs the work of one key after the work already queued for it: deliveries of one conversation
@@ -195,6 +199,18 @@ const FETCH_MEMO_MS = 1000;
  * ```
  */
 export const openStore = async (options: StoreOptions = {}): Promise<E.Either<StoreError, ConversationStore>> => {
+  if (options !== undefined && options !== null && typeof options !== 'object') {
+    return E.left(storeError('invalid', `expected the store's options (database, schema, fetchConversation), got ${describe(options)}`));
+  }
+  try {
+    return await openStoreWith(options ?? {});
+  } catch (cause) {
+    // Only options that cannot be read get here (a getter or a proxy that throws).
+    return E.left(storeError('invalid', `could not read the store's options: ${causeText(cause)}`));
+  }
+};
+
+const openStoreWith = async (options: StoreOptions): Promise<E.Either<StoreError, ConversationStore>> => {
   const schemaName = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
   if (E.isLeft(schemaName)) return schemaName;
   const schema = schemaName.right;
