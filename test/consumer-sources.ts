@@ -98,9 +98,7 @@ console.log(
 /** The emulator's entry point, without its optional peers: it loads, and starting it says what to install. */
 export const EMULATOR_TS = `import { EMULATED_RPCS, EmulatorError, startEmulator } from 'dialogflow-conversation/emulator';
 
-const error = await startEmulator().then(
-  () => undefined,
-  (e: unknown) => e,
-);
+const started = await startEmulator();
+const error = started._tag === 'Left' ? started.left : undefined;
 console.log(JSON.stringify({ missing: error instanceof EmulatorError ? [error.code, ...error.packageNames] : 'started', rpcs: EMULATED_RPCS.length > 0 }));
 `;

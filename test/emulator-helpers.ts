@@ -110,8 +110,15 @@ export const startPushReceiver = async (): Promise<PushReceiver> => {
 /** An emulator for a test, with its log kept. */
 export const emulatorForTest = async (options: EmulatorOptions = {}): Promise<{ emulator: RunningEmulator; events: EmulatorEvent[] }> => {
   const events: EmulatorEvent[] = [];
-  const emulator = await startEmulator({ seed: 1, ...options, log: (e) => events.push(e) });
+  const emulator = await startedEmulator({ seed: 1, ...options, log: (e) => events.push(e) });
   return { emulator, events };
+};
+
+/** A running emulator; a test that cannot start one fails with the emulator's own error. */
+export const startedEmulator = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
+  const started = await startEmulator(options);
+  if (started._tag === 'Left') throw started.left;
+  return started.right;
 };
 
 export const PROJECT = 'projects/acme';

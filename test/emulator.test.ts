@@ -436,7 +436,7 @@ describe("what a backend's tests need: conversations that exist, the calls it ma
     expect(dated.now().startsWith('2030-01-01T00:00:0')).toBe(true);
     await dated.close();
     for (const now of ['yesterday', '1969-12-31T23:59:59Z', '9999-06-01T00:00:00Z', new Date(Number.NaN)]) {
-      await expect(startEmulator({ now })).rejects.toMatchObject({
+      expect(left(await startEmulator({ now }))).toMatchObject({
         code: 'INVALID_OPTION',
         message: expect.stringMatching(
           /^emulator: now: expected an RFC 3339 time or a Date from 1970-01-01T00:00:00Z to 9999-01-01T00:00:00Z, got /,
@@ -529,9 +529,9 @@ describe("what a backend's tests need: conversations that exist, the calls it ma
         /^projects\/acme\/locations\/global\/conversations\/future: not a conversation Dialogflow has at the emulated time, 2026-11-23T10:05:\S+Z: startTime .* \(the emulator's now option sets its clock\)$/,
       );
       expect(right(e.addConversation(existing('later')))).toMatchObject({ name: `${GLOBAL}/conversations/later` });
-      await expect(
-        startEmulator({ now: START, conversations: [existing('ok'), existing('old', { startTime: '2026-11-01T10:00:00Z' })] }),
-      ).rejects.toMatchObject({
+      expect(
+        left(await startEmulator({ now: START, conversations: [existing('ok'), existing('old', { startTime: '2026-11-01T10:00:00Z' })] })),
+      ).toMatchObject({
         code: 'INVALID_OPTION',
         message: expect.stringMatching(
           /^emulator: conversations\[1\]: projects\/acme\/locations\/global\/conversations\/old: not a conversation/,
@@ -720,7 +720,7 @@ describe("what a backend's tests need: conversations that exist, the calls it ma
 
 describe('starting it', () => {
   it('refuses bad options, and a busy port, with an EmulatorError that says which', async () => {
-    await expect(startEmulator({ port: -1, push: 'ftp://x', seed: 2 ** 32, virtualAgentProfiles: ['a b'] })).rejects.toMatchObject({
+    expect(left(await startEmulator({ port: -1, push: 'ftp://x', seed: 2 ** 32, virtualAgentProfiles: ['a b'] }))).toMatchObject({
       code: 'INVALID_OPTION',
       message: expect.stringMatching(/^emulator: port: .*; push: .*; seed: .*; virtualAgentProfiles: /),
     });
@@ -728,7 +728,7 @@ describe('starting it', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as { port: number }).port;
     try {
-      const error = await startEmulator({ port }).catch((e: unknown) => e);
+      const error = left(await startEmulator({ port }));
       expect(error).toBeInstanceOf(EmulatorError);
       expect(error).toMatchObject({ code: 'START_FAILED', message: expect.stringContaining(`127.0.0.1:${port}`) });
     } finally {

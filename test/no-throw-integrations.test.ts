@@ -1,12 +1,11 @@
 /**
- * No public function of the integrations throws either (`/dialogflow`, `/postgres`): each is called
+ * No public function of the integrations throws either (`/dialogflow`, `/postgres`, `/emulator`): each is called
  * with hostile values in every argument position and must return (or resolve), and what it returns
  * (a gateway, a listener, a relay, a fetcher) is used with hostile values in turn. Unusable options
  * are an error the result says (a `Left`, a 500 from a listener, a failed gateway call), never a throw.
  *
  * Not here: the publisher `httpEventsPublisher` makes rejects when a POST fails (that is how a
- * publisher tells the relay to retry), and `startEmulator` rejects with its `EmulatorError` (a
- * test fixture, as a server's `listen` is; docs/testing-your-backend.md).
+ * publisher tells the relay to retry).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +14,11 @@ import { hostileValues, thrown } from './support/hostile.js';
 const entryPoints = {
   '/dialogflow': await import('../src/dialogflow/index.js'),
   '/postgres': await import('../src/postgres/index.js'),
+  '/emulator': await import('../src/emulator/index.js'),
 } as const;
 
 /** What opens a database or a client when given nothing: only called with values that must be refused, and closed if opened. */
-const OPENERS = new Set(['openDatabase', 'openStore', 'googleFetchConversation', 'openDialogflowGateway', 'migrate']);
+const OPENERS = new Set(['openDatabase', 'openStore', 'googleFetchConversation', 'openDialogflowGateway', 'migrate', 'startEmulator']);
 const refusedByOpeners = new Set(['a Proxy whose every trap throws', 'a revoked Proxy', 'a bigint', 'a symbol', 'NaN']);
 
 /** Closes what a call opened (a `Right` of something closable), so that the suite leaves nothing running. */
@@ -105,6 +105,7 @@ describe('no public function of the integrations throws', () => {
       '/postgres pushAuthenticator',
       '/postgres startRelay',
       '/postgres openStore',
+      '/emulator startEmulator',
     ]) {
       expect(names).toContain(expected);
     }

@@ -448,7 +448,7 @@ import { startEmulator } from 'dialogflow-conversation/emulator';
 const conversation = { name: 'projects/p/conversations/c', lifecycleState: 'IN_PROGRESS', conversationProfile: 'projects/p/conversationProfiles/s', startTime: { seconds: 1, nanos: 0 }, conversationStage: 'HUMAN_ASSIST_STAGE' };
 const gateway = dialogflowGateway({ getConversation: async () => [conversation] });
 const got = await gateway.get('projects/p/conversations/c');
-const error = await startEmulator().catch((e) => e);
+const error = (await startEmulator()).left;
 console.log(got.right.found, clientOptionsFor('europe-west1').right.apiEndpoint, error.code, error.packageNames.join(' '));
 `,
       );

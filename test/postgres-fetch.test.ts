@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayError } from '../src/dialogflow/index.js';
-import { type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import type { RunningEmulator } from '../src/emulator/index.js';
 import { type ConversationName, encodeConversation } from '../src/index.js';
 import { type ClosableFetchConversation, fetchConversationThrough, googleFetchConversation } from '../src/postgres/index.js';
-import { callsFor } from './emulator-helpers.js';
+import { callsFor, startedEmulator } from './emulator-helpers.js';
 import { left, right } from './helpers.js';
 import { freePort } from './support/postgres-server.js';
 import { EMULATOR_NOW, remoteConversation } from './support/pushes.js';
@@ -23,7 +23,7 @@ describe("GetConversation through the gateway and Google's client", () => {
   });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ now: EMULATOR_NOW, conversations: [stored] });
+    emulator = await startedEmulator({ now: EMULATOR_NOW, conversations: [stored] });
     client = right(await googleFetchConversation({ endpoint: emulator.grpcAddress, insecure: true, timeoutMs: 3000 }));
   });
   afterAll(async () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from '../src/emulator/index.js';
 import { encodeConversation } from '../src/index.js';
+import { startedEmulator } from './emulator-helpers.js';
 import { startPushService } from './support/mount-example.js';
 import {
   aboutName,
@@ -30,7 +30,7 @@ describe('the recipe: the listener mounted in your own server', () => {
   /** The mounted service on PGlite, with GetConversation from an emulator that holds `ids`, and a signed token. */
   const mounted = async (ids: ReadonlyArray<string>) => {
     const keys = await generateKeyPair('RS256', { extractable: true });
-    const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: ids.map((id) => remoteConversation(id)) });
+    const dialogflow = await startedEmulator({ now: EMULATOR_NOW, conversations: ids.map((id) => remoteConversation(id)) });
     const sink = await startEventSink();
     const audience = 'https://events.acme.example/pubsub/push';
     const serviceAccount = 'push@acme.iam.gserviceaccount.com';

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import type { RunningEmulator } from '../src/emulator/index.js';
 import { type Conversation, conversationKey, encodeConversation } from '../src/index.js';
 import { type ConversationStore, openStore } from '../src/postgres/index.js';
 import { runCli } from './cli-helpers.js';
-import { callsFor } from './emulator-helpers.js';
+import { callsFor, startedEmulator } from './emulator-helpers.js';
 import { right } from './helpers.js';
 import { freePort, type PostgresServer, serverTests, startPostgres } from './support/postgres-server.js';
 import {
@@ -112,7 +112,7 @@ describe.each(targets)('serve on $name', (target) => {
     const seeded = new Set(ids.filter((_, i) => i % 4 === 1 && !purged.has(`k-${i}`)));
     const remote = new Map(ids.map((id) => [id, remoteConversation(id)]));
     const distinct = new Map(ids.map((id) => [id, deliveriesFor(id, next, serial)]));
-    const dialogflow: RunningEmulator = await startEmulator({
+    const dialogflow: RunningEmulator = await startedEmulator({
       now: EMULATOR_NOW,
       conversations: [...remote].filter(([id]) => !purged.has(id)).map(([, c]) => c),
     });
@@ -316,7 +316,7 @@ describe('serve', () => {
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(keys.privateKey);
-    const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('restart')] });
+    const dialogflow = await startedEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('restart')] });
     const args = ['--port', '0', '--database', join(dir, 'db'), '--dialogflow-endpoint', dialogflow.grpcAddress, '--insecure'];
     const auth = ['--audience', audience, '--service-account', account, '--jwks', jwks];
     const first = await startServe([...args, ...auth]);
@@ -341,7 +341,7 @@ describe('serve', () => {
   }, 120_000);
 
   it('on SIGTERM, finishes the pushes in flight before it exits 0', async () => {
-    const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('slow')] });
+    const dialogflow = await startedEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('slow')] });
     // Every GetConversation takes 5 s: the first delivery waits for it, in flight when SIGTERM comes.
     right(dialogflow.addFault({ rpc: 'GetConversation', delayMs: 5000, times: 'always' }));
     const instance = await startServe(['--port', '0', '--dialogflow-endpoint', dialogflow.grpcAddress, '--insecure', '--no-auth']);
@@ -386,7 +386,7 @@ describe('serve', () => {
     it('asks for redelivery (503) and fails /healthz while the server is down, and recovers when it is back', async () => {
       const pg = postgres as PostgresServer;
       const location = await pg.createDatabase(`down_${process.pid}`);
-      const dialogflow = await startEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('down')] });
+      const dialogflow = await startedEmulator({ now: EMULATOR_NOW, conversations: [remoteConversation('down')] });
       const instance = await startServe([
         '--port',
         '0',

@@ -60,13 +60,15 @@ const backend = await startBackend({
   log: fromBackend,
   flaky: (n) => n.type === 'HUMAN_INTERVENTION_NEEDED' && n.conversation.endsWith('/alpha'),
 });
-const emulator = await startEmulator({
+const emulatorStarted = await startEmulator({
   push: backend.pushUrl,
   virtualAgentProfiles: [SUPPORT],
   seed: SEED,
   chaos: true,
   log: fromEmulator,
 });
+if (emulatorStarted._tag === 'Left') throw emulatorStarted.left;
+const emulator = emulatorStarted.right;
 const client = new v2.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
 backend.connect(dialogflowGateway(client));
 print('script', undefined, `emulator on ${emulator.grpcAddress}, control API on ${emulator.controlUrl}; pushes to ${backend.pushUrl}`);

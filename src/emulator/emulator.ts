@@ -187,18 +187,37 @@ const checkOptions = (options: EmulatorOptions): string[] => {
  * Starts the emulator of Dialogflow's v2 Conversations service: gRPC on `port` (Google's own
  * `ConversationsClient` works against it unchanged), the control API over HTTP on `controlPort`,
  * and, with `push`, Pub/Sub pushes of every notification. Each conversation is this module's
- * aggregate, so the machine's rules are the emulator's. Rejects with an {@link EmulatorError} when it
- * cannot start (a bad option, a missing optional package, a busy port); nothing else rejects.
+ * aggregate, so the machine's rules are the emulator's. Resolves to a `Left` of an
+ * {@link EmulatorError} when it cannot start (a bad option, a missing optional package, a busy
+ * port); never rejects.
  *
  * @example
  * ```ts
- * const emulator = await startEmulator({ push: 'http://127.0.0.1:3000/push', virtualAgentProfiles: ['support'] });
+ * const started = await startEmulator({ push: 'http://127.0.0.1:3000/push', virtualAgentProfiles: ['support'] });
+ * if (isLeft(started)) throw started.left; // code: INVALID_OPTION, MISSING_PACKAGE or START_FAILED
+ * const emulator = started.right;
  * const client = new v2.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
  * // ... your tests ...
  * await emulator.close();
  * ```
  */
-export const startEmulator = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
+export const startEmulator = async (options: EmulatorOptions = {}): Promise<E.Either<EmulatorError, RunningEmulator>> => {
+  try {
+    return E.right(await start(options ?? {}));
+  } catch (cause) {
+    // What start throws is an EmulatorError; anything else is options it could not read (a getter or a proxy that throws).
+    return E.left(
+      cause instanceof EmulatorError
+        ? cause
+        : new EmulatorError('INVALID_OPTION', `emulator: could not read the options: ${causeText(cause)}`),
+    );
+  }
+};
+
+/** Starts the emulator, throwing an {@link EmulatorError} when it cannot (turned into a `Left` by `startEmulator`). */
+const start = async (options: EmulatorOptions): Promise<RunningEmulator> => {
+  if (typeof options !== 'object')
+    throw new EmulatorError('INVALID_OPTION', `emulator: expected the options as an object, got a ${typeof options}`);
   const problems = checkOptions(options);
   if (problems.length > 0) throw new EmulatorError('INVALID_OPTION', `emulator: ${problems.join('; ')}`);
   const modules = await loadEmulatorModules();

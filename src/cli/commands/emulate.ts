@@ -1,4 +1,5 @@
-import { EmulatorError, type EmulatorEvent, startEmulator } from '../../emulator/index.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { type EmulatorEvent, startEmulator } from '../../emulator/index.js';
 import { ConversationProfileNameCodec } from '../../wire/index.js';
 import { isSegment } from '../../wire/resource-name.js';
 import { choiceOption, parseCommandArgs, wholeNumberOption } from '../args.js';
@@ -118,25 +119,24 @@ export const emulate: Command = {
     }
     if (port !== 0 && port === controlPort)
       throw new UsageError(`emulate: --port and --control-port are both ${port}: give them different ports`);
-    let emulator: Awaited<ReturnType<typeof startEmulator>>;
-    try {
-      emulator = await startEmulator({
-        host: typeof values.host === 'string' ? values.host : undefined,
-        port,
-        controlPort,
-        push: typeof values.push === 'string' ? values.push : undefined,
-        format,
-        virtualAgentProfiles,
-        seed,
-        chaos: values.chaos === true,
-        log: (event) => void io.stderr.write(line(event)),
-      });
-    } catch (cause) {
-      if (!(cause instanceof EmulatorError)) throw cause;
+    const started = await startEmulator({
+      host: typeof values.host === 'string' ? values.host : undefined,
+      port,
+      controlPort,
+      push: typeof values.push === 'string' ? values.push : undefined,
+      format,
+      virtualAgentProfiles,
+      seed,
+      chaos: values.chaos === true,
+      log: (event) => void io.stderr.write(line(event)),
+    });
+    if (E.isLeft(started)) {
+      const cause = started.left;
       // One line that says what to do, as for the other commands' optional packages.
       const message = cause.message.startsWith('emulator: ') ? cause.message.slice('emulator: '.length) : cause.message;
       throw new UsageError(cause.code === 'MISSING_PACKAGE' ? `emulate ${message}` : `emulate: ${message}`);
     }
+    const emulator = started.right;
     io.stderr.write(
       `emulate: control API on ${emulator.controlUrl}; seed ${emulator.seed}; ` +
         `${values.push === undefined ? 'no pushes (no --push)' : `pushes ${format.toUpperCase()} to ${String(values.push)}${values.chaos === true ? ', with chaos' : ''}`}; ` +
