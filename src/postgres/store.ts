@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   applyNotification,
@@ -155,6 +155,12 @@ const oneLine = (text: string): string => text.split('\n').join('; ');
 const shown = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : `a value of type ${typeof value}`;
 
+/**
+ * The name a statement is prepared under (see `QueryOptions.name`): from its text, so that stores
+ * on different schemas sharing one pool never give one name two texts.
+ */
+const statementName = (sql: string): string => `dfc_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+
 /** The outbox id of an event: one per conversation and version, the same on every redelivery. */
 export const eventId = (key: ConversationKey | string, version: number): string => `${key}#${version}`;
 
@@ -246,6 +252,11 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
       returning key
     ), ${QUEUE_EVENTS('$7')}
     select count(*)::int as saved from changed`;
+  // The statements of every delivery, prepared once per connection: the server then only binds and
+  // executes them (parsing and planning these three cost it more than running them).
+  const LOAD_AS = { name: statementName(LOAD) };
+  const UPDATE_AS = { name: statementName(UPDATE) };
+  const INSERT_AS = { name: statementName(INSERT) };
   // The head of a conversation's pending events is its lowest version; only a relay that holds the
   // head (a row lock while claiming, then a lease) takes any of that conversation's events, so they
   // go out in version order even with many relays. SKIP LOCKED: relays never wait for each other.
@@ -285,7 +296,7 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
   const loadRow = async (key: string): Promise<E.Either<StoreError, Row | undefined>> => {
     let rows: ReadonlyArray<{ version: number; snapshot: unknown }>;
     try {
-      ({ rows } = await database.query<{ version: number; snapshot: unknown }>(LOAD, [key]));
+      ({ rows } = await database.query<{ version: number; snapshot: unknown }>(LOAD, [key], LOAD_AS));
     } catch (cause) {
       return E.left(storeError('unavailable', `the database did not load ${key}: ${causeText(cause)}`));
     }
@@ -357,8 +368,8 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     try {
       const { rows } =
         expected === undefined
-          ? await database.query<{ saved: number }>(INSERT, [...params, outbox])
-          : await database.query<{ saved: number }>(UPDATE, [...params, expected, outbox]);
+          ? await database.query<{ saved: number }>(INSERT, [...params, outbox], INSERT_AS)
+          : await database.query<{ saved: number }>(UPDATE, [...params, expected, outbox], UPDATE_AS);
       if (rows[0]?.saved !== 1) return E.right({ saved: false });
       const written = JSON.parse(outbox) as ReadonlyArray<{ version: number; type: OutboxEvent['type']; data: JsonValue }>;
       return E.right({ saved: true, events: written.map((e) => ({ id: eventId(key, e.version), conversation: name, ...e })) });
