@@ -171,17 +171,16 @@ export const eventId = (key: ConversationKey | string, version: number): string 
  */
 class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** `work` must not throw (only reject): with nothing queued for `key`, it starts at once. */
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
+    const previous = this.tails.get(key);
+    const next = previous === undefined ? work() : previous.then(work, work);
+    // The tail settles when `next` does, never rejects, and forgets the key if nothing came after.
+    const settled = (): void => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    };
+    const tail: Promise<void> = next.then(settled, settled);
+    this.tails.set(key, tail);
     return next;
   }
 }
@@ -404,9 +403,8 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
   const whatIs = (n: Notification): string =>
     n.kind === 'HumanAgentAssistantEvent' ? 'HumanAgentAssistantEvent (suggestions)' : String(n.type);
 
-  const handle = async (notification: Notification): Promise<PushOutcome> => {
+  const handle = async (notification: Notification, key: string): Promise<PushOutcome> => {
     const name = notification.conversation;
-    const key = conversationKey(name) ?? name;
     const about = { messageId: notification.delivery?.messageId, conversation: name };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const loaded = await loadRow(key);
@@ -450,16 +448,18 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     return outcome('contended', `${name} kept changing under ${attempts} attempts in a row`, about);
   };
 
-  const handleNotification = (notification: Notification): Promise<PushOutcome> =>
-    queue.run(conversationKey(notification.conversation) ?? notification.conversation, () =>
-      handle(notification).catch((cause: unknown) =>
-        // Not expected (every step returns its errors); said so rather than lost.
-        outcome('unavailable', `handling failed unexpectedly: ${causeText(cause)}`, {
-          messageId: notification.delivery?.messageId,
-          conversation: notification.conversation,
-        }),
+  /** Not expected (every step returns its errors); said so rather than lost. */
+  const unexpected = (cause: unknown, about?: { messageId?: string | undefined; conversation?: ConversationName }): PushOutcome =>
+    outcome('unavailable', `handling failed unexpectedly: ${causeText(cause)}`, about);
+
+  const handleNotification = (notification: Notification): Promise<PushOutcome> => {
+    const key = conversationKey(notification.conversation) ?? notification.conversation;
+    return queue.run(key, () =>
+      handle(notification, key).catch((cause: unknown) =>
+        unexpected(cause, { messageId: notification.delivery?.messageId, conversation: notification.conversation }),
       ),
     );
+  };
 
   const parseBody = (body: unknown): unknown => {
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) return body;
@@ -510,21 +510,34 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     save,
     observe,
     list,
-    handlePush: async (body) => {
-      let json: unknown;
+    // Not async functions: the promise handed back is the keyed queue's own, without one more around it.
+    handlePush: (body) => {
       try {
-        json = parseBody(body);
+        let json: unknown;
+        try {
+          json = parseBody(body);
+        } catch (cause) {
+          return Promise.resolve(outcome('undecodable', `the body is not JSON: ${causeText(cause)}`));
+        }
+        const decoded = decodePushDelivery(json);
+        if (E.isLeft(decoded)) {
+          return Promise.resolve(outcome('undecodable', oneLine(decoded.left.message), { messageId: messageIdOf(json) }));
+        }
+        return handleNotification(decoded.right);
       } catch (cause) {
-        return outcome('undecodable', `the body is not JSON: ${causeText(cause)}`);
+        return Promise.resolve(unexpected(cause));
       }
-      const decoded = decodePushDelivery(json);
-      if (E.isLeft(decoded)) return outcome('undecodable', oneLine(decoded.left.message), { messageId: messageIdOf(json) });
-      return handleNotification(decoded.right);
     },
-    handlePulledMessage: async (message) => {
-      const decoded = decodePulledMessage(message);
-      if (E.isLeft(decoded)) return outcome('undecodable', oneLine(decoded.left.message), { messageId: pulledIdOf(message) });
-      return handleNotification(decoded.right);
+    handlePulledMessage: (message) => {
+      try {
+        const decoded = decodePulledMessage(message);
+        if (E.isLeft(decoded)) {
+          return Promise.resolve(outcome('undecodable', oneLine(decoded.left.message), { messageId: pulledIdOf(message) }));
+        }
+        return handleNotification(decoded.right);
+      } catch (cause) {
+        return Promise.resolve(unexpected(cause));
+      }
     },
     handleNotification,
     relayOnce: async (publish, relay) => {
