@@ -10,6 +10,7 @@ import {
   type OutboxEvent,
   openStore,
   type PushOutcome,
+  pgDatabase,
   type Queryable,
   SCHEMA_VERSION,
   type StoreOptions,
@@ -616,3 +617,40 @@ for (const { name, make } of backends()) {
     });
   });
 }
+
+describe('the pg adapter', () => {
+  /** A pool that records what it is asked to run. */
+  const recording = () => {
+    const calls: unknown[][] = [];
+    const pool = {
+      query: async (...args: unknown[]) => {
+        calls.push(args);
+        return { rows: [], rowCount: 0 };
+      },
+      connect: async () => ({ query: pool.query, release: () => undefined }),
+      end: async () => undefined,
+    };
+    return { pool, calls };
+  };
+
+  it('prepares a statement given a name, under that name, and runs one without as it is', async () => {
+    const { pool, calls } = recording();
+    const database = pgDatabase(pool);
+    await database.query('select $1::int', [1], { name: 'one' });
+    await database.query('select $1::int', [2]);
+    await database.transaction((tx) => tx.query('select $1::int', [3], { name: 'one' }));
+    expect(calls).toEqual([
+      [{ name: 'one', text: 'select $1::int', values: [1] }, undefined],
+      ['select $1::int', [2]],
+      ['begin'],
+      [{ name: 'one', text: 'select $1::int', values: [3] }, undefined],
+      ['commit'],
+    ]);
+  });
+
+  it('runs every statement as it is with preparedStatements: false', async () => {
+    const { pool, calls } = recording();
+    await pgDatabase(pool, { preparedStatements: false }).query('select $1::int', [1], { name: 'one' });
+    expect(calls).toEqual([['select $1::int', [1]]]);
+  });
+});

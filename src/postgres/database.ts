@@ -7,9 +7,19 @@ export interface QueryResult<R> {
   readonly rowCount: number;
 }
 
+/** How {@link Queryable.query} may run a statement. */
+export interface QueryOptions {
+  /**
+   * A name for a statement run again and again (always with this same text): a driver that can
+   * prepares it once per connection and then only binds and executes it, so the server does not
+   * parse and plan it every time (`pg` does, unless `preparedStatements: false`; PGlite ignores it).
+   */
+  readonly name?: string | undefined;
+}
+
 /** Runs one SQL statement with `$1`-style parameters. Rejects when the database does. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: ReadonlyArray<unknown>): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: ReadonlyArray<unknown>, options?: QueryOptions): Promise<QueryResult<R>>;
 }
 
 /**
@@ -33,18 +43,37 @@ export interface OpenDatabaseOptions {
   readonly connectTimeoutMs?: number;
   /** Where the `pg` pool reports a connection it lost while idle (otherwise ignored: the next statement reconnects). */
   readonly log?: (line: string) => void;
+  /**
+   * Whether statements with a name (the store's load and save) are prepared once per server
+   * connection (default true). Turn it off behind a pooler that cannot keep them, such as PgBouncer
+   * before 1.21 in transaction mode.
+   */
+  readonly preparedStatements?: boolean;
+}
+
+/** Options of {@link pgDatabase}. */
+export interface PgDatabaseOptions {
+  /** See {@link OpenDatabaseOptions.preparedStatements} (default true). */
+  readonly preparedStatements?: boolean;
+}
+
+/** A statement as `pg` takes it to prepare it under a name. */
+export interface PgQueryConfig {
+  readonly name: string;
+  readonly text: string;
+  readonly values?: unknown[] | undefined;
 }
 
 /** The part of a `pg.Pool` this module uses, so that its declarations do not need `pg`'s types. */
 export interface PgPoolLike {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(sql: string | PgQueryConfig, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   connect(): Promise<PgClientLike>;
   end(): Promise<void>;
 }
 
 /** A client checked out of a {@link PgPoolLike}. */
 export interface PgClientLike {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(sql: string | PgQueryConfig, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   release(destroy?: boolean | Error): void;
 }
 
@@ -68,6 +97,18 @@ const fromPglite = <R>(result: { rows: unknown[]; affectedRows?: number }): Quer
   rowCount: result.affectedRows || result.rows.length,
 });
 
+/** What `pg` runs: the text alone, or with the name it is prepared under. */
+const pgStatement = (
+  prepared: boolean,
+  sql: string,
+  params: ReadonlyArray<unknown> | undefined,
+  options: QueryOptions | undefined,
+): [string | PgQueryConfig, unknown[] | undefined] => {
+  const values = params ? [...params] : undefined;
+  const name = options?.name;
+  return prepared && name !== undefined ? [{ name, text: sql, values }, undefined] : [sql, values];
+};
+
 /**
  * A {@link Database} on a `pg` (node-postgres) pool you made. `close()` ends the pool.
  *
@@ -76,34 +117,48 @@ const fromPglite = <R>(result: { rows: unknown[]; affectedRows?: number }): Quer
  * const database = pgDatabase(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
  * ```
  */
-export const pgDatabase = (pool: PgPoolLike): Database => ({
-  kind: 'postgres',
-  query: async <R>(sql: string, params?: ReadonlyArray<unknown>) => fromPg<R>(await pool.query(sql, params ? [...params] : undefined)),
-  transaction: async <T>(work: (tx: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('begin');
-      const result = await work({
-        query: async <R>(sql: string, params?: ReadonlyArray<unknown>) =>
-          fromPg<R>(await client.query(sql, params ? [...params] : undefined)),
-      });
-      await client.query('commit');
-      return result;
-    } catch (cause) {
+export const pgDatabase = (pool: PgPoolLike, pgOptions?: PgDatabaseOptions): Database => {
+  let prepared = true;
+  // Options that cannot be read fail every statement, saying so (the store then answers `unavailable`), rather than throw here.
+  let unusable: Error | undefined;
+  try {
+    prepared = pgOptions?.preparedStatements !== false;
+  } catch (cause) {
+    unusable = new Error(`pgDatabase: could not read the options: ${causeText(cause)}`);
+  }
+  return {
+    kind: 'postgres',
+    query: async <R>(sql: string, params?: ReadonlyArray<unknown>, options?: QueryOptions) => {
+      if (unusable !== undefined) throw unusable;
+      return fromPg<R>(await pool.query(...pgStatement(prepared, sql, params, options)));
+    },
+    transaction: async <T>(work: (tx: Queryable) => Promise<T>): Promise<T> => {
+      if (unusable !== undefined) throw unusable;
+      const client = await pool.connect();
+      let broken: Error | undefined;
       try {
-        await client.query('rollback');
-      } catch (rollback) {
-        // A connection that cannot even roll back is dropped, not handed to the next caller.
-        broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+        await client.query('begin');
+        const result = await work({
+          query: async <R>(sql: string, params?: ReadonlyArray<unknown>, options?: QueryOptions) =>
+            fromPg<R>(await client.query(...pgStatement(prepared, sql, params, options))),
+        });
+        await client.query('commit');
+        return result;
+      } catch (cause) {
+        try {
+          await client.query('rollback');
+        } catch (rollback) {
+          // A connection that cannot even roll back is dropped, not handed to the next caller.
+          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+        }
+        throw cause;
+      } finally {
+        client.release(broken);
       }
-      throw cause;
-    } finally {
-      client.release(broken);
-    }
-  },
-  close: () => pool.end(),
-});
+    },
+    close: () => pool.end(),
+  };
+};
 
 /**
  * A {@link Database} on a PGlite instance you made (one connection: its transactions run one at a
@@ -197,7 +252,7 @@ const openServer = async (url: string, options: OpenDatabaseOptions | undefined)
         // A log that throws must not end the process either.
       }
     });
-    return E.right(pgDatabase(pool as unknown as PgPoolLike));
+    return E.right(pgDatabase(pool as unknown as PgPoolLike, { preparedStatements: options?.preparedStatements ?? true }));
   } catch (cause) {
     return E.left(storeError('invalid', `could not use ${redactUrl(url)}: ${causeText(cause)}`));
   }

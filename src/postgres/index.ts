@@ -24,10 +24,13 @@ export {
   openDatabase,
   type PGliteLike,
   type PgClientLike,
+  type PgDatabaseOptions,
   type PgPoolLike,
+  type PgQueryConfig,
   pgDatabase,
   pgliteDatabase,
   type Queryable,
+  type QueryOptions,
   type QueryResult,
 } from './database.js';
 export type { StoreError } from './errors.js';

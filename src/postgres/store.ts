@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   applyNotification,
@@ -155,6 +155,12 @@ const oneLine = (text: string): string => text.split('\n').join('; ');
 const shown = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : `a value of type ${typeof value}`;
 
+/**
+ * The name a statement is prepared under (see `QueryOptions.name`): from its text, so that stores
+ * on different schemas sharing one pool never give one name two texts.
+ */
+const statementName = (sql: string): string => `dfc_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+
 /** The outbox id of an event: one per conversation and version, the same on every redelivery. */
 export const eventId = (key: ConversationKey | string, version: number): string => `${textOf(key)}#${textOf(version)}`;
 
@@ -169,17 +175,16 @@ const textOf = (value: unknown): string =>
  */
 class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** `work` must not throw (only reject): with nothing queued for `key`, it starts at once. */
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
+    const previous = this.tails.get(key);
+    const next = previous === undefined ? work() : previous.then(work, work);
+    // The tail settles when `next` does, never rejects, and forgets the key if nothing came after.
+    const settled = (): void => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    };
+    const tail: Promise<void> = next.then(settled, settled);
+    this.tails.set(key, tail);
     return next;
   }
 }
@@ -262,6 +267,11 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
       returning key
     ), ${QUEUE_EVENTS('$7')}
     select count(*)::int as saved from changed`;
+  // The statements of every delivery, prepared once per connection: the server then only binds and
+  // executes them (parsing and planning these three cost it more than running them).
+  const LOAD_AS = { name: statementName(LOAD) };
+  const UPDATE_AS = { name: statementName(UPDATE) };
+  const INSERT_AS = { name: statementName(INSERT) };
   // The head of a conversation's pending events is its lowest version; only a relay that holds the
   // head (a row lock while claiming, then a lease) takes any of that conversation's events, so they
   // go out in version order even with many relays. SKIP LOCKED: relays never wait for each other.
@@ -301,7 +311,7 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
   const loadRow = async (key: string): Promise<E.Either<StoreError, Row | undefined>> => {
     let rows: ReadonlyArray<{ version: number; snapshot: unknown }>;
     try {
-      ({ rows } = await database.query<{ version: number; snapshot: unknown }>(LOAD, [key]));
+      ({ rows } = await database.query<{ version: number; snapshot: unknown }>(LOAD, [key], LOAD_AS));
     } catch (cause) {
       return E.left(storeError('unavailable', `the database did not load ${key}: ${causeText(cause)}`));
     }
@@ -373,8 +383,8 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     try {
       const { rows } =
         expected === undefined
-          ? await database.query<{ saved: number }>(INSERT, [...params, outbox])
-          : await database.query<{ saved: number }>(UPDATE, [...params, expected, outbox]);
+          ? await database.query<{ saved: number }>(INSERT, [...params, outbox], INSERT_AS)
+          : await database.query<{ saved: number }>(UPDATE, [...params, expected, outbox], UPDATE_AS);
       if (rows[0]?.saved !== 1) return E.right({ saved: false });
       const written = JSON.parse(outbox) as ReadonlyArray<{ version: number; type: OutboxEvent['type']; data: JsonValue }>;
       return E.right({ saved: true, events: written.map((e) => ({ id: eventId(key, e.version), conversation: name, ...e })) });
@@ -409,9 +419,8 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
   const whatIs = (n: Notification): string =>
     n.kind === 'HumanAgentAssistantEvent' ? 'HumanAgentAssistantEvent (suggestions)' : String(n.type);
 
-  const handle = async (notification: Notification): Promise<PushOutcome> => {
+  const handle = async (notification: Notification, key: string): Promise<PushOutcome> => {
     const name = notification.conversation;
-    const key = conversationKey(name) ?? name;
     const about = { messageId: notification.delivery?.messageId, conversation: name };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const loaded = await loadRow(key);
@@ -455,16 +464,18 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     return outcome('contended', `${name} kept changing under ${attempts} attempts in a row`, about);
   };
 
-  const handleNotification = (notification: Notification): Promise<PushOutcome> =>
-    queue.run(conversationKey(notification.conversation) ?? notification.conversation, () =>
-      handle(notification).catch((cause: unknown) =>
-        // Not expected (every step returns its errors); said so rather than lost.
-        outcome('unavailable', `handling failed unexpectedly: ${causeText(cause)}`, {
-          messageId: notification.delivery?.messageId,
-          conversation: notification.conversation,
-        }),
+  /** Not expected (every step returns its errors); said so rather than lost. */
+  const unexpected = (cause: unknown, about?: { messageId?: string | undefined; conversation?: ConversationName }): PushOutcome =>
+    outcome('unavailable', `handling failed unexpectedly: ${causeText(cause)}`, about);
+
+  const handleNotification = (notification: Notification): Promise<PushOutcome> => {
+    const key = conversationKey(notification.conversation) ?? notification.conversation;
+    return queue.run(key, () =>
+      handle(notification, key).catch((cause: unknown) =>
+        unexpected(cause, { messageId: notification.delivery?.messageId, conversation: notification.conversation }),
       ),
     );
+  };
 
   const parseBody = (body: unknown): unknown => {
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) return body;
@@ -515,21 +526,34 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     save,
     observe,
     list,
-    handlePush: async (body) => {
-      let json: unknown;
+    // Not async functions: the promise handed back is the keyed queue's own, without one more around it.
+    handlePush: (body) => {
       try {
-        json = parseBody(body);
+        let json: unknown;
+        try {
+          json = parseBody(body);
+        } catch (cause) {
+          return Promise.resolve(outcome('undecodable', `the body is not JSON: ${causeText(cause)}`));
+        }
+        const decoded = decodePushDelivery(json);
+        if (E.isLeft(decoded)) {
+          return Promise.resolve(outcome('undecodable', oneLine(decoded.left.message), { messageId: messageIdOf(json) }));
+        }
+        return handleNotification(decoded.right);
       } catch (cause) {
-        return outcome('undecodable', `the body is not JSON: ${causeText(cause)}`);
+        return Promise.resolve(unexpected(cause));
       }
-      const decoded = decodePushDelivery(json);
-      if (E.isLeft(decoded)) return outcome('undecodable', oneLine(decoded.left.message), { messageId: messageIdOf(json) });
-      return handleNotification(decoded.right);
     },
-    handlePulledMessage: async (message) => {
-      const decoded = decodePulledMessage(message);
-      if (E.isLeft(decoded)) return outcome('undecodable', oneLine(decoded.left.message), { messageId: pulledIdOf(message) });
-      return handleNotification(decoded.right);
+    handlePulledMessage: (message) => {
+      try {
+        const decoded = decodePulledMessage(message);
+        if (E.isLeft(decoded)) {
+          return Promise.resolve(outcome('undecodable', oneLine(decoded.left.message), { messageId: pulledIdOf(message) }));
+        }
+        return handleNotification(decoded.right);
+      } catch (cause) {
+        return Promise.resolve(unexpected(cause));
+      }
     },
     handleNotification,
     relayOnce: async (publish, relay) => {

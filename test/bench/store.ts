@@ -101,7 +101,7 @@ const prepare = async (database: Database, ours: string, raw: string, count: num
   return { pushes, raw: rawParams };
 };
 
-/** The statements handlePush runs, with nothing around them. */
+/** The statements handlePush runs, sent as it sends them (prepared statements), with nothing around them. */
 const bareLoop = (database: Database, schema: string) => {
   const load = `select version, snapshot from ${schema}.conversations where key = $1`;
   const save = `with changed as (
@@ -115,10 +115,13 @@ const bareLoop = (database: Database, schema: string) => {
       from changed, jsonb_to_recordset($8::jsonb) as e(version integer, type text, data jsonb)
     )
     select count(*)::int as saved from changed`;
+  // Prepared once per connection, as the store prepares its own (a name for each text).
+  const loadAs = { name: `bench_load_${schema}` };
+  const saveAs = { name: `bench_save_${schema}` };
   return async (item: { key: string; params: ReadonlyArray<unknown> }): Promise<void> => {
-    const { rows } = await database.query<{ version: number; snapshot: unknown }>(load, [item.key]);
+    const { rows } = await database.query<{ version: number; snapshot: unknown }>(load, [item.key], loadAs);
     if (rows[0] === undefined) throw new Error(`bare loop: ${item.key} is missing`);
-    const saved = await database.query<{ saved: number }>(save, item.params);
+    const saved = await database.query<{ saved: number }>(save, item.params, saveAs);
     if (saved.rows[0]?.saved !== 1) throw new Error(`bare loop: ${item.key} was not saved`);
   };
 };
