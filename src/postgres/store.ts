@@ -7,6 +7,7 @@ import {
   type ConversationKey,
   type ConversationName,
   conversationKey,
+  type DecodeError,
   decodePulledMessage,
   decodePushDelivery,
   fromPersistedSnapshot,
@@ -477,6 +478,12 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
     );
   };
 
+  /** A decoded delivery handled, or acknowledged as undecodable with the reason (and its message ID, when it has one). */
+  const handleDecoded = (decoded: E.Either<DecodeError, Notification>, messageId: () => string | undefined): Promise<PushOutcome> =>
+    E.isLeft(decoded)
+      ? Promise.resolve(outcome('undecodable', oneLine(decoded.left.message), { messageId: messageId() }))
+      : handleNotification(decoded.right);
+
   const parseBody = (body: unknown): unknown => {
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) return body;
     const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
@@ -535,22 +542,14 @@ const makeStore = (database: Database, schema: string, owned: boolean, options: 
         } catch (cause) {
           return Promise.resolve(outcome('undecodable', `the body is not JSON: ${causeText(cause)}`));
         }
-        const decoded = decodePushDelivery(json);
-        if (E.isLeft(decoded)) {
-          return Promise.resolve(outcome('undecodable', oneLine(decoded.left.message), { messageId: messageIdOf(json) }));
-        }
-        return handleNotification(decoded.right);
+        return handleDecoded(decodePushDelivery(json), () => messageIdOf(json));
       } catch (cause) {
         return Promise.resolve(unexpected(cause));
       }
     },
     handlePulledMessage: (message) => {
       try {
-        const decoded = decodePulledMessage(message);
-        if (E.isLeft(decoded)) {
-          return Promise.resolve(outcome('undecodable', oneLine(decoded.left.message), { messageId: pulledIdOf(message) }));
-        }
-        return handleNotification(decoded.right);
+        return handleDecoded(decodePulledMessage(message), () => pulledIdOf(message));
       } catch (cause) {
         return Promise.resolve(unexpected(cause));
       }
