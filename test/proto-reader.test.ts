@@ -300,6 +300,21 @@ describe('the protobuf reader gives what protobufjs, messageToJson and the engin
     expect(newRead(plan, bytes.subarray(4)).ok).toBe(false);
   });
 
+  it('for a singular message twice: the last copy wins whole, and what was wrong with the first is not reported', () => {
+    const plan = messagePlan('google.cloud.dialogflow.v2beta1.Message');
+    // createTime (field 6) with seconds before year 1, then field 6 again as a varint 0, which protobufjs
+    // reads as an empty message that replaces the first: found by the property above, in CI.
+    const outOfRange = [8, 255, 145, 184, 195, 152, 254, 255, 255, 255, 1];
+    const bytes = Uint8Array.from([50, outOfRange.length, ...outOfRange, 48, 0]);
+    expectSame(plan, bytes);
+    expect(newRead(plan, bytes)).toEqual({ ok: true, json: { createTime: '1970-01-01T00:00:00Z' } });
+    // The first copy alone is refused, at its path.
+    const alone = newRead(plan, bytes.subarray(0, 2 + outOfRange.length));
+    expect(alone.ok === false && alone.text).toContain('createTime');
+    // And the other way round: a good copy replaced by a bad one is refused.
+    expect(newRead(plan, Uint8Array.from([48, 0, 50, outOfRange.length, ...outOfRange])).ok).toBe(false);
+  });
+
   it('for varints as protobufjs reads them: 10 bytes, bytes 6 to 10 passed over, and a 64-bit one cut short', () => {
     const plan = messagePlan('google.protobuf.Duration');
     const cases = [

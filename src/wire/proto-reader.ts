@@ -575,6 +575,8 @@ const readFields = (
   let last = -1;
   let ok = true;
   const byNumber = c.byNumber;
+  // The problems of the last copy of each singular field that had any: a later copy takes them away.
+  let replaced: (IssueSink[number][] | undefined)[] | undefined;
   // The path of the repeated field last read: its elements mostly come one after another.
   let listField: Field | undefined;
   let listPath: Path = here;
@@ -627,15 +629,28 @@ const readFields = (
         if (v === INVALID) ok = false;
         list.push(v);
       }
-    } else if (kind === MESSAGE) {
-      const v = readNested(f.message as MessagePlan, w, issues, here, f.jsonName, nesting + 1);
-      if (v === INVALID) ok = false;
-      values[i] = v;
     } else {
-      const v = readScalar(w, f, kind, issues, here, f.jsonName);
-      if (v === INVALID) ok = false;
-      // The last one wins; a default is left out, unless the field has presence.
-      values[i] = v === f.zero ? undefined : v;
+      const start = issues.length;
+      const v =
+        kind === MESSAGE
+          ? readNested(f.message as MessagePlan, w, issues, here, f.jsonName, nesting + 1)
+          : readScalar(w, f, kind, issues, here, f.jsonName);
+      // The last one wins, whole (protobufjs replaces a message rather than merging it): what was
+      // wrong with a copy it replaces goes with that copy.
+      const mine = issues.length > start ? issues.slice(start) : undefined;
+      const previous = replaced?.[i];
+      if (previous !== undefined) {
+        for (const issue of previous) {
+          const at = issues.indexOf(issue);
+          if (at >= 0) issues.splice(at, 1);
+        }
+      }
+      if (mine !== undefined || previous !== undefined) {
+        replaced ??= [];
+        replaced[i] = mine;
+      }
+      // A default is left out, unless the field has presence.
+      values[i] = kind !== MESSAGE && v === f.zero ? undefined : v;
     }
     if (w.problem !== undefined) {
       w.where ??= stepInto(here, f.jsonName);
@@ -643,6 +658,8 @@ const readFields = (
     }
   }
   if (w.problem !== undefined || !ok) return INVALID;
+  // A singular field refused in its last copy refuses the message.
+  for (let i = first; i <= last; i++) if (values[i] === INVALID) return INVALID;
   if (c.oneofs.length > 0 && !oneofsHold(c, values, issues, here)) return INVALID;
   const out: Record<string, JsonValue> = {};
   if (typeUrl !== undefined) out['@type'] = typeUrl;
