@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { causeText, describe, isMissingModule, missingPackage, type StoreError, storeError } from './errors.js';
+import { causeText, describe, isMissingModule, missingPackage, quietLog, type StoreError, storeError } from './errors.js';
 
 /** What a statement gave: its rows, and how many rows it changed (or returned). */
 export interface QueryResult<R> {
@@ -245,13 +245,8 @@ const openServer = async (url: string, options: OpenDatabaseOptions | undefined)
       application_name: 'dialogflow-conversation',
     });
     // An idle connection the server dropped emits 'error' on the pool; unheard, it would end the process.
-    pool.on('error', (cause) => {
-      try {
-        options?.log?.(`database: an idle connection to ${redactUrl(url)} was lost: ${causeText(cause)}`);
-      } catch {
-        // A log that throws must not end the process either.
-      }
-    });
+    const log = quietLog(options?.log);
+    pool.on('error', (cause) => log(`database: an idle connection to ${redactUrl(url)} was lost: ${causeText(cause)}`));
     return E.right(pgDatabase(pool as unknown as PgPoolLike, { preparedStatements: options?.preparedStatements ?? true }));
   } catch (cause) {
     return E.left(storeError('invalid', `could not use ${redactUrl(url)}: ${causeText(cause)}`));

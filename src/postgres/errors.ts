@@ -33,6 +33,17 @@ export const causeText = (cause: unknown): string => {
   return typeof code === 'string' && code !== '' && !line.includes(code) ? `${line} (${code})` : line;
 };
 
+/** @internal A log that never throws: a log of yours that fails must not change an answer or stop a loop. */
+export const quietLog =
+  (log: unknown): ((line: string) => void) =>
+  (line) => {
+    try {
+      if (typeof log === 'function') log(line);
+    } catch {
+      // Nothing to tell, and nowhere to tell it.
+    }
+  };
+
 /** @internal Whether an import failed because the package is not installed (not because it is broken). */
 export const isMissingModule = (cause: unknown): boolean => {
   let code: unknown;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
 import type { PushAuthenticator } from './auth.js';
 import { ConversationNameCodec, describe, stringifyConversation } from './core.js';
-import { causeText } from './errors.js';
+import { causeText, quietLog } from './errors.js';
 import type { PushOutcome } from './outcome.js';
 import type { ConversationStore } from './store.js';
 
@@ -47,17 +47,15 @@ const sendJson = (response: ServerResponse, status: number, json: string): void 
 };
 
 /** The listener's options, read once; or why they cannot be (the listener then answers 500, and Pub/Sub redelivers). */
-const readListenerOptions = (
-  options: ServiceListenerOptions,
-):
-  | {
-      readonly authenticate: PushListenerOptions['authenticate'];
-      readonly limit: number;
-      readonly log: (line: string) => void;
-      readonly onOutcome: PushListenerOptions['onOutcome'];
-      readonly pushPath: string;
-    }
-  | { readonly problem: string } => {
+interface ListenerSettings {
+  readonly authenticate: PushListenerOptions['authenticate'];
+  readonly limit: number;
+  readonly log: (line: string) => void;
+  readonly onOutcome: PushListenerOptions['onOutcome'];
+  readonly pushPath: string;
+}
+
+const readListenerOptions = (options: ServiceListenerOptions): ListenerSettings | { readonly problem: string } => {
   if (typeof options !== 'object' || options === null) {
     return { problem: `the listener needs its options (authenticate: a pushAuthenticator or 'none'), got ${describe(options)}` };
   }
@@ -68,15 +66,7 @@ const readListenerOptions = (
     }
     const limit = maxBodyBytes ?? DEFAULT_MAX_BODY;
     if (typeof limit !== 'number' || !(limit >= 0)) return { problem: `maxBodyBytes: expected a number of bytes, got ${describe(limit)}` };
-    const given = typeof log === 'function' ? log : undefined;
-    const safeLog = (line: string): void => {
-      try {
-        given?.(line);
-      } catch {
-        // A log that throws must not change the answer.
-      }
-    };
-    return { authenticate, limit, log: safeLog, onOutcome, pushPath: typeof pushPath === 'string' ? pushPath : '/pubsub/push' };
+    return { authenticate, limit, log: quietLog(log), onOutcome, pushPath: typeof pushPath === 'string' ? pushPath : '/pubsub/push' };
   } catch (cause) {
     return { problem: `could not read the listener's options: ${causeText(cause)}` };
   }
@@ -132,7 +122,11 @@ const misconfigured =
  */
 export const pushListener = (store: Pick<ConversationStore, 'handlePush'>, options: PushListenerOptions): RequestListener => {
   const settings = readListenerOptions(options);
-  if ('problem' in settings) return misconfigured(settings.problem);
+  return 'problem' in settings ? misconfigured(settings.problem) : pushListenerWith(store, settings);
+};
+
+/** The push endpoint, its options read (once, by the listener that has it). */
+const pushListenerWith = (store: Pick<ConversationStore, 'handlePush'>, settings: ListenerSettings): RequestListener => {
   const { authenticate, limit, log, onOutcome } = settings;
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'POST') {
@@ -198,7 +192,7 @@ const V2 = '/v2/';
 export const serviceListener = (store: ConversationStore, options: ServiceListenerOptions): RequestListener => {
   const settings = readListenerOptions(options);
   if ('problem' in settings) return misconfigured(settings.problem);
-  const push = pushListener(store, options);
+  const push = pushListenerWith(store, settings);
   const { pushPath } = settings;
   const getConversation = async (path: string, response: ServerResponse): Promise<void> => {
     let name: string;

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { causeText, describe, storeError } from './errors.js';
+import { causeText, describe, quietLog, storeError } from './errors.js';
 import type { OutboxEvent } from './outcome.js';
 import type { ConversationStore, PublishEvents, RelayOptions } from './store.js';
 
@@ -34,21 +34,15 @@ export interface Relay {
  */
 export const startRelay = (store: Pick<ConversationStore, 'relayOnce'>, options: RelayLoopOptions): Relay => {
   let idleMs = 250;
-  let given: RelayLoopOptions['log'];
+  let log = quietLog(undefined);
   try {
     const idle = options?.idleMs;
     if (typeof idle === 'number' && idle >= 0 && idle < 2 ** 31) idleMs = idle;
-    given = typeof options?.log === 'function' ? options.log : undefined;
+    log = quietLog(options?.log);
   } catch {
     // Unreadable options: every round fails below, saying so where it can.
   }
-  const log = (line: string): void => {
-    try {
-      given?.(line);
-    } catch {
-      // A log that throws must not stop the relay.
-    }
-  };
+
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
