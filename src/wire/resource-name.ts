@@ -122,27 +122,37 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
   const recent: string[] = new Array<string>(remember).fill('');
   let next = 0;
   let last = '';
-  const is = (u: unknown): u is t.Branded<string, B> => {
-    if (typeof u !== 'string') return false;
-    if (remember > 0) {
-      if (u === last) return true;
-      for (let i = 0; i < remember; i++) {
-        if (recent[i] === u) {
-          last = u;
-          return true;
-        }
+  /** The remembered copy of a name equal to `u`, or `undefined`. */
+  const known = (u: string): string | undefined => {
+    if (u === last) return last;
+    for (let i = 0; i < remember; i++) {
+      const r = recent[i] as string;
+      if (r === u) {
+        last = r;
+        return r;
       }
     }
-    if (!isResourceName(u, collection)) return false;
+    return undefined;
+  };
+  /** `u` when it is a name of this kind, or the remembered copy of it: a name that recurs is then held once, not once per conversation. */
+  const checked = (u: unknown): t.Branded<string, B> | undefined => {
+    if (typeof u !== 'string') return undefined;
+    if (remember > 0) {
+      const k = known(u);
+      if (k !== undefined) return k as t.Branded<string, B>;
+    }
+    if (!isResourceName(u, collection)) return undefined;
     if (remember > 0) {
       recent[next] = u;
       next = (next + 1) % remember;
       last = u;
     }
-    return true;
+    return u as t.Branded<string, B>;
   };
+  const is = (u: unknown): u is t.Branded<string, B> => checked(u) !== undefined;
   const read = (value: unknown, issues: IssueSink, parent: Path, key: string | number | undefined): t.Branded<string, B> | Invalid => {
-    if (is(value)) return value;
+    const name = checked(value);
+    if (name !== undefined) return name;
     issues.push({ path: pathAt(parent, key), message: `${expected}, got ${describe(value)}` });
     return INVALID;
   };
