@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
-import type { v2 } from '@google-cloud/dialogflow';
+import { type v2, v2beta1 } from '@google-cloud/dialogflow';
+import * as grpc from '@grpc/grpc-js';
 import * as fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,6 +212,37 @@ describe("the emulator, through Google's own client", () => {
     expect((await failure(client.listMessages({ parent: `${GLOBAL}/conversations/x` }, { ...NO_RETRY, autoPaginate: false }))).code).toBe(
       12,
     );
+  });
+});
+
+describe("the emulator, through Google's v2beta1 client", () => {
+  it('serves v2beta1 too, on the same conversations: created by one version, found, listed and completed by the other', async () => {
+    const beta = new v2beta1.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
+    try {
+      const [created] = await beta.createConversation(
+        { parent: 'projects/beta', conversation: { conversationProfile: VA_PROFILE } },
+        NO_RETRY,
+      );
+      expect(created).toMatchObject({
+        lifecycleState: 'IN_PROGRESS',
+        conversationStage: 'VIRTUAL_AGENT_STAGE',
+        conversationProfile: VA_PROFILE,
+      });
+      const name = created.name as string;
+      const [seen] = await client.getConversation({ name }, NO_RETRY);
+      expect(seen.startTime).toEqual(created.startTime);
+      const [listed] = await beta.listConversations({ parent: 'projects/beta' }, { ...NO_RETRY, autoPaginate: false });
+      expect(listed.map((c) => c.name)).toContain(name);
+      const [completed] = await client.completeConversation({ name }, NO_RETRY);
+      expect(completed.lifecycleState).toBe('COMPLETED');
+      const [again] = await beta.getConversation({ name }, NO_RETRY);
+      expect(again).toMatchObject({ lifecycleState: 'COMPLETED', endTime: completed.endTime });
+      expect((await failure(beta.getConversation({ name: 'projects/beta/conversations/nobody' }, NO_RETRY))).code).toBe(5);
+      // What the emulator does not emulate is UNIMPLEMENTED in v2beta1 as in v2.
+      expect((await failure(beta.listMessages({ parent: name }, { ...NO_RETRY, autoPaginate: false }))).code).toBe(12);
+    } finally {
+      await beta.close();
+    }
   });
 });
 

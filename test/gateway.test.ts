@@ -1,4 +1,5 @@
-import type { protos, v2 } from '@google-cloud/dialogflow';
+import { type protos, type v2, v2beta1 } from '@google-cloud/dialogflow';
+import * as grpc from '@grpc/grpc-js';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -26,6 +27,7 @@ import { left, right } from './helpers.js';
 
 // Google's client and its requests fit the gateway's structural types (a compile-time check).
 const _clientFits = (client: v2.ConversationsClient): ConversationsClientLike => client;
+const _betaClientFits = (client: v2beta1.ConversationsClient): ConversationsClientLike => client;
 const _requestsFit = [
   (r: GoogleCreateConversationRequest): protos.google.cloud.dialogflow.v2.ICreateConversationRequest => r,
   (r: GoogleGetConversationRequest): protos.google.cloud.dialogflow.v2.IGetConversationRequest => r,
@@ -133,6 +135,26 @@ describe("the gateway, with Google's ConversationsClient against the emulator", 
     // From a stale copy too: the result is what Dialogflow says.
     const stale = right(await gateway.complete(conversation));
     expect(stale.conversation).toEqual(done.conversation);
+  });
+
+  it("works the same over Google's v2beta1 client: create, complete twice, refresh", async () => {
+    const beta = new v2beta1.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
+    try {
+      const overBeta = dialogflowGateway(beta);
+      const made = right(await overBeta.create({ parent: GLOBAL, conversationProfile: VA_PROFILE, conversationId: id('beta') }));
+      expect(made.events.map((e) => e.type)).toEqual(['ConversationCreated']);
+      expect(made.conversation).toMatchObject({ conversationStage: 'VIRTUAL_AGENT_STAGE', lifecycleState: 'IN_PROGRESS' });
+      const done = right(await overBeta.complete(made.conversation));
+      expect(done.events.map((e) => e.type)).toEqual(['ConversationCompleted']);
+      expect(right(await overBeta.complete(done.conversation)).events).toEqual([]);
+      // What the v2 gateway reads of it is the same conversation.
+      expect(right(await gateway.refresh(done.conversation))).toEqual({
+        found: true,
+        change: { conversation: done.conversation, events: [] },
+      });
+    } finally {
+      await beta.close();
+    }
   });
 
   it('complete observes what happened meanwhile: a handoff by the virtual agent comes first', async () => {

@@ -28,14 +28,68 @@ const address = (host: string, port: number): string =>
   host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 
 /**
- * The `google.cloud.dialogflow.v2.Conversations` service over gRPC, on the service and message
- * definitions `@google-cloud/dialogflow` ships, so that Google's own client talks to it unchanged.
+ * The API versions served. v2beta1's Conversations service has the same four RPCs, and its
+ * Conversation the same fields under the same numbers (its kept messages are supersets of v2's):
+ * Agent Assist backends often speak it, so both are served, on one set of conversations.
+ */
+const VERSIONS = ['v2', 'v2beta1'] as const;
+
+/**
+ * The `google.cloud.dialogflow.v2.Conversations` service (and v2beta1's) over gRPC, on the service
+ * and message definitions `@google-cloud/dialogflow` ships, so that Google's own clients talk to it
+ * unchanged.
  */
 export const startGrpcServer = async (options: GrpcServerOptions): Promise<E.Either<string, RunningGrpcServer>> => {
-  const { grpc, root } = options.modules;
-  const serviceType = root.lookupService('google.cloud.dialogflow.v2.Conversations');
-  const conversationType = root.lookupType('google.cloud.dialogflow.v2.Conversation');
-  const listResponseType = root.lookupType('google.cloud.dialogflow.v2.ListConversationsResponse');
+  const { grpc } = options.modules;
+  /** A delayed call's timers, shared by both versions, cleared on close (the calls are cut then). */
+  const waiting = new Set<NodeJS.Timeout>();
+  const server = new grpc.Server();
+  for (const version of VERSIONS) {
+    const service = serviceOf(options, version, waiting);
+    server.addService(service.definition, service.implementation);
+  }
+  const bound = await new Promise<E.Either<string, number>>((resolve) =>
+    server.bindAsync(address(options.host, options.port), grpc.ServerCredentials.createInsecure(), (error, port) =>
+      resolve(error === null ? E.right(port) : E.left(`cannot serve gRPC on ${address(options.host, options.port)}: ${error.message}`)),
+    ),
+  );
+  if (E.isLeft(bound)) {
+    server.forceShutdown();
+    return bound;
+  }
+  return E.right({
+    port: bound.right,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // A delayed call is never answered: it is cut with the rest (the client sees CANCELLED).
+        for (const timer of waiting) clearTimeout(timer);
+        waiting.clear();
+        // Calls in flight get half a second to finish; then the connections are cut.
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 500);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  });
+};
+
+type Definition = Record<string, import('@grpc/grpc-js').MethodDefinition<protobuf.Message, protobuf.Message>>;
+type Implementation = Record<string, import('@grpc/grpc-js').UntypedHandleCall>;
+
+/** One version's Conversations service: its methods' definitions, and the emulated ones' handlers. */
+const serviceOf = (
+  options: GrpcServerOptions,
+  version: (typeof VERSIONS)[number],
+  waiting: Set<NodeJS.Timeout>,
+): { readonly definition: Definition; readonly implementation: Implementation } => {
+  const { root } = options.modules;
+  const serviceType = root.lookupService(`google.cloud.dialogflow.${version}.Conversations`);
+  const conversationType = root.lookupType(`google.cloud.dialogflow.${version}.Conversation`);
+  const listResponseType = root.lookupType(`google.cloud.dialogflow.${version}.ListConversationsResponse`);
 
   const message = (conversation: Conversation): E.Either<RpcStatus, protobuf.Message> => {
     const google = toGoogleConversation(conversation);
@@ -43,9 +97,6 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<E.Eit
       ? E.left({ code: 13, message: `emulator: could not encode ${conversation.name}: ${google.left.message}` })
       : E.right(conversationType.fromObject(google.right));
   };
-
-  /** The calls a fault is delaying: their timers, cleared on close (the calls are cut then). */
-  const waiting = new Set<NodeJS.Timeout>();
 
   const handlers: Record<EmulatedRpc, Handler> = {
     CreateConversation: (request) => E.chain(message)(options.service.createConversation(request)),
@@ -64,14 +115,14 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<E.Eit
     },
   };
 
-  const definition: Record<string, import('@grpc/grpc-js').MethodDefinition<protobuf.Message, protobuf.Message>> = {};
-  const implementation: Record<string, import('@grpc/grpc-js').UntypedHandleCall> = {};
+  const definition: Definition = {};
+  const implementation: Implementation = {};
   for (const method of serviceType.methodsArray) {
     method.resolve();
     const requestType = method.resolvedRequestType as protobuf.Type;
     const responseType = method.resolvedResponseType as protobuf.Type;
     definition[method.name] = {
-      path: `/google.cloud.dialogflow.v2.Conversations/${method.name}`,
+      path: `/google.cloud.dialogflow.${version}.Conversations/${method.name}`,
       requestStream: false,
       responseStream: false,
       requestSerialize: (value) => Buffer.from(requestType.encode(value).finish()),
@@ -133,34 +184,5 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<E.Eit
       waiting.add(timer);
     };
   }
-
-  const server = new grpc.Server();
-  server.addService(definition, implementation);
-  const bound = await new Promise<E.Either<string, number>>((resolve) =>
-    server.bindAsync(address(options.host, options.port), grpc.ServerCredentials.createInsecure(), (error, port) =>
-      resolve(error === null ? E.right(port) : E.left(`cannot serve gRPC on ${address(options.host, options.port)}: ${error.message}`)),
-    ),
-  );
-  if (E.isLeft(bound)) {
-    server.forceShutdown();
-    return bound;
-  }
-  return E.right({
-    port: bound.right,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // A delayed call is never answered: it is cut with the rest (the client sees CANCELLED).
-        for (const timer of waiting) clearTimeout(timer);
-        waiting.clear();
-        // Calls in flight get half a second to finish; then the connections are cut.
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, 500);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
-  });
+  return { definition, implementation };
 };
