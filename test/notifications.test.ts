@@ -163,6 +163,33 @@ describe('decoding a ConversationEvent (JSON format)', () => {
     expect(n.errorStatus).toEqual(status);
   });
 
+  it("refuses an Any whose type URL has no '/' before the type's name, in JSON and in protobuf, at its path", () => {
+    for (const typeUrl of ['google.rpc.ErrorInfo', 'type.googleapis.com/']) {
+      const json = left(
+        decodeNotification({
+          conversation,
+          type: 'UNRECOVERABLE_ERROR',
+          errorStatus: { code: 9, details: [{ '@type': typeUrl, reason: 'X' }] },
+        }),
+      );
+      expect(json.errors).toEqual([
+        { path: 'errorStatus.details[0]["@type"]', message: expect.stringContaining('expected a type URL such as') },
+      ]);
+      const Event = googleType('google.cloud.dialogflow.v2.ConversationEvent');
+      const bytes = Event.encode(
+        Event.fromObject({
+          conversation,
+          type: 'UNRECOVERABLE_ERROR',
+          errorStatus: { code: 9, details: [{ type_url: typeUrl, value: new Uint8Array([8, 1]) }] },
+        }),
+      ).finish();
+      const proto = left(decodeNotificationData(bytes, { format: 'PROTO' }));
+      expect(proto.errors).toEqual([
+        { path: 'errorStatus.details[0].typeUrl', message: expect.stringContaining('expected a type URL such as') },
+      ]);
+    }
+  });
+
   it('reports every problem with its path, and never throws', () => {
     expect(left(decodeNotification({ type: 'NEW_MESSAGE' })).errors).toEqual([
       { path: 'conversation', message: 'missing: every ConversationEvent names its conversation' },

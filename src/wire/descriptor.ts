@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs/light.js';
 import descriptor from './dialogflow-descriptor.json' with { type: 'json' };
+import { describe } from './issue.js';
 import { type ProtoEnum, protoEnum } from './proto-enum.js';
 
 /**
@@ -240,6 +241,17 @@ export const planOf = (type: protobuf.Type): MessagePlan => {
 
 /** @internal The plan of a message type by full name (`google.cloud.dialogflow.v2.ConversationEvent`). */
 export const messagePlan = (fullName: string): MessagePlan => planOf(dialogflowRoot().root.lookupType(fullName));
+
+/**
+ * @internal What is wrong with an `Any`'s type URL, or `undefined`: protobuf's rule is at least one
+ * `/`, with the type's full name after the last one (`type.googleapis.com/google.rpc.ErrorInfo`).
+ */
+export const typeUrlProblem = (typeUrl: string): string | undefined => {
+  const slash = typeUrl.lastIndexOf('/');
+  return slash >= 0 && slash < typeUrl.length - 1
+    ? undefined
+    : `expected a type URL such as type.googleapis.com/google.rpc.ErrorInfo (a "/", then the type's full name), got ${describe(typeUrl)}`;
+};
 
 /** @internal The plan of the type an `Any`'s type URL names, when the descriptor has it. */
 export const planOfTypeUrl = (typeUrl: string): MessagePlan | undefined => {

@@ -1,5 +1,5 @@
 import { encodeBase64 } from './base64.js';
-import { type FieldPlan, type MessagePlan, messagePlan, planOfTypeUrl } from './descriptor.js';
+import { type FieldPlan, type MessagePlan, messagePlan, planOfTypeUrl, typeUrlProblem } from './descriptor.js';
 import { type IssueSink, type Path, pathAt, stepInto } from './issue.js';
 import { defineEntry, type JsonValue, MAX_DEPTH, nestedTooDeep } from './json-value.js';
 import { canonicalFloat } from './protojson.js';
@@ -952,6 +952,11 @@ const readAny = (w: Wire, issues: IssueSink, parent: Path, key: string | number 
   if (typeUrl === INVALID) return INVALID;
   if (typeUrl === '') {
     issues.push({ path: pathAt(here, 'typeUrl'), message: 'expected a type URL, got ""' });
+    return INVALID;
+  }
+  const problem = typeUrlProblem(typeUrl);
+  if (problem !== undefined) {
+    issues.push({ path: pathAt(here, 'typeUrl'), message: problem });
     return INVALID;
   }
   const bytes = w.buf.subarray(start, start + length);

@@ -1,5 +1,5 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
-import { type FieldPlan, type MessagePlan, planOfTypeUrl, type ScalarKind } from './descriptor.js';
+import { type FieldPlan, type MessagePlan, planOfTypeUrl, type ScalarKind, typeUrlProblem } from './descriptor.js';
 import { numberOfText, readInt32, readInteger } from './int32.js';
 import { causeText, describe, type IssueSink, type Path, pathAt, stepInto } from './issue.js';
 import {
@@ -245,6 +245,8 @@ const readAny = (
   if (typeof typeUrl !== 'string' || typeUrl === '') {
     return push(issues, stepInto(parent, key), '@type', `expected the type URL of the packed message, got ${describe(typeUrl)}`);
   }
+  const problem = typeUrlProblem(typeUrl);
+  if (problem !== undefined) return push(issues, stepInto(parent, key), '@type', problem);
   const packed = planOfTypeUrl(typeUrl);
   // A type the descriptor does not have is kept as it came: there is nothing to check it against.
   if (packed === undefined) return readJsonObject(value, issues, parent, key, depth, owned);
