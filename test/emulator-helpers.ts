@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { v2 } from '@google-cloud/dialogflow';
+import { v2, v2beta1 } from '@google-cloud/dialogflow';
 import * as grpc from '@grpc/grpc-js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { type EmulatorEvent, type EmulatorOptions, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
@@ -9,6 +9,10 @@ import type { ConversationEventNotification } from '../src/notifications/index.j
 /** Google's own client, pointed at the emulator as the docs say. */
 export const googleClient = (emulator: RunningEmulator): v2.ConversationsClient =>
   new v2.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
+
+/** Google's own v2beta1 client, pointed at the emulator the same way. */
+export const googleBetaClient = (emulator: RunningEmulator): v2beta1.ConversationsClient =>
+  new v2beta1.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
 
 /** The control API: one call, its status and JSON. */
 export const control = async (

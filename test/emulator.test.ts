@@ -1,6 +1,5 @@
 import { createServer } from 'node:net';
-import { type v2, v2beta1 } from '@google-cloud/dialogflow';
-import * as grpc from '@grpc/grpc-js';
+import type { v2 } from '@google-cloud/dialogflow';
 import * as fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import {
   control,
   emulatorForTest,
   GLOBAL,
+  googleBetaClient,
   googleClient,
   type PushReceiver,
   startPushReceiver,
@@ -217,7 +217,7 @@ describe("the emulator, through Google's own client", () => {
 
 describe("the emulator, through Google's v2beta1 client", () => {
   it('serves v2beta1 too, on the same conversations: created by one version, found, listed and completed by the other', async () => {
-    const beta = new v2beta1.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
+    const beta = googleBetaClient(emulator);
     try {
       const [created] = await beta.createConversation(
         { parent: 'projects/beta', conversation: { conversationProfile: VA_PROFILE } },

@@ -1,5 +1,4 @@
-import { type protos, type v2, v2beta1 } from '@google-cloud/dialogflow';
-import * as grpc from '@grpc/grpc-js';
+import type { protos, v2, v2beta1 } from '@google-cloud/dialogflow';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,7 +21,17 @@ import {
 } from '../src/dialogflow/index.js';
 import type { RunningEmulator } from '../src/emulator/index.js';
 import type { Conversation } from '../src/index.js';
-import { ASSIST_PROFILE, advance, control, emulatorForTest, GLOBAL, googleClient, injectFault, VA_PROFILE } from './emulator-helpers.js';
+import {
+  ASSIST_PROFILE,
+  advance,
+  control,
+  emulatorForTest,
+  GLOBAL,
+  googleBetaClient,
+  googleClient,
+  injectFault,
+  VA_PROFILE,
+} from './emulator-helpers.js';
 import { left, right } from './helpers.js';
 
 // Google's client and its requests fit the gateway's structural types (a compile-time check).
@@ -138,7 +147,7 @@ describe("the gateway, with Google's ConversationsClient against the emulator", 
   });
 
   it("works the same over Google's v2beta1 client: create, complete twice, refresh", async () => {
-    const beta = new v2beta1.ConversationsClient({ ...emulator.clientOptions, sslCreds: grpc.credentials.createInsecure() });
+    const beta = googleBetaClient(emulator);
     try {
       const overBeta = dialogflowGateway(beta);
       const made = right(await overBeta.create({ parent: GLOBAL, conversationProfile: VA_PROFILE, conversationId: id('beta') }));
