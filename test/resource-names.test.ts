@@ -50,6 +50,16 @@ describe('resource names are branded strings of a fixed shape', () => {
     );
   });
 
+  it('rejects the empty string as a profile name, before and after names are remembered', () => {
+    // Profile names are remembered once checked; a slot not yet used must not make '' a name.
+    expect(ConversationProfileNameCodec.is('')).toBe(false);
+    expect(ConversationProfileNameCodec.decode('')._tag).toBe('Left');
+    right(ConversationProfileNameCodec.decode('projects/acme/conversationProfiles/support'));
+    expect(ConversationProfileNameCodec.is('projects/acme/conversationProfiles/support')).toBe(true);
+    expect(ConversationProfileNameCodec.is('')).toBe(false);
+    expect(ConversationProfileNameCodec.decode('')._tag).toBe('Left');
+  });
+
   it('rejects non-strings', () => {
     expect(left(viaCodec(ConversationNameCodec, 42)).message).toContain('got 42');
   });

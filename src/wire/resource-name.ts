@@ -119,14 +119,15 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
   // and remembered by value: comparing a string is cheaper than scanning it. `remember` slots,
   // replaced round-robin, the last one found compared first; 0 for names that do not recur (each
   // conversation's own).
-  const recent: string[] = new Array<string>(remember).fill('');
+  // Empty slots hold `undefined`, which no string equals (an empty string there would be taken for a name).
+  const recent: Array<string | undefined> = new Array<string | undefined>(remember).fill(undefined);
   let next = 0;
-  let last = '';
+  let last: string | undefined;
   /** The remembered copy of a name equal to `u`, or `undefined`. */
   const known = (u: string): string | undefined => {
     if (u === last) return last;
     for (let i = 0; i < remember; i++) {
-      const r = recent[i] as string;
+      const r = recent[i];
       if (r === u) {
         last = r;
         return r;
