@@ -42,7 +42,6 @@ export const startRelay = (store: Pick<ConversationStore, 'relayOnce'>, options:
   } catch {
     // Unreadable options: every round fails below, saying so where it can.
   }
-
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
