@@ -703,6 +703,23 @@ const keyText = (v: JsonValue): string => (typeof v === 'string' ? v : String(v)
 /** The default key of an entry without one: `""`, `0` or `false`. */
 const defaultKey = (kind: Kind): string => (kind === STRING ? '' : kind === BOOL ? 'false' : '0');
 
+type Issues = IssueSink[number][];
+
+/**
+ * The issues a copy of a field just read reported (from `start` on), once those of the copy it
+ * replaces are taken out of `issues`: the last copy wins whole, as protobufjs decodes it.
+ */
+const replaceIssues = (issues: IssueSink, previous: Issues | undefined, start: number): Issues | undefined => {
+  const mine = issues.length > start ? issues.slice(start) : undefined;
+  if (previous !== undefined) {
+    for (const issue of previous) {
+      const i = issues.indexOf(issue);
+      if (i >= 0) issues.splice(i, 1);
+    }
+  }
+  return mine;
+};
+
 /**
  * One map entry (a key, 1, and a value, 2) into `map`, in a message nested `nesting` deep; false
  * when it is refused. The engine counts a map as a level of its own.
@@ -721,18 +738,24 @@ const readEntry = (
   const at = stepInto(here, f.jsonName);
   let key: string | Invalid = defaultKey(f.mapKey as Kind);
   let value: JsonValue | Invalid | undefined;
+  // As for a singular field, the last copy of a key or a value wins, whole: what was wrong with a copy it replaces goes with it.
+  let keyIssues: Issues | undefined;
+  let valueIssues: Issues | undefined;
   while (w.pos < w.len) {
     const tag = varint32(w);
     if (w.problem !== undefined) break;
     const number = tag >>> 3;
+    const start = issues.length;
     if (number === 1) {
       const k = readScalar(w, f, f.mapKey as Kind, issues, here, f.jsonName);
       key = k === INVALID ? INVALID : keyText(k);
+      keyIssues = replaceIssues(issues, keyIssues, start);
     } else if (number === 2) {
       // Encoders write the key first: the value's path has it.
       const k = key === INVALID ? '' : key;
       value =
         f.kind === MESSAGE ? readNested(f.message as MessagePlan, w, issues, at, k, nesting + 1) : readScalar(w, f, f.kind, issues, at, k);
+      valueIssues = replaceIssues(issues, valueIssues, start);
     } else skip(w, tag & 7, nesting);
     if (w.problem !== undefined) break;
   }
@@ -890,13 +913,20 @@ const readStruct = (w: Wire, issues: IssueSink, parent: Path, key: string | numb
     let k: string | Invalid = '';
     // An entry without a value: null, as protobufjs leaves it.
     let v: JsonValue | Invalid = null;
+    let keyIssues: Issues | undefined;
+    let valueIssues: Issues | undefined;
     while (w.pos < w.len) {
       const tag2 = varint32(w);
       if (w.problem !== undefined) break;
       const number = tag2 >>> 3;
-      if (number === 1) k = readString(w, issues, here, 'fields');
-      else if (number === 2) v = readNested(structurePlans().value, w, issues, here, k === INVALID ? '' : k, nesting + 1);
-      else skip(w, tag2 & 7, nesting);
+      const start = issues.length;
+      if (number === 1) {
+        k = readString(w, issues, here, 'fields');
+        keyIssues = replaceIssues(issues, keyIssues, start);
+      } else if (number === 2) {
+        v = readNested(structurePlans().value, w, issues, here, k === INVALID ? '' : k, nesting + 1);
+        valueIssues = replaceIssues(issues, valueIssues, start);
+      } else skip(w, tag2 & 7, nesting);
       if (w.problem !== undefined) break;
     }
     leave(w, outer);
