@@ -19,9 +19,9 @@ import {
   toMachineSnapshot,
   toPersistedSnapshot,
 } from '../src/index.js';
-import { decodeNotification, decodeNotificationData, type NotificationMessage } from '../src/notifications/index.js';
+import { decodeNotification, decodeNotificationData, decodePushDelivery, type NotificationMessage } from '../src/notifications/index.js';
 import { isSubscriptionName, mayBeJsonObject } from '../src/notifications/push-delivery.js';
-import { decodeBase64, decodeBase64Loop, decodeBase64Transient } from '../src/wire/base64.js';
+import { decodeBase64, decodeBase64Ascii, decodeBase64Loop, decodeBase64Transient } from '../src/wire/base64.js';
 import { conversationNameKind } from '../src/wire/conversation-name.js';
 import { conversationProfileNameKind } from '../src/wire/conversation-profile-name.js';
 import { readConversationFields, readWithEngine } from '../src/wire/conversation-resource.js';
@@ -375,7 +375,7 @@ describe('owned input whose messages are canonical already is frozen in place: t
   });
 });
 
-describe('base64: the native decoder, checked by re-encoding or else by the loop, agrees with the loop', () => {
+describe('base64: the native decoders, checked by length or else by the loop, agree with the loop', () => {
   const alphabet = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_'];
   const standard = fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('base64'));
   // Near-misses of standard base64: one character changed, added or removed (Node's decoder skips
@@ -415,6 +415,64 @@ describe('base64: the native decoder, checked by re-encoding or else by the loop
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  // Texts of ASCII bytes and near-misses of them: what the ASCII decoder accepts (atob, checked by length).
+  const asciiText = fc.string({ unit: 'binary-ascii', maxLength: 60 }).map((s) => Buffer.from(s, 'latin1').toString('base64'));
+  const asciiNearMiss = fc
+    .tuple(asciiText, fc.nat(), fc.constantFrom('A', '=', ' ', '\n', '\t', '-', '_', '*', 'é', 'Ł', '\uD800', ''), fc.nat(2))
+    .map(([t, at, c, how]) => {
+      const i = t.length === 0 ? 0 : at % t.length;
+      return how === 0 ? t.slice(0, i) + c + t.slice(i + 1) : how === 1 ? t.slice(0, i) + c + t.slice(i) : t.slice(0, i) + t.slice(i + 1);
+    });
+  it('the ASCII decoder gives the text of what the loop decodes, or nothing, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.oneof(asciiText, asciiNearMiss, text), (t) => {
+        const ascii = decodeBase64Ascii(t);
+        const loop = decodeBase64Loop(t);
+        const standard = loop instanceof Uint8Array && Buffer.from(loop).toString('base64') === t;
+        if (standard && loop.every((b) => b < 128)) expect(ascii).toBe(Buffer.from(loop).toString('latin1'));
+        else if (ascii !== undefined) {
+          // Only standard padded base64 of ASCII is taken; non-canonical trailing bits decode as the loop does.
+          expect(loop).toBeInstanceOf(Uint8Array);
+          expect(ascii).toBe(Buffer.from(loop as Uint8Array).toString('latin1'));
+          expect((loop as Uint8Array).every((b) => b < 128)).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('a push whose data is ASCII JSON is read without the byte path: the same notification', () => {
+  const push = (data: string) => ({
+    message: { data, messageId: '17', publishTime: '2026-11-23T10:00:00.123Z', attributes: { a: 'b' } },
+    subscription: 'projects/p/subscriptions/s',
+  });
+  const bytesOf = (text: string) => new TextEncoder().encode(text);
+  it('as decodeNotificationData reads its bytes, for notifications, JSON that is not one, and text that is not JSON', () => {
+    const texts = fc.oneof(
+      notificationJson().map((json) => JSON.stringify(json)),
+      fc.json().filter((t) => t.startsWith('{')),
+      fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => `{${s}`),
+    );
+    fc.assert(
+      fc.property(texts, fc.boolean(), (t, spaced) => {
+        const text = spaced ? ` ${t}` : t;
+        const pushed = decodePushDelivery(push(Buffer.from(text, 'utf8').toString('base64')));
+        const read = decodeNotificationData(bytesOf(text));
+        if (read._tag === 'Right') {
+          const notification = right(pushed);
+          expect(notification).toEqual({ ...read.right, delivery: notification.delivery });
+          expect(notification.delivery?.messageId).toBe('17');
+        } else {
+          expect(pushed._tag).toBe('Left');
+          const pushedIssues = pushed._tag === 'Left' ? pushed.left.errors.map((i) => i.message) : [];
+          expect(pushedIssues).toEqual(read.left.errors.map((i) => i.message));
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeBase64Transient } from '../wire/base64.js';
+import { decodeBase64Ascii, decodeBase64Transient } from '../wire/base64.js';
 import { type DecodeError, decodeError, invalidJson } from '../wire/decode-error.js';
 import { describe, type IssueSink, type Path, pathAt, stepInto } from '../wire/issue.js';
 import type { JsonObject } from '../wire/json-value.js';
@@ -298,6 +298,23 @@ export const makeDelivery = (d: PubSubDelivery): PubSubDelivery =>
     deliveryAttempt: d.deliveryAttempt,
   });
 
+/**
+ * The JSON object that base64 data is, when it is the common case: standard, padded base64 of ASCII
+ * text that starts with `{` (its first character is then `e`) and parses. What the byte path
+ * (`readNotificationData`) would parse from the same data, without its UTF-8 decoding; `undefined`
+ * for any other data, which takes that path.
+ */
+const asciiJsonOf = (data: string): unknown => {
+  if (data.charCodeAt(0) !== 101) return undefined;
+  const text = decodeBase64Ascii(data);
+  if (text === undefined || text.charCodeAt(0) !== 123) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // the byte path says why, or reads it as protobuf
+  }
+};
+
 /** Where the message's fields are: one path for every push. */
 const IN_MESSAGE: Path = stepInto('', 'message');
 
@@ -328,6 +345,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
   if (message === undefined || message === INVALID) return INVALID;
   let data: string | Invalid | undefined;
   let bytes: Uint8Array | undefined;
+  let json: unknown;
   let dataKey = 'data';
   let attributes: Readonly<Record<string, string>> | Invalid = NO_ATTRIBUTES;
   let messageId: string | Invalid | undefined;
@@ -341,7 +359,10 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
       case 'data': {
         data = readString(item, issues, at, k);
         dataKey = k;
-        const decoded = data === INVALID ? undefined : decodeBase64Transient(data);
+        if (data === INVALID) break;
+        json = options?.format === 'PROTO' ? undefined : asciiJsonOf(data);
+        if (json !== undefined) break;
+        const decoded = decodeBase64Transient(data);
         if (decoded instanceof Uint8Array) bytes = decoded;
         else if (decoded !== undefined) {
           issues.push({ path: pathAt(at, k), message: `expected the message data in base64, got ${describe(data)}: ${decoded.problem}` });
@@ -383,6 +404,8 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
     subscription: subscription as string | undefined,
     deliveryAttempt,
   });
+  // Parsed here, so owned: what is kept as it came is frozen in place, not copied.
+  if (json !== undefined) return readNotification(json, issues, at, dataKey, delivery, options?.message, true);
   return readNotificationData(bytes as Uint8Array, issues, at, dataKey, delivery, options);
 };
 

@@ -22,7 +22,10 @@ VALUE[95] = 63; // _
 const EQUALS = 61;
 
 /** Node's `Buffer`, when there is one (not in browsers): its base64 decoder and encoder are native. */
-type NodeBuffer = { from(text: string, encoding: 'base64'): Uint8Array & { toString(encoding: 'base64'): string } };
+type NodeBuffer = {
+  from(text: string, encoding: 'base64'): Uint8Array;
+  byteLength(text: string, encoding: 'utf8'): number;
+};
 const nodeBuffer = (globalThis as { readonly Buffer?: NodeBuffer }).Buffer;
 const nativeBuffer: NodeBuffer | undefined = typeof nodeBuffer?.from === 'function' ? nodeBuffer : undefined;
 
@@ -60,23 +63,64 @@ export const decodeBase64 = (text: string): Uint8Array | { readonly problem: str
 };
 
 /**
+ * How many bytes base64 text of this length denotes, by its length and padding alone, or -1 when no
+ * base64 text is that long (a lone trailing character, incomplete padding).
+ */
+const decodedLength = (text: string): number => {
+  let end = text.length;
+  let padding = 0;
+  while (end > 0 && text.charCodeAt(end - 1) === EQUALS && padding < 2) {
+    end--;
+    padding++;
+  }
+  const remainder = end % 4;
+  if (remainder === 1 || (padding > 0 && (end + padding) % 4 !== 0)) return -1;
+  return (end >> 2) * 3 + (remainder === 0 ? 0 : remainder - 1);
+};
+
+/**
  * @internal The same as {@link decodeBase64}, but the bytes, a plain Uint8Array, may be a view of
  * memory shared with other decodes (Node's pool): for reading at once, never to hand out or keep
  * (what is read from them is made into strings). It saves allocating memory of their own, which
  * costs more than decoding a notification's worth of text.
  *
- * Node's decoder skips what is not base64, so the text is checked: text that is the standard,
- * padded base64 of the bytes decoded (Node's encoder says so, natively) is base64, the common case;
- * any other is checked character by character.
+ * Node's decoder reads both alphabets, as the loop does, and skips or stops at anything else (a
+ * character outside them, whitespace, a `=` before the end), so every byte it gives is the loop's
+ * and text it did not read whole decodes to fewer bytes than its length says: ASCII text whose
+ * bytes are as many as its length says is base64, the common case, checked natively; any other is
+ * checked character by character. (ASCII because Node reads a character above U+00FF by its low
+ * byte: `Ł`, U+0141, as `A`.)
  */
 export const decodeBase64Transient = (text: string): Uint8Array | { readonly problem: string } => {
   if (nativeBuffer === undefined) return decodeBase64Loop(text);
   const bytes = nativeBuffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text) {
+  if (bytes.length !== decodedLength(text) || nativeBuffer.byteLength(text, 'utf8') !== text.length) {
     const problem = problemOf(text);
     if (problem !== undefined) return { problem };
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
+
+const nativeAtob = (globalThis as { readonly atob?: (text: string) => string }).atob;
+
+/**
+ * @internal The text that standard, padded base64 denotes when its bytes are all ASCII (a JSON
+ * notification, as a rule), or `undefined` for any other base64 or text: decode it to bytes then.
+ * `atob` decodes natively into a string of one character per byte, which for ASCII is the UTF-8
+ * text itself, with no decoder between; it skips whitespace and takes unpadded text, so the length
+ * of what it gives is checked against the text's, and a character above U+007F means a byte that is
+ * not ASCII. Only where Node's `Buffer` counts the UTF-8 bytes natively (a loop would cost more than
+ * it saves).
+ */
+export const decodeBase64Ascii = (text: string): string | undefined => {
+  if (nativeAtob === undefined || nativeBuffer === undefined || text.length % 4 !== 0) return undefined;
+  let decoded: string;
+  try {
+    decoded = nativeAtob(text);
+  } catch {
+    return undefined; // not base64 by the forgiving rules either: the byte path says why
+  }
+  return decoded.length === decodedLength(text) && nativeBuffer.byteLength(decoded, 'utf8') === decoded.length ? decoded : undefined;
 };
 
 /** @internal The same as {@link decodeBase64}, by a loop over the text: what browsers run, and what the native path is tested against. */
