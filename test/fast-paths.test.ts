@@ -549,6 +549,25 @@ describe('resource names: the one-scan check agrees with parsing', () => {
       { numRuns: 5000 },
     );
   });
+
+  // After a valid name, a name that starts as it does has only its last segment scanned: names that
+  // share the prefix and differ after it (another segment, a slash, nothing, a bad character) say
+  // whether that holds.
+  const tail = fc.oneof(fc.constantFrom('', '/', 'c/d', 'c/', '/c', 'é', 'x y', 'c:1', '%2F', 'a.b_~-'), fc.string({ maxLength: 4 }));
+  it('a name after another that shares its parent and collection, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(nameLike, conversationName, conversationProfileName), tail), { maxLength: 6 }), (pairs) => {
+        for (const [first, rest] of pairs) {
+          const prefix = first.slice(0, first.lastIndexOf('/') + 1);
+          for (const name of [first, prefix + rest, `${first}${rest}`]) {
+            expect(conversationNameKind.is(name)).toBe(conversationNameKind.parse(name) !== undefined);
+            expect(conversationProfileNameKind.is(name)).toBe(conversationProfileNameKind.parse(name) !== undefined);
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('subscription names: the check by the places of the slashes agrees with splitting', () => {

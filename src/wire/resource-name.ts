@@ -91,6 +91,9 @@ export const isResourceName = (name: string, collection: string): boolean => {
   return segmentEnd(name, at + collection.length + 1) === name.length;
 };
 
+/** A string of its own, not a view of a longer one (V8 keeps a long slice as a view). */
+const flat = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
+
 /** @internal A resource name's kind, and its reader, shared by the two kinds of names. */
 export interface ResourceNameKind<B> {
   readonly collection: string;
@@ -135,6 +138,13 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     }
     return undefined;
   };
+  // The parent and collection of the last name found valid (`projects/p/conversations/`): names of
+  // one backend share it, so a name that starts with it only needs its last segment scanned. Kept
+  // flat (a slice of the name would be a view, which V8 compares slowly); equality of a slice with
+  // it is a native compare, where a scan costs as much per character as JSON.parse does.
+  let lastPrefix: string | undefined;
+  const hasLastPrefix = (u: string): boolean =>
+    lastPrefix !== undefined && u.length > lastPrefix.length && u.slice(0, lastPrefix.length) === lastPrefix;
   /** `u` when it is a name of this kind, or the remembered copy of it: a name that recurs is then held once, not once per conversation. */
   const checked = (u: unknown): t.Branded<string, B> | undefined => {
     if (typeof u !== 'string') return undefined;
@@ -142,7 +152,12 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
       const k = known(u);
       if (k !== undefined) return k as t.Branded<string, B>;
     }
-    if (!isResourceName(u, collection)) return undefined;
+    if (hasLastPrefix(u)) {
+      if (segmentEnd(u, (lastPrefix as string).length) !== u.length) return undefined;
+    } else {
+      if (!isResourceName(u, collection)) return undefined;
+      lastPrefix = flat(u.slice(0, u.lastIndexOf('/') + 1));
+    }
     if (remember > 0) {
       recent[next] = u;
       next = (next + 1) % remember;
