@@ -91,9 +91,6 @@ export const isResourceName = (name: string, collection: string): boolean => {
   return segmentEnd(name, at + collection.length + 1) === name.length;
 };
 
-/** A string of its own, not a view of a longer one (V8 keeps a long slice as a view). */
-const flat = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
-
 /** @internal A resource name's kind, and its reader, shared by the two kinds of names. */
 export interface ResourceNameKind<B> {
   readonly collection: string;
@@ -138,13 +135,29 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     }
     return undefined;
   };
-  // The parent and collection of the last name found valid (`projects/p/conversations/`): names of
-  // one backend share it, so a name that starts with it only needs its last segment scanned. Kept
-  // flat (a slice of the name would be a view, which V8 compares slowly); equality of a slice with
-  // it is a native compare, where a scan costs as much per character as JSON.parse does.
-  let lastPrefix: string | undefined;
-  const hasLastPrefix = (u: string): boolean =>
-    lastPrefix !== undefined && u.length > lastPrefix.length && u.slice(0, lastPrefix.length) === lastPrefix;
+  // The parents and collection of the last few names found valid (`projects/p/conversations/`): a
+  // backend's names share one or a few, so a name that starts with one only needs its last segment
+  // scanned. Equality of a slice with a remembered prefix is a native compare, where a scan costs as
+  // much per character as JSON.parse does. The prefix of the last name found is compared first.
+  const prefixes: Array<string | undefined> = [undefined, undefined, undefined, undefined];
+  let nextPrefix = 0;
+  let lastPrefix = 0;
+  /** The length of the remembered prefix that `u` starts with (and has more after), or 0. */
+  const knownPrefix = (u: string): number => {
+    for (let n = 0, i = lastPrefix; n < prefixes.length; n++, i = (i + 1) & 3) {
+      const p = prefixes[i];
+      if (p !== undefined && u.length > p.length && u.charCodeAt(p.length - 1) === 47 && u.slice(0, p.length) === p) {
+        lastPrefix = i;
+        return p.length;
+      }
+    }
+    return 0;
+  };
+  const rememberPrefix = (u: string): void => {
+    prefixes[nextPrefix] = u.slice(0, u.lastIndexOf('/') + 1);
+    lastPrefix = nextPrefix;
+    nextPrefix = (nextPrefix + 1) & 3;
+  };
   /** `u` when it is a name of this kind, or the remembered copy of it: a name that recurs is then held once, not once per conversation. */
   const checked = (u: unknown): t.Branded<string, B> | undefined => {
     if (typeof u !== 'string') return undefined;
@@ -152,11 +165,12 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
       const k = known(u);
       if (k !== undefined) return k as t.Branded<string, B>;
     }
-    if (hasLastPrefix(u)) {
-      if (segmentEnd(u, (lastPrefix as string).length) !== u.length) return undefined;
+    const prefix = knownPrefix(u);
+    if (prefix > 0) {
+      if (segmentEnd(u, prefix) !== u.length) return undefined;
     } else {
       if (!isResourceName(u, collection)) return undefined;
-      lastPrefix = flat(u.slice(0, u.lastIndexOf('/') + 1));
+      rememberPrefix(u);
     }
     if (remember > 0) {
       recent[next] = u;
