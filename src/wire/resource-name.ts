@@ -91,6 +91,9 @@ export const isResourceName = (name: string, collection: string): boolean => {
   return segmentEnd(name, at + collection.length + 1) === name.length;
 };
 
+/** How many parents and collections a kind of name remembers (a power of two). */
+const PREFIXES = 16;
+
 /** @internal A resource name's kind, and its reader, shared by the two kinds of names. */
 export interface ResourceNameKind<B> {
   readonly collection: string;
@@ -135,16 +138,16 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
     }
     return undefined;
   };
-  // The parents and collection of the last few names found valid (`projects/p/conversations/`): a
-  // backend's names share one or a few, so a name that starts with one only needs its last segment
-  // scanned. Equality of a slice with a remembered prefix is a native compare, where a scan costs as
+  // The parents and collection of the last names found valid (`projects/p/conversations/`), 16 of
+  // them: a backend's names share one or a few (its projects and locations), so a name that starts
+  // with one only needs its last segment scanned. Equality of a slice with a remembered prefix is a native compare, where a scan costs as
   // much per character as JSON.parse does. The prefix of the last name found is compared first.
-  const prefixes: Array<string | undefined> = [undefined, undefined, undefined, undefined];
+  const prefixes: Array<string | undefined> = new Array<string | undefined>(PREFIXES).fill(undefined);
   let nextPrefix = 0;
   let lastPrefix = 0;
   /** The length of the remembered prefix that `u` starts with (and has more after), or 0. */
   const knownPrefix = (u: string): number => {
-    for (let n = 0, i = lastPrefix; n < prefixes.length; n++, i = (i + 1) & 3) {
+    for (let n = 0, i = lastPrefix; n < PREFIXES; n++, i = (i + 1) & (PREFIXES - 1)) {
       const p = prefixes[i];
       if (p !== undefined && u.length > p.length && u.charCodeAt(p.length - 1) === 47 && u.slice(0, p.length) === p) {
         lastPrefix = i;
@@ -156,7 +159,7 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
   const rememberPrefix = (u: string): void => {
     prefixes[nextPrefix] = u.slice(0, u.lastIndexOf('/') + 1);
     lastPrefix = nextPrefix;
-    nextPrefix = (nextPrefix + 1) & 3;
+    nextPrefix = (nextPrefix + 1) & (PREFIXES - 1);
   };
   /** `u` when it is a name of this kind, or the remembered copy of it: a name that recurs is then held once, not once per conversation. */
   const checked = (u: unknown): t.Branded<string, B> | undefined => {
