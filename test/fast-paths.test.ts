@@ -445,6 +445,70 @@ describe('base64: the native decoders, checked by length or else by the loop, ag
   });
 });
 
+describe('a pushed message of the common shape, read by name, reads as the loop reads it key by key', () => {
+  const event = { conversation: 'projects/p/conversations/c', type: 'CONVERSATION_STARTED' };
+  const json = Buffer.from(JSON.stringify(event)).toString('base64');
+  const proto = Buffer.from([0x0a, 0x1a, ...Buffer.from('projects/p/conversations/c'), 0x10, 0x01]).toString('base64');
+  const value = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('17', '2026-11-23T10:00:00.123Z', '2026-11-23T10:00:00+01:00') },
+    fc.constantFrom(json, proto, `${json} `, 'not base64!', '', '18', '2026-13-01T00:00:00Z', null, 5, { a: 'b' }, {}, { a: 1 }),
+  );
+  const key = fc.constantFrom(
+    'data',
+    'messageId',
+    'message_id',
+    'publishTime',
+    'publish_time',
+    'attributes',
+    'orderingKey',
+    'ordering_key',
+    'other',
+  );
+  // Mostly messages of the common shape (as Pub/Sub sends them, in either order), then any mixture of keys and values.
+  const common = fc
+    .record(
+      {
+        data: fc.constantFrom(json, proto),
+        messageId: fc.constant('17'),
+        message_id: fc.constantFrom('17', '18'),
+        publishTime: fc.constantFrom('2026-11-23T10:00:00.123Z', '2026-11-23T10:00:00+01:00'),
+        publish_time: fc.constantFrom('2026-11-23T10:00:00.123Z', '2026-11-23T10:00:00Z'),
+        attributes: fc.constantFrom({}, { a: 'b' }, { a: 1 }, null),
+        orderingKey: fc.constantFrom('k', '', 3),
+        ordering_key: fc.constantFrom('k', 'j'),
+      },
+      { requiredKeys: ['data', 'messageId', 'publishTime'] },
+    )
+    .chain((m) =>
+      fc
+        .shuffledSubarray(Object.keys(m), { minLength: Object.keys(m).length })
+        .map((ks) => Object.fromEntries(ks.map((k) => [k, m[k as keyof typeof m]]))),
+    );
+  const mixed = fc.array(fc.tuple(key, value), { maxLength: 8 }).map((entries) => Object.fromEntries(entries));
+  it('the same notification, or the same problems, for any message', () => {
+    fc.assert(
+      fc.property(fc.oneof(common, mixed), fc.constantFrom(undefined, 'JSON', 'PROTO'), (message, format) => {
+        const options = format === undefined ? undefined : { format: format as 'JSON' | 'PROTO' };
+        const byName = decodePushDelivery({ message, subscription: 'projects/p/subscriptions/s' }, options);
+        // A message of another prototype is never of the common shape: the loop reads it.
+        const byKeys = decodePushDelivery(
+          { message: Object.assign(Object.create(null), message), subscription: 'projects/p/subscriptions/s' },
+          options,
+        );
+        expect(byName).toEqual(byKeys);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a field that is not enumerable is not there, as for the loop', () => {
+    const message: Record<string, unknown> = { messageId: '17', publishTime: '2026-11-23T10:00:00Z' };
+    Object.defineProperty(message, 'data', { value: json, enumerable: false });
+    const result = decodePushDelivery({ message });
+    expect(result._tag === 'Left' && result.left.message).toBe('message.data: missing: the notification is the message data');
+  });
+});
+
 describe('a push whose data is ASCII JSON is read without the byte path: the same notification', () => {
   const push = (data: string) => ({
     message: { data, messageId: '17', publishTime: '2026-11-23T10:00:00.123Z', attributes: { a: 'b' } },
