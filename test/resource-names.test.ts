@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
 import {
@@ -74,5 +76,25 @@ describe('resource names are branded strings of a fixed shape', () => {
     expect(formatConversationProfileName({ project: 'acme', location: 'global', id: 'support' })).toBe(
       'projects/acme/locations/global/conversationProfiles/support',
     );
+  });
+});
+
+describe('names are remembered to check the next ones faster, but not names of megabytes', () => {
+  it('a valid name of 20 MB is checked, and neither its prefix nor itself kept once dropped', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heap = (): number => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heap();
+    (() => {
+      const name = `projects/p/conversations/${'a'.repeat(20_000_000)}`;
+      const profile = `projects/p/conversationProfiles/${'b'.repeat(20_000_000)}`;
+      expect(ConversationNameCodec.is(name)).toBe(true);
+      expect(ConversationProfileNameCodec.is(profile)).toBe(true);
+    })();
+    // Kept, they would hold 40 MB (a slice keeps the whole string it was cut from).
+    expect(heap() - before).toBeLessThan(8_000_000);
   });
 });

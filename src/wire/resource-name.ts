@@ -91,6 +91,12 @@ export const isResourceName = (name: string, collection: string): boolean => {
   return segmentEnd(name, at + collection.length + 1) === name.length;
 };
 
+/**
+ * The longest name whose prefix or whole text is remembered: Dialogflow's are far shorter, and a slice
+ * keeps the whole string it was cut from alive, so a hostile name of megabytes is checked but not kept.
+ */
+const REMEMBERED_LENGTH = 1024;
+
 /** How many parents and collections a kind of name remembers (a power of two). */
 const PREFIXES = 16;
 
@@ -140,8 +146,9 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
   };
   // The parents and collection of the last names found valid (`projects/p/conversations/`), 16 of
   // them: a backend's names share one or a few (its projects and locations), so a name that starts
-  // with one only needs its last segment scanned. Equality of a slice with a remembered prefix is a native compare, where a scan costs as
-  // much per character as JSON.parse does. The prefix of the last name found is compared first.
+  // with one only needs its last segment scanned. Equality of a slice with a remembered prefix is a
+  // native compare, where a scan costs as much per character as JSON.parse does. The prefix of the
+  // last name found is compared first.
   const prefixes: Array<string | undefined> = new Array<string | undefined>(PREFIXES).fill(undefined);
   let nextPrefix = 0;
   let lastPrefix = 0;
@@ -173,9 +180,9 @@ export const resourceNameKind = <B>(collection: string, description: string, rem
       if (segmentEnd(u, prefix) !== u.length) return undefined;
     } else {
       if (!isResourceName(u, collection)) return undefined;
-      rememberPrefix(u);
+      if (u.length <= REMEMBERED_LENGTH) rememberPrefix(u);
     }
-    if (remember > 0) {
+    if (remember > 0 && u.length <= REMEMBERED_LENGTH) {
       recent[next] = u;
       next = (next + 1) % remember;
       last = u;
