@@ -259,7 +259,8 @@ export const isSubscriptionName = (name: string): boolean => {
   if (slash <= 9 || !name.startsWith('subscriptions/', slash + 1)) return false;
   const id = slash + 15;
   if (id >= name.length || name.indexOf('/', id) !== -1) return false;
-  lastSubscription = name;
+  // A hostile name of megabytes is checked, not kept.
+  if (name.length <= 1024) lastSubscription = name;
   return true;
 };
 
