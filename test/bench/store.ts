@@ -23,6 +23,9 @@ export const postgresVersion = (): string => {
   const text = execFileSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' });
   return text.replace('postgres (PostgreSQL) ', '').trim();
 };
+/** Rounds of each side before the timed ones. */
+const WARMUP_ROUNDS = 3;
+
 /** Pushes in flight per instance, as Pub/Sub keeps several outstanding. */
 const CONCURRENCY = 8;
 
@@ -147,8 +150,9 @@ const compare = async (
   const width = CONCURRENCY * connections.length;
   const oursMs: Timing[] = [];
   const rawMs: Timing[] = [];
-  // A warm-up round of each, then rounds in alternating order, each on fresh conversations.
-  for (let round = 0; round <= rounds; round++) {
+  // Warm-up rounds of each (one was not enough: ours still got faster over the next three, its
+  // code not yet optimized), then rounds in alternating order, each on fresh conversations.
+  for (let round = 0; round < WARMUP_ROUNDS + rounds; round++) {
     const workload = await prepare(first, ours, raw, count, round);
     const runOurs = () =>
       timed(count, width, serverCpu, async (i) => {
@@ -168,7 +172,7 @@ const compare = async (
       rawTime = await runRaw();
       oursTime = await runOurs();
     }
-    if (round === 0) continue;
+    if (round < WARMUP_ROUNDS) continue;
     oursMs.push(oursTime);
     rawMs.push(rawTime);
   }
