@@ -29,18 +29,29 @@ type NodeBuffer = {
 const nodeBuffer = (globalThis as { readonly Buffer?: NodeBuffer }).Buffer;
 const nativeBuffer: NodeBuffer | undefined = typeof nodeBuffer?.from === 'function' ? nodeBuffer : undefined;
 
-/** Why the text is no base64, or `undefined` when it is: its length, then each character. */
-const problemOf = (text: string): string | undefined => {
+/**
+ * Where the base64 characters of a text end (before its padding, at most two `=`), or -1 when no
+ * base64 text is that long: a lone trailing character, incomplete padding.
+ */
+const dataEnd = (text: string): number => {
   let end = text.length;
   let padding = 0;
   while (end > 0 && text.charCodeAt(end - 1) === EQUALS && padding < 2) {
     end--;
     padding++;
   }
-  const remainder = end % 4;
-  if (remainder === 1 || (padding > 0 && (end + padding) % 4 !== 0)) {
-    return `${text.length} characters cannot be base64 (a group of 4 is incomplete)`;
-  }
+  return end % 4 === 1 || (padding > 0 && (end + padding) % 4 !== 0) ? -1 : end;
+};
+
+/** How many bytes `end` base64 characters (a valid {@link dataEnd}) denote. */
+const bytesFor = (end: number): number => (end >> 2) * 3 + (end % 4 === 0 ? 0 : (end % 4) - 1);
+
+const incomplete = (text: string): string => `${text.length} characters cannot be base64 (a group of 4 is incomplete)`;
+
+/** Why the text is no base64, or `undefined` when it is: its length, then each character. */
+const problemOf = (text: string): string | undefined => {
+  const end = dataEnd(text);
+  if (end < 0) return incomplete(text);
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 128 || (VALUE[c] as number) < 0) return `${describeChar(c)} at ${i} is not a base64 character`;
@@ -62,20 +73,10 @@ export const decodeBase64 = (text: string): Uint8Array | { readonly problem: str
   return bytes instanceof Uint8Array ? bytes.slice() : bytes;
 };
 
-/**
- * How many bytes base64 text of this length denotes, by its length and padding alone, or -1 when no
- * base64 text is that long (a lone trailing character, incomplete padding).
- */
+/** How many bytes the text denotes by its length and padding alone, or -1 when no base64 text is that long. */
 const decodedLength = (text: string): number => {
-  let end = text.length;
-  let padding = 0;
-  while (end > 0 && text.charCodeAt(end - 1) === EQUALS && padding < 2) {
-    end--;
-    padding++;
-  }
-  const remainder = end % 4;
-  if (remainder === 1 || (padding > 0 && (end + padding) % 4 !== 0)) return -1;
-  return (end >> 2) * 3 + (remainder === 0 ? 0 : remainder - 1);
+  const end = dataEnd(text);
+  return end < 0 ? -1 : bytesFor(end);
 };
 
 /**
@@ -125,17 +126,9 @@ export const decodeBase64Ascii = (text: string): string | undefined => {
 
 /** @internal The same as {@link decodeBase64}, by a loop over the text: what browsers run, and what the native path is tested against. */
 export const decodeBase64Loop = (text: string): Uint8Array | { readonly problem: string } => {
-  let end = text.length;
-  let padding = 0;
-  while (end > 0 && text.charCodeAt(end - 1) === EQUALS && padding < 2) {
-    end--;
-    padding++;
-  }
-  const remainder = end % 4;
-  if (remainder === 1 || (padding > 0 && (end + padding) % 4 !== 0)) {
-    return { problem: `${text.length} characters cannot be base64 (a group of 4 is incomplete)` };
-  }
-  const out = new Uint8Array(Math.floor(end / 4) * 3 + (remainder === 0 ? 0 : remainder - 1));
+  const end = dataEnd(text);
+  if (end < 0) return { problem: incomplete(text) };
+  const out = new Uint8Array(bytesFor(end));
   let o = 0;
   let bits = 0;
   let count = 0;
