@@ -6,6 +6,7 @@ import type { JsonObject } from '../wire/json-value.js';
 import { readMessageObject, readString } from '../wire/message.js';
 import { delimited, isMalformed, type Malformed, malformed, readProtoBytes, skip, varint32, Wire } from '../wire/proto-reader.js';
 import { INVALID, type Invalid, runReader } from '../wire/reader.js';
+import { REMEMBERED_LENGTH } from '../wire/resource-name.js';
 import { readTimestamp, type Timestamp } from '../wire/well-known-types.js';
 import {
   type Notification,
@@ -260,7 +261,7 @@ export const isSubscriptionName = (name: string): boolean => {
   const id = slash + 15;
   if (id >= name.length || name.indexOf('/', id) !== -1) return false;
   // A hostile name of megabytes is checked, not kept.
-  if (name.length <= 1024) lastSubscription = name;
+  if (name.length <= REMEMBERED_LENGTH) lastSubscription = name;
   return true;
 };
 
@@ -316,6 +317,27 @@ const asciiJsonOf = (data: string): unknown => {
   }
 };
 
+/** A message's data decoded: JSON parsed at once (see {@link asciiJsonOf}), else its bytes, or why it is not base64. */
+type DecodedData = { readonly json: unknown } | Uint8Array | { readonly problem: string };
+
+const decodeData = (data: string, options: NotificationDataOptions | undefined): DecodedData => {
+  const json = options?.format === 'PROTO' ? undefined : asciiJsonOf(data);
+  return json === undefined ? decodeBase64Transient(data) : { json };
+};
+
+/** The notification of decoded data, at `message.{key}`. */
+const readDecodedData = (
+  data: Exclude<DecodedData, { readonly problem: string }>,
+  issues: IssueSink,
+  key: string,
+  delivery: PubSubDelivery,
+  options: NotificationDataOptions | undefined,
+): Notification | Invalid =>
+  data instanceof Uint8Array
+    ? readNotificationData(data, issues, IN_MESSAGE, key, delivery, options)
+    : // Parsed here, so owned: what is kept as it came is frozen in place, not copied.
+      readNotification(data.json, issues, IN_MESSAGE, key, delivery, options?.message, true);
+
 /** Where the message's fields are: one path for every push. */
 const IN_MESSAGE: Path = stepInto('', 'message');
 
@@ -358,20 +380,13 @@ const readCommonMessage = (
   const before = issues.length;
   const time = readTimestamp(publishTime, issues, IN_MESSAGE, 'publishTime');
   const read = attributes === undefined ? NO_ATTRIBUTES : readAttributes(attributes, issues, IN_MESSAGE, 'attributes');
-  let json: unknown;
-  let bytes: Uint8Array | { readonly problem: string } | undefined;
-  if (issues.length === before) {
-    json = options?.format === 'PROTO' ? undefined : asciiJsonOf(data);
-    if (json === undefined) bytes = decodeBase64Transient(data);
-  }
-  if (time === INVALID || read === INVALID || (json === undefined && !(bytes instanceof Uint8Array))) {
+  const decoded = issues.length === before ? decodeData(data, options) : undefined;
+  if (time === INVALID || read === INVALID || decoded === undefined || 'problem' in decoded) {
     issues.length = before;
     return undefined;
   }
   const delivery = makeDelivery({ messageId, publishTime: time, attributes: read, orderingKey, subscription, deliveryAttempt });
-  // Parsed here, so owned: what is kept as it came is frozen in place, not copied.
-  if (json !== undefined) return readNotification(json, issues, IN_MESSAGE, 'data', delivery, options?.message, true);
-  return readNotificationData(bytes as Uint8Array, issues, IN_MESSAGE, 'data', delivery, options);
+  return readDecodedData(decoded, issues, 'data', delivery, options);
 };
 
 const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOptions | undefined): Notification | Invalid => {
@@ -404,8 +419,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
     if (common !== undefined) return common;
   }
   let data: string | Invalid | undefined;
-  let bytes: Uint8Array | undefined;
-  let json: unknown;
+  let decoded: Exclude<DecodedData, { readonly problem: string }> | undefined;
   let dataKey = 'data';
   let attributes: Readonly<Record<string, string>> | Invalid = NO_ATTRIBUTES;
   let messageId: string | Invalid | undefined;
@@ -420,12 +434,10 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
         data = readString(item, issues, at, k);
         dataKey = k;
         if (data === INVALID) break;
-        json = options?.format === 'PROTO' ? undefined : asciiJsonOf(data);
-        if (json !== undefined) break;
-        const decoded = decodeBase64Transient(data);
-        if (decoded instanceof Uint8Array) bytes = decoded;
-        else if (decoded !== undefined) {
-          issues.push({ path: pathAt(at, k), message: `expected the message data in base64, got ${describe(data)}: ${decoded.problem}` });
+        const read = decodeData(data, options);
+        if (!('problem' in read)) decoded = read;
+        else {
+          issues.push({ path: pathAt(at, k), message: `expected the message data in base64, got ${describe(data)}: ${read.problem}` });
           data = INVALID;
         }
         break;
@@ -464,9 +476,7 @@ const readPush = (value: unknown, issues: IssueSink, options: NotificationDataOp
     subscription: subscription as string | undefined,
     deliveryAttempt,
   });
-  // Parsed here, so owned: what is kept as it came is frozen in place, not copied.
-  if (json !== undefined) return readNotification(json, issues, at, dataKey, delivery, options?.message, true);
-  return readNotificationData(bytes as Uint8Array, issues, at, dataKey, delivery, options);
+  return readDecodedData(decoded as Exclude<DecodedData, { readonly problem: string }>, issues, dataKey, delivery, options);
 };
 
 /**

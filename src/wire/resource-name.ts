@@ -92,10 +92,11 @@ export const isResourceName = (name: string, collection: string): boolean => {
 };
 
 /**
- * The longest name whose prefix or whole text is remembered: Dialogflow's are far shorter, and a slice
- * keeps the whole string it was cut from alive, so a hostile name of megabytes is checked but not kept.
+ * @internal The longest name whose prefix or whole text is remembered: Dialogflow's are far shorter,
+ * and a slice keeps the whole string it was cut from alive, so a hostile name of megabytes is checked
+ * but not kept.
  */
-const REMEMBERED_LENGTH = 1024;
+export const REMEMBERED_LENGTH = 1024;
 
 /** How many parents and collections a kind of name remembers (a power of two). */
 const PREFIXES = 16;
